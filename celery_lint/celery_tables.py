@@ -1,0 +1,95 @@
+"""Celery's own setting tables (`celery.app.defaults`), seen the way Django settings name them.
+
+Under `namespace="CELERY"` Celery looks a setting up as `CELERY_` + its new name in
+upper case, then under its old (Celery 3) name. Django exposes only UPPERCASE names.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import lru_cache
+
+from celery.app import defaults
+
+PREFIX = "CELERY_"
+
+#: new-style keys: "broker_url", "task_always_eager", ...
+NEW_KEYS: frozenset[str] = frozenset(defaults.SETTING_KEYS)
+#: old (Celery 3) name -> new key: "BROKER_URL" -> "broker_url"
+OLD_TO_NEW: dict[str, str] = dict(defaults._TO_NEW_KEY)
+
+
+def prefixed(new_key: str) -> str:
+    """`broker_url` -> `CELERY_BROKER_URL`, the Django setting Celery reads under the namespace."""
+    return PREFIX + new_key.upper()
+
+
+#: the names a Django settings module should use under namespace "CELERY"
+PREFIXED_NAMES: frozenset[str] = frozenset(prefixed(k) for k in NEW_KEYS)
+
+
+def is_old_name(name: str) -> bool:
+    """A Celery 3 name that is not also the prefixed new name (CELERY_RESULT_BACKEND is both)."""
+    new = OLD_TO_NEW.get(name)
+    return new is not None and prefixed(new) != name
+
+
+def unprefixed_new_key(name: str) -> str | None:
+    """For `TASK_ALWAYS_EAGER` (a new name, upper case, no prefix): `task_always_eager`."""
+    if name.startswith(PREFIX) or name in OLD_TO_NEW:
+        return None
+    key = name.lower()
+    return key if key in NEW_KEYS and name == key.upper() else None
+
+
+def lowercase_key(name: str) -> str | None:
+    """For a lowercase `broker_url` or `celery_broker_url`: the setting it means."""
+    if name != name.lower():
+        return None
+    if name in NEW_KEYS:
+        return name
+    if name.startswith("celery_") and name[len("celery_"):] in NEW_KEYS:
+        return name[len("celery_"):]
+    if name.upper() in OLD_TO_NEW and name.upper().startswith(("CELERY", "BROKER")):
+        return OLD_TO_NEW[name.upper()]
+    return None
+
+
+def ignored_without_namespace(name: str) -> bool:
+    """`CELERY_BROKER_URL` without a namespace: not an old name, so Celery never reads it."""
+    return name in PREFIXED_NAMES and name not in OLD_TO_NEW
+
+
+def is_known_prefixed(name: str) -> bool:
+    return name in PREFIXED_NAMES or name in OLD_TO_NEW
+
+
+@lru_cache(maxsize=None)
+def nearest_prefixed(name: str) -> str | None:
+    """The real `CELERY_*` setting an unknown `CELERY_*` name is probably a typo of."""
+    if not name.startswith(PREFIX) or is_known_prefixed(name):
+        return None
+    if name + "_URL" in PREFIXED_NAMES:  # CELERY_BROKER for CELERY_BROKER_URL
+        return name + "_URL"
+    matches = difflib.get_close_matches(name, sorted(PREFIXED_NAMES), n=1, cutoff=0.9)
+    if not matches:
+        return None
+    match = matches[0]
+    # A typo changes a few characters; a different setting of the project differs in words.
+    if _edit_distance(name, match) > max(2, len(match) // 10):
+        return None
+    return match
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein (optimal string alignment) distance."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]

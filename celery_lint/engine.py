@@ -1,0 +1,148 @@
+"""Running the rule catalogue over projects: shared by the command, flake8 and Django.
+
+Project-level rules run once per project and process; module rules run once per
+file. Each finding is reported at the file and line where the fix goes, so a
+front end that looks at one file shows exactly the findings located in it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from celery_lint import layout
+from celery_lint.findings import Finding
+from celery_lint.project import Project
+from celery_lint.registry import REGISTRY, Rule
+from celery_lint.rules import load_rules
+from celery_lint.sources import SourceError
+
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = (), extend_select: Iterable[str] = ()) -> list[Rule]:
+    """Rules enabled by code prefixes, the most specific prefix winning (as in ruff).
+
+    `select` replaces the default set, `extend_select` adds to it. An opt-in rule
+    (off by default) needs a prefix more specific than "CEL" (`CEL2`, `CEL202`).
+    """
+    load_rules()
+    select, ignore, extend = list(select), list(ignore), list(extend_select)
+
+    def best(rule: Rule, prefixes: list[str]) -> int:
+        return max((len(p) for p in prefixes if rule.code.startswith(p.strip().upper())), default=-1)
+
+    chosen = []
+    for rule in REGISTRY:
+        selected = best(rule, select) if select else (0 if rule.default_enabled else -1)
+        selected = max(selected, best(rule, extend))
+        if not rule.default_enabled and selected <= len("CEL"):
+            continue
+        if selected >= 0 and selected > best(rule, ignore):
+            chosen.append(rule)
+    return chosen
+
+
+def noqa_suppresses(line_text: str, code: str) -> bool:
+    match = _NOQA.search(line_text)
+    if not match:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(code.startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c)
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[SourceError] = field(default_factory=list)
+    files: int = 0
+
+
+_project_findings: dict[tuple[int, tuple[str, ...]], list[Finding]] = {}
+
+
+def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:
+    """Findings of the project-level rules, computed once per project and rule set."""
+    key = (id(project), tuple(r.code for r in rules))
+    if key not in _project_findings:
+        found: list[Finding] = []
+        for rule in rules:
+            if rule.check_project is not None and not rule.live_only:
+                found.extend(rule.check_project(project))
+        _project_findings[key] = sorted(set(found))
+    return _project_findings[key]
+
+
+def module_findings(project: Project, path: Path, rules: list[Rule], tree: ast.Module | None = None) -> list[Finding]:
+    source = project.source(path, tree=tree)
+    if source is None:
+        return []
+    found: list[Finding] = []
+    for rule in rules:
+        if rule.check_module is not None and not rule.live_only:
+            found.extend(rule.check_module(project, source))
+    return found
+
+
+def project_for(path: Path, settings_modules: tuple[str, ...] = ()) -> Project:
+    """The project a file belongs to: the nearest `manage.py` above it, else its directory."""
+    directory = path.parent if not path.is_dir() else path
+    root = layout.find_project_root(directory.resolve())
+    return Project.get(root or directory.resolve(), settings_modules)
+
+
+def findings_for_file(path: Path, tree: ast.Module | None, rules: list[Rule]) -> list[Finding]:
+    """Everything to report in one file (the flake8 view of the catalogue)."""
+    path = path.resolve()
+    project = project_for(path)
+    found = [f for f in project_findings(project, rules) if f.path == path]
+    found += module_findings(project, path, rules, tree)
+    return sorted(set(found))
+
+
+def lint_paths(
+    paths: Iterable[Path], rules: list[Rule], settings_modules: tuple[str, ...] = (), exclude: Iterable[str] = ()
+) -> Report:
+    """Lint every Python file under `paths` (the command's view of the catalogue)."""
+    report = Report()
+    excluded = list(exclude)
+    files: dict[Path, None] = {}
+    for top in paths:
+        for path in layout.iter_python_files(top):
+            if not any(path.match(pattern) or part_matches(path, pattern) for pattern in excluded):
+                files[path.resolve()] = None
+    projects: dict[Path, Project] = {}
+    for path in files:
+        project = project_for(path, settings_modules)
+        projects.setdefault(project.root, project)
+        source = project.source(path, needed=True)
+        report.files += 1
+        if source is None:
+            continue
+        for finding in module_findings(project, path, rules):
+            report.findings.append(finding)
+    for project in projects.values():
+        report.findings.extend(f for f in project_findings(project, rules) if f.path in files)
+        report.errors.extend(project.errors)
+    report.findings = [f for f in sorted(set(report.findings)) if not _suppressed(f, projects)]
+    report.errors = sorted({(str(e.path), e.line, e.reason): e for e in report.errors}.values(), key=lambda e: (str(e.path), e.line))
+    return report
+
+
+def part_matches(path: Path, pattern: str) -> bool:
+    return any(part == pattern.strip("/") for part in path.parts)
+
+
+def _suppressed(finding: Finding, projects: dict[Path, Project]) -> bool:
+    for project in projects.values():
+        text = project.text(finding.path)
+        if text is not None:
+            lines = text.splitlines()
+            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+            return noqa_suppresses(line, finding.code)
+    return False

@@ -1,0 +1,646 @@
+"""Static values of module-level names, for settings modules and Celery app modules.
+
+A tiny abstract interpreter over `ast`: literals, names, star and named imports of
+project modules, concatenation, `+=`, list mutation, `Path(__file__).parent`,
+`os.path.join`, and branches (an `if` whose test is unknown yields `OneOf` its
+outcomes). Anything else -- `env()`, `os.environ.get()`, a property, a call -- is
+`UNKNOWN`, and a question about an unknown value answers `UNKNOWN`: the rules
+turn that into silence, never into a finding.
+
+Why not astroid: its inference offers several candidate values where a branch
+or an environment read is involved, and resolving a project's absolute imports
+needs the project on `sys.path`. Settings need exactly "known, or unknown".
+"""
+
+from __future__ import annotations
+
+import ast
+import os.path
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class _Unknown:
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+    def __bool__(self) -> bool:
+        raise TypeError("the truth of UNKNOWN is unknown; test `is UNKNOWN` first")
+
+
+UNKNOWN: Any = _Unknown()
+MAX_OPTIONS = 8
+MAX_ITEMS = 10_000
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """The value is one of these, depending on a branch the analysis cannot decide."""
+
+    options: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class FsPath:
+    """A filesystem path built from `__file__` (`Path(__file__).resolve().parent`, ...)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A name bound to something outside the evaluated code: `os`, `django.conf.settings`."""
+
+    qualname: str
+
+
+@dataclass(frozen=True)
+class Binding:
+    value: Any
+    path: Path
+    line: int
+    col: int
+
+
+@dataclass
+class Namespace:
+    """Module-level bindings after the module body ran."""
+
+    module: str
+    path: Path
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    # Names may exist that the analysis cannot see (globals() writes, split-settings
+    # include(), star imports from outside the project): an absent name is unknown.
+    open: bool = False
+    # Some writes could not be followed: any value may have been replaced.
+    dynamic: bool = False
+
+    def value(self, name: str) -> Any:
+        if self.dynamic:
+            return UNKNOWN
+        binding = self.bindings.get(name)
+        return UNKNOWN if binding is None else binding.value
+
+    def has(self, name: str) -> bool | Any:
+        if name in self.bindings:
+            return True
+        return UNKNOWN if (self.open or self.dynamic) else False
+
+    def copy(self) -> Namespace:
+        return Namespace(self.module, self.path, dict(self.bindings), self.open, self.dynamic)
+
+
+# -- questions about values ---------------------------------------------------------
+
+
+def is_known(value: Any) -> bool:
+    """True when the value, and everything inside it, is known."""
+    if value is UNKNOWN or isinstance(value, OneOf):
+        return False
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(is_known(v) for v in value)
+    if isinstance(value, dict):
+        return all(is_known(k) and is_known(v) for k, v in value.items())
+    return True
+
+
+def options(value: Any) -> tuple[Any, ...]:
+    return value.options if isinstance(value, OneOf) else (value,)
+
+
+def contains(container: Any, item: Any) -> bool | Any:
+    """`item in container`: True, False, or UNKNOWN."""
+    answers = set()
+    for option in options(container):
+        if isinstance(option, (list, tuple, set, frozenset)):
+            if item in [v for v in option if v is not UNKNOWN and not isinstance(v, OneOf)]:
+                answers.add(True)
+            elif all(is_known(v) for v in option):
+                answers.add(False)
+            else:
+                return UNKNOWN
+        else:
+            return UNKNOWN
+    return answers.pop() if len(answers) == 1 else UNKNOWN
+
+
+def known_str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def one_of(values: Iterable[Any]) -> Any:
+    flat: list[Any] = []
+    for value in values:
+        for option in options(value):
+            if option is UNKNOWN:
+                return UNKNOWN
+            if not any(_same(option, seen) for seen in flat):
+                flat.append(option)
+    if len(flat) > MAX_OPTIONS or not flat:
+        return UNKNOWN
+    return flat[0] if len(flat) == 1 else OneOf(tuple(flat))
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:  # noqa: BLE001 - UNKNOWN inside containers refuses truth
+        return False
+
+
+# -- the interpreter ---------------------------------------------------------------------
+
+# Resolves an absolute module name to the Namespace of a project module, or None when
+# the module is not part of the project (a library: names from it become `Ref`s).
+ModuleLoader = Callable[[str], "Namespace | None"]
+
+_SAFE_CALLS: dict[str, Callable[..., Any]] = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "list": list,
+    "tuple": tuple,
+    "set": set,
+    "frozenset": frozenset,
+    "dict": dict,
+    "sorted": sorted,
+    "len": len,
+}
+_PATH_FUNCS = {
+    "os.path.join": os.path.join,
+    "os.path.dirname": os.path.dirname,
+    "os.path.abspath": os.path.normpath,
+    "os.path.realpath": os.path.normpath,
+    "os.path.normpath": os.path.normpath,
+    "os.path.basename": os.path.basename,
+    "os.fspath": lambda p: p,
+}
+_DYNAMIC_CALLS = {"globals", "locals", "vars", "exec", "eval", "setattr", "include", "optional"}
+_LIST_METHODS = {"append", "extend", "insert", "remove", "update", "setdefault", "sort", "reverse"}
+
+
+def package_of(module: str, path: Path) -> str:
+    return module if path.name == "__init__.py" else module.rpartition(".")[0]
+
+
+def absolute_module(module: str, path: Path, node: ast.ImportFrom) -> str | None:
+    """The absolute name a `from ... import` refers to, inside module `module` at `path`."""
+    if not node.level:
+        return node.module
+    parts = package_of(module, path).split(".") if module else []
+    if node.level - 1 > len(parts) or not module:
+        return None
+    base = parts[: len(parts) - (node.level - 1)]
+    if node.module:
+        base.append(node.module)
+    return ".".join(base) or None
+
+
+class ModuleEvaluator:
+    def __init__(self, module: str, path: Path, loader: ModuleLoader) -> None:
+        self.module = module
+        self.path = path
+        self.loader = loader
+
+    def run(self, tree: ast.Module) -> Namespace:
+        ns = Namespace(self.module, self.path)
+        self._block(tree.body, ns)
+        return ns
+
+    # statements
+
+    def _block(self, body: list[ast.stmt], ns: Namespace) -> None:
+        for stmt in body:
+            self._stmt(stmt, ns)
+
+    def _bind(self, ns: Namespace, name: str, value: Any, node: ast.AST) -> None:
+        ns.bindings[name] = Binding(value, self.path, node.lineno, node.col_offset)  # type: ignore[attr-defined]
+
+    def _stmt(self, stmt: ast.stmt, ns: Namespace) -> None:
+        if isinstance(stmt, ast.Assign):
+            value = self.expr(stmt.value, ns)
+            for target in stmt.targets:
+                self._assign(target, value, ns)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self._assign(stmt.target, self.expr(stmt.value, ns), ns)
+        elif isinstance(stmt, ast.AugAssign):
+            if isinstance(stmt.target, ast.Name):
+                current = ns.value(stmt.target.id)
+                self._bind(ns, stmt.target.id, _binop(stmt.op, current, self.expr(stmt.value, ns)), stmt.target)
+        elif isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                bound = alias.asname or alias.name.partition(".")[0]
+                self._bind(ns, bound, Ref(alias.name if alias.asname else bound), stmt)
+        elif isinstance(stmt, ast.ImportFrom):
+            self._import_from(stmt, ns)
+        elif isinstance(stmt, ast.Expr):
+            self._expr_stmt(stmt.value, ns)
+        elif isinstance(stmt, ast.If):
+            self._if(stmt, ns)
+        elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
+            self._try(stmt, ns)  # type: ignore[arg-type]
+        elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            self._loop(stmt, ns)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            self._block(stmt.body, ns)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self._bind(ns, stmt.name, Ref(f"{self.module}.{stmt.name}"), stmt)
+        elif isinstance(stmt, ast.Delete):
+            for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    ns.bindings.pop(target.id, None)
+        elif isinstance(stmt, (ast.Global, ast.Nonlocal)):
+            ns.dynamic = True
+        elif type(stmt).__name__ == "Match":
+            self._loop(stmt, ns)  # like a loop: what it binds becomes unknown
+
+    def _assign(self, target: ast.expr, value: Any, ns: Namespace) -> None:
+        if isinstance(target, ast.Name):
+            self._bind(ns, target.id, value, target)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            elts = target.elts
+            seq = value if isinstance(value, (list, tuple)) and len(value) == len(elts) else None
+            if any(isinstance(e, ast.Starred) for e in elts):
+                seq = None
+            for i, elt in enumerate(elts):
+                inner = elt.value if isinstance(elt, ast.Starred) else elt
+                self._assign(inner, seq[i] if seq is not None else UNKNOWN, ns)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            name = target.value.id
+            current = ns.value(name)
+            key = self.expr(target.slice, ns)
+            if isinstance(current, dict) and is_known(key):
+                updated = dict(current)
+                updated[key] = value
+                self._bind(ns, name, updated, target.value)
+            elif name in ns.bindings:
+                self._bind(ns, name, UNKNOWN, target.value)
+            elif name == "globals":
+                ns.open = ns.dynamic = True
+        elif isinstance(target, ast.Subscript) and _is_globals_call(target.value):
+            ns.open = ns.dynamic = True
+
+    def _import_from(self, stmt: ast.ImportFrom, ns: Namespace) -> None:
+        module = absolute_module(self.module, self.path, stmt)
+        source = self.loader(module) if module else None
+        for alias in stmt.names:
+            if alias.name == "*":
+                if source is None:
+                    ns.open = True
+                    continue
+                public = source.value("__all__")
+                for name, binding in source.bindings.items():
+                    if isinstance(public, (list, tuple)) and is_known(public):
+                        if name not in public:
+                            continue
+                    elif name.startswith("_"):
+                        continue
+                    ns.bindings[name] = binding
+                ns.open |= source.open
+                ns.dynamic |= source.dynamic
+                continue
+            bound = alias.asname or alias.name
+            if source is not None and alias.name in source.bindings and not source.dynamic:
+                ns.bindings[bound] = source.bindings[alias.name]
+            elif source is not None and (source.open or source.dynamic):
+                self._bind(ns, bound, UNKNOWN, stmt)
+            else:
+                self._bind(ns, bound, Ref(f"{module or '?'}.{alias.name}"), stmt)
+
+    def _expr_stmt(self, call: ast.expr, ns: Namespace) -> None:
+        if not isinstance(call, ast.Call):
+            return
+        func = call.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            name = func.value.id
+            if _is_globals_call(func.value):
+                ns.open = ns.dynamic = True
+                return
+            if name in ns.bindings and func.attr in _LIST_METHODS:
+                self._bind(ns, name, self._mutate(ns.value(name), func.attr, call, ns), func.value)
+                return
+        if isinstance(func, ast.Attribute) and _is_globals_call(func.value):
+            ns.open = ns.dynamic = True
+            return
+        qualname = self._qualname(func, ns)
+        if qualname and qualname.rpartition(".")[2] in _DYNAMIC_CALLS:
+            ns.open = ns.dynamic = True
+
+    def _mutate(self, current: Any, method: str, call: ast.Call, ns: Namespace) -> Any:
+        args = [self.expr(a, ns) for a in call.args]
+        if call.keywords or not is_known(current) or any(a is UNKNOWN for a in args):
+            if isinstance(current, list) and method in {"append", "extend", "insert"}:
+                return list(current) + [UNKNOWN]  # known items stay known
+            return UNKNOWN
+        value = current.copy() if isinstance(current, (list, dict, set)) else None
+        if value is None:
+            return UNKNOWN
+        try:
+            getattr(value, method)(*args)
+        except Exception:  # noqa: BLE001 - the project's code would fail here too
+            return UNKNOWN
+        return value
+
+    def _if(self, stmt: ast.If, ns: Namespace) -> None:
+        test = self.expr(stmt.test, ns)
+        if test is not UNKNOWN and not isinstance(test, (OneOf, Ref)):
+            self._block(stmt.body if test else stmt.orelse, ns)
+            return
+        states = []
+        for body in (stmt.body, stmt.orelse):
+            branch = ns.copy()
+            self._block(body, branch)
+            states.append(branch)
+        _merge_into(ns, states)
+
+    def _try(self, stmt: ast.Try, ns: Namespace) -> None:
+        body = ns.copy()
+        self._block(stmt.body, body)
+        self._block(stmt.orelse, body)
+        states = [body]
+        for handler in stmt.handlers:
+            branch = ns.copy()
+            self._block(handler.body, branch)
+            states.append(branch)
+        _merge_into(ns, states)
+        self._block(stmt.finalbody, ns)
+
+    def _loop(self, stmt: ast.stmt, ns: Namespace) -> None:
+        for node in ast.walk(stmt):
+            targets: list[ast.expr] = []
+            if isinstance(node, (ast.Assign,)):
+                targets = node.targets
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor)):
+                targets = [node.target]
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                targets = [node.func.value]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name) and name.id in ns.bindings:
+                        self._bind(ns, name.id, UNKNOWN, name)
+                    elif isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store):
+                        self._bind(ns, name.id, UNKNOWN, name)
+
+    # expressions
+
+    def _qualname(self, node: ast.expr, ns: Namespace) -> str | None:
+        if isinstance(node, ast.Name):
+            value = ns.value(node.id) if node.id in ns.bindings else None
+            if isinstance(value, Ref):
+                return value.qualname
+            return node.id if node.id not in ns.bindings else None
+        if isinstance(node, ast.Attribute):
+            base = self._qualname(node.value, ns)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+    def expr(self, node: ast.expr, ns: Namespace) -> Any:
+        try:
+            return self._expr(node, ns)
+        except RecursionError:
+            return UNKNOWN
+
+    def _expr(self, node: ast.expr, ns: Namespace) -> Any:
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id == "__file__":
+                return FsPath(str(self.path))
+            if node.id == "__name__":
+                return self.module
+            if node.id in ns.bindings:
+                return ns.value(node.id)
+            return Ref(node.id) if node.id in _SAFE_CALLS or node.id in _DYNAMIC_CALLS else UNKNOWN
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            items: list[Any] = []
+            for elt in node.elts:
+                if isinstance(elt, ast.Starred):
+                    inner = self._expr(elt.value, ns)
+                    if not isinstance(inner, (list, tuple)):
+                        return UNKNOWN
+                    items.extend(inner)
+                else:
+                    items.append(self._expr(elt, ns))
+            if isinstance(node, ast.List):
+                return items
+            if isinstance(node, ast.Tuple):
+                return tuple(items)
+            return set(items) if all(is_known(i) for i in items) else UNKNOWN
+        if isinstance(node, ast.Dict):
+            result: dict[Any, Any] = {}
+            for key, value in zip(node.keys, node.values):
+                if key is None:
+                    spread = self._expr(value, ns)
+                    if not isinstance(spread, dict):
+                        return UNKNOWN
+                    result.update(spread)
+                    continue
+                k = self._expr(key, ns)
+                if not is_known(k):
+                    return UNKNOWN
+                result[k] = self._expr(value, ns)
+            return result
+        if isinstance(node, ast.JoinedStr):
+            parts = []
+            for value in node.values:
+                part = self._expr(value.value, ns) if isinstance(value, ast.FormattedValue) else value.value  # type: ignore[attr-defined]
+                if isinstance(value, ast.FormattedValue) and (value.format_spec or value.conversion != -1):
+                    return UNKNOWN
+                if not isinstance(part, (str, int, float)) or isinstance(part, bool):
+                    return UNKNOWN
+                parts.append(str(part))
+            return "".join(parts)
+        if isinstance(node, ast.BinOp):
+            return _binop(node.op, self._expr(node.left, ns), self._expr(node.right, ns))
+        if isinstance(node, ast.UnaryOp):
+            operand = self._expr(node.operand, ns)
+            if not is_known(operand) or isinstance(operand, (Ref, FsPath)):
+                return UNKNOWN
+            try:
+                if isinstance(node.op, ast.Not):
+                    return not operand
+                if isinstance(node.op, ast.USub):
+                    return -operand
+                if isinstance(node.op, ast.UAdd):
+                    return +operand
+            except TypeError:
+                return UNKNOWN
+            return UNKNOWN
+        if isinstance(node, ast.BoolOp):
+            values = [self._expr(v, ns) for v in node.values]
+            if not all(is_known(v) and not isinstance(v, (Ref, FsPath)) for v in values):
+                return UNKNOWN
+            result_value = values[0]
+            for v in values[1:]:
+                result_value = (result_value and v) if isinstance(node.op, ast.And) else (result_value or v)
+            return result_value
+        if isinstance(node, ast.Compare):
+            return self._compare(node, ns)
+        if isinstance(node, ast.IfExp):
+            test = self._expr(node.test, ns)
+            if is_known(test) and not isinstance(test, (Ref, FsPath)):
+                return self._expr(node.body if test else node.orelse, ns)
+            return one_of([self._expr(node.body, ns), self._expr(node.orelse, ns)])
+        if isinstance(node, ast.Attribute):
+            base = self._expr(node.value, ns)
+            if isinstance(base, FsPath):
+                if node.attr == "parent":
+                    return FsPath(os.path.dirname(base.path))
+                if node.attr == "name":
+                    return os.path.basename(base.path)
+                return UNKNOWN
+            if isinstance(base, Ref):
+                return Ref(f"{base.qualname}.{node.attr}")
+            return UNKNOWN
+        if isinstance(node, ast.Subscript):
+            base = self._expr(node.value, ns)
+            key = self._expr(node.slice, ns)
+            if isinstance(base, (dict, list, tuple, str)) and is_known(key) and not isinstance(key, slice):
+                try:
+                    return base[key]
+                except (KeyError, IndexError, TypeError):
+                    return UNKNOWN
+            return UNKNOWN
+        if isinstance(node, ast.Call):
+            return self._call(node, ns)
+        return UNKNOWN
+
+    def _compare(self, node: ast.Compare, ns: Namespace) -> Any:
+        left = self._expr(node.left, ns)
+        for op, comparator in zip(node.ops, node.comparators):
+            right = self._expr(comparator, ns)
+            if isinstance(op, (ast.In, ast.NotIn)):
+                found = contains(right, left)
+                if found is UNKNOWN:
+                    return UNKNOWN
+                ok = found if isinstance(op, ast.In) else not found
+            else:
+                if not (is_known(left) and is_known(right)) or isinstance(left, Ref) or isinstance(right, Ref):
+                    return UNKNOWN
+                try:
+                    ok = _COMPARE[type(op)](left, right)
+                except (TypeError, KeyError):
+                    return UNKNOWN
+            if not ok:
+                return False
+            left = right
+        return True
+
+    def _call(self, node: ast.Call, ns: Namespace) -> Any:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            base = self._expr(func.value, ns)
+            if isinstance(base, FsPath) and not node.keywords:
+                args = [self._expr(a, ns) for a in node.args]
+                if func.attr in {"resolve", "absolute"} and not args:
+                    return base
+                if func.attr == "joinpath" and all(isinstance(a, (str, FsPath)) for a in args):
+                    return FsPath(os.path.join(base.path, *[_fs(a) for a in args]))
+                return UNKNOWN
+            if isinstance(base, str) and func.attr in {"format", "join", "lower", "upper", "strip", "split"}:
+                return UNKNOWN
+        qualname = self._qualname(func, ns)
+        if qualname is None:
+            return UNKNOWN
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            return UNKNOWN
+        args = [self._expr(a, ns) for a in node.args]
+        if qualname in {"pathlib.Path", "Path", "pathlib.PurePath"}:
+            if args and all(isinstance(a, (str, FsPath)) for a in args):
+                return FsPath(os.path.join(*[_fs(a) for a in args]))
+            return UNKNOWN
+        if qualname in _PATH_FUNCS:
+            if args and all(isinstance(a, (str, FsPath)) for a in args):
+                try:
+                    return _PATH_FUNCS[qualname](*[_fs(a) for a in args])
+                except TypeError:
+                    return UNKNOWN
+            return UNKNOWN
+        if qualname in _SAFE_CALLS and qualname not in ns.bindings:
+            if qualname == "str" and len(args) == 1 and isinstance(args[0], FsPath):
+                return args[0].path
+            if all(is_known(a) and not isinstance(a, (Ref, FsPath)) for a in args):
+                try:
+                    return _SAFE_CALLS[qualname](*args)
+                except Exception:  # noqa: BLE001 - the project's code would fail here too
+                    return UNKNOWN
+        return UNKNOWN
+
+
+def _fs(value: str | FsPath) -> str:
+    return value.path if isinstance(value, FsPath) else value
+
+
+def _is_globals_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in {"globals", "locals", "vars"}
+
+
+_COMPARE: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Is: lambda a, b: a is b,
+    ast.IsNot: lambda a, b: a is not b,
+}
+
+
+def _binop(op: ast.operator, left: Any, right: Any) -> Any:
+    if isinstance(left, OneOf) or isinstance(right, OneOf):
+        return one_of(_binop(op, a, b) for a in options(left) for b in options(right))
+    if isinstance(op, ast.Div) and isinstance(left, FsPath) and isinstance(right, (str, FsPath)):
+        return FsPath(os.path.join(left.path, _fs(right)))
+    if left is UNKNOWN or right is UNKNOWN or isinstance(left, (Ref, FsPath)) or isinstance(right, (Ref, FsPath)):
+        return UNKNOWN
+    if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)) and isinstance(op, ast.Add):
+        if type(left) is not type(right):
+            return UNKNOWN
+        return left + right
+    if not (is_known(left) and is_known(right)):
+        return UNKNOWN
+    try:
+        if isinstance(op, ast.Add):
+            return left + right
+        if isinstance(op, ast.Sub):
+            return left - right
+        if isinstance(op, ast.Mult):
+            result = left * right
+            return result if not hasattr(result, "__len__") or len(result) <= MAX_ITEMS else UNKNOWN
+        if isinstance(op, ast.FloorDiv):
+            return left // right
+        if isinstance(op, ast.Div):
+            return left / right
+        if isinstance(op, ast.BitOr) and isinstance(left, dict) and isinstance(right, dict):
+            return {**left, **right}
+    except Exception:  # noqa: BLE001 - the project's code would fail here too
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _merge_into(ns: Namespace, states: list[Namespace]) -> None:
+    names = set().union(*(s.bindings for s in states))
+    for name in names:
+        present = [s.bindings[name] for s in states if name in s.bindings]
+        if len(present) < len(states):
+            # bound on some paths only: the name may be absent, its value unknown
+            last = present[-1]
+            ns.bindings[name] = Binding(UNKNOWN, last.path, last.line, last.col)
+            continue
+        value = one_of(b.value for b in present)
+        first = next((b for b in present if b not in ns.bindings.values()), present[0])
+        ns.bindings[name] = Binding(value, first.path, first.line, first.col)
+    ns.open = any(s.open for s in states)
+    ns.dynamic = any(s.dynamic for s in states)

@@ -1,0 +1,107 @@
+"""Where projects are: `manage.py` directories, import roots, and the files of a tree.
+
+Only the filesystem is read here; no module is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+# Directories that hold no project code: environments, caches, build output, VCS data.
+SKIP_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "node_modules",
+        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist",
+        "site-packages", ".eggs", ".hypothesis", "htmlcov",
+    }
+)
+REPO_MARKERS = (".git", ".hg", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini")
+
+
+def is_skipped_dir(name: str) -> bool:
+    return name in SKIP_DIRS or name.endswith(".egg-info")
+
+
+def iter_python_files(top: Path) -> Iterator[Path]:
+    """Python files below `top`, in a stable order, never following directory symlinks."""
+    if top.is_file():
+        yield top
+        return
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not is_skipped_dir(d))
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                yield Path(dirpath, name)
+
+
+def find_manage_dirs(top: Path) -> list[Path]:
+    """Directories below (or at) `top` that hold a `manage.py`."""
+    if top.is_file():
+        found = find_project_root(top.parent)
+        return [found] if found else []
+    return sorted({p.parent for p in iter_python_files(top) if p.name == "manage.py"})
+
+
+@lru_cache(maxsize=4096)
+def find_project_root(directory: Path) -> Path | None:
+    """The nearest directory at or above `directory` holding `manage.py`."""
+    if (directory / "manage.py").is_file():
+        return directory
+    if directory.parent == directory or any((directory / m).exists() for m in (".git", ".hg")):
+        return None
+    return find_project_root(directory.parent)
+
+
+def repository_top(root: Path) -> Path:
+    """The repository (or working) directory that holds `root`: ancestors of `root` up
+    to it are import roots too, as when code is run from the repository root."""
+    cwd = Path.cwd().resolve()
+    for candidate in (root, *root.parents):
+        if any((candidate / m).exists() for m in REPO_MARKERS) and candidate != root:
+            return candidate
+        if candidate == cwd:
+            return candidate
+    return root
+
+
+def is_identifier_path(parts: tuple[str, ...]) -> bool:
+    return all(p.isidentifier() for p in parts)
+
+
+@lru_cache(maxsize=65536)
+def resolve_module(root: Path, dotted: str) -> Path | None:
+    """The file `dotted` names under import root `root` (namespace packages allowed)."""
+    parts = dotted.split(".")
+    if not is_identifier_path(tuple(parts)):
+        return None
+    base = root.joinpath(*parts)
+    module = base.with_name(base.name + ".py")
+    if module.is_file():
+        return module
+    init = base / "__init__.py"
+    if init.is_file():
+        return init
+    if base.is_dir() and len(parts) > 0:
+        return base  # a namespace package: a directory
+    return None
+
+
+def module_name(root: Path, path: Path) -> str | None:
+    """The dotted name of `path` when imported from import root `root`."""
+    try:
+        rel = path.relative_to(root)
+    except ValueError:
+        return None
+    parts = list(rel.parts)
+    if not parts:
+        return None
+    if parts[-1] == "__init__.py":
+        parts.pop()
+    elif parts[-1].endswith(".py"):
+        parts[-1] = parts[-1][:-3]
+    if not parts or not is_identifier_path(tuple(parts)):
+        return None
+    return ".".join(parts)

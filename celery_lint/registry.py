@@ -1,0 +1,92 @@
+"""The rule catalogue as data: one `Rule` per code, registered by its own module.
+
+Every front end (flake8, the command, `manage.py check`), `--explain` and the docs
+read rules from here, so a code, its message and its examples live in one place.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from celery_lint.findings import Finding
+
+if TYPE_CHECKING:
+    from celery_lint.project import Project, SourceModule
+
+ProjectCheck = Callable[["Project"], Iterable[Finding]]
+ModuleCheck = Callable[["Project", "SourceModule"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A project as file overrides on top of the canonical healthy project.
+
+    `files` maps a path relative to the project root to its text (dedented);
+    a path starting with "-" deletes that file of the base project. `findings`
+    lists the (path, code) pairs the example must produce, nothing else.
+    """
+
+    files: dict[str, str]
+    findings: tuple[tuple[str, str], ...] = ()
+
+    def texts(self) -> dict[str, str]:
+        return {path: textwrap.dedent(text).lstrip("\n") for path, text in self.files.items()}
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str  # "E": broken; "W": likely wrong, or broken in some versions/deployments
+    name: str
+    summary: str  # one line, shown by --list-rules and as the docs page title
+    why: str  # the docs text: what goes wrong and why
+    bad: Example
+    good: Example
+    silent_on: tuple[str, ...] = ()
+    default_enabled: bool = True
+    live_only: bool = False  # reported only by `manage.py check`
+    check_project: ProjectCheck | None = None
+    check_module: ModuleCheck | None = None
+
+    @property
+    def number(self) -> str:
+        return self.code.removeprefix("CEL")
+
+    @property
+    def django_id(self) -> str:
+        return f"celery_lint.{self.severity}{self.number}"
+
+    def finding(self, module_path, node_or_line, message: str, subject: str = "") -> Finding:
+        """A finding at an ast node (or a line number) of the file at `module_path`."""
+        if isinstance(node_or_line, int):
+            line, col = node_or_line, 0
+        else:
+            line, col = node_or_line.lineno, node_or_line.col_offset
+        return Finding(module_path, line, col, self.code, message, subject)
+
+
+@dataclass
+class Registry:
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    def add(self, rule: Rule) -> Rule:
+        if rule.code in self.rules:
+            raise ValueError(f"rule {rule.code} registered twice")
+        self.rules[rule.code] = rule
+        return rule
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(sorted(self.rules.values(), key=lambda r: r.code))
+
+    def __getitem__(self, code: str) -> Rule:
+        return self.rules[code.upper()]
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and code.upper() in self.rules
+
+
+REGISTRY = Registry()
+register = REGISTRY.add

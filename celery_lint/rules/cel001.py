@@ -1,0 +1,205 @@
+"""CEL001: `Celery()` created before DJANGO_SETTINGS_MODULE is set in the app module."""
+
+from __future__ import annotations
+
+import ast
+import enum
+from collections.abc import Iterator
+
+from celery_lint.findings import Finding
+from celery_lint.project import CeleryApp, Project, SourceModule
+from celery_lint.registry import Example, Rule, register
+
+DSM = "DJANGO_SETTINGS_MODULE"
+
+
+class Sets(enum.IntEnum):
+    """Whether code sets DJANGO_SETTINGS_MODULE: on no path, on some (or unknown), on every."""
+
+    NEVER = 0
+    MAYBE = 1
+    ALWAYS = 2
+
+
+def _is_environ(source: SourceModule, node: ast.expr) -> bool:
+    qualname = source.qualname(node)
+    return qualname in ("os.environ", "os.environ") or (qualname or "").endswith(".environ")
+
+
+def _sets(source: SourceModule, stmt: ast.stmt) -> Sets:
+    """What running `stmt` does to DJANGO_SETTINGS_MODULE."""
+    text = ast.get_source_segment(source.text, stmt) or ""
+    if isinstance(stmt, ast.If):
+        branches = (_block(source, stmt.body), _block(source, stmt.orelse))
+        if all(b == Sets.ALWAYS for b in branches):
+            return Sets.ALWAYS
+        return Sets.MAYBE if any(branches) else Sets.NEVER
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        return _block(source, stmt.body)
+    if isinstance(stmt, ast.Try):
+        inner = [_block(source, stmt.body), _block(source, stmt.finalbody)]
+        inner += [_block(source, h.body) for h in stmt.handlers]
+        if _block(source, stmt.finalbody) == Sets.ALWAYS:
+            return Sets.ALWAYS
+        return Sets.MAYBE if any(inner) else Sets.NEVER
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+        call = stmt.value
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr == "setdefault"
+            and _is_environ(source, func.value)
+            and call.args
+            and isinstance(call.args[0], ast.Constant)
+            and call.args[0].value == DSM
+        ):
+            return Sets.ALWAYS
+    if isinstance(stmt, ast.Assign):
+        for target in stmt.targets:
+            if (
+                isinstance(target, ast.Subscript)
+                and _is_environ(source, target.value)
+                and isinstance(target.slice, ast.Constant)
+                and target.slice.value == DSM
+            ):
+                return Sets.ALWAYS
+    if DSM in text:
+        return Sets.MAYBE  # set in a way this rule does not follow: unknown
+    return Sets.NEVER
+
+
+def _block(source: SourceModule, body: list[ast.stmt]) -> Sets:
+    return max((_sets(source, s) for s in body), default=Sets.NEVER)
+
+
+def _before(source: SourceModule, body: list[ast.stmt], line: int, helpers: set[str]) -> Sets:
+    """What the statements of `body` do to DJANGO_SETTINGS_MODULE before `line` runs."""
+    state = Sets.NEVER
+    for stmt in body:
+        if stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
+            for attr in ("body", "orelse", "finalbody"):
+                inner = getattr(stmt, attr, None)
+                if inner and any(s.lineno <= line <= (s.end_lineno or s.lineno) for s in inner):
+                    state = max(state, _before(source, inner, line, helpers))
+            return state
+        state = max(state, _sets(source, stmt))
+        if _calls_helper(stmt, helpers):
+            state = max(state, Sets.MAYBE)
+    return state
+
+
+def _calls_helper(stmt: ast.stmt, helpers: set[str]) -> bool:
+    """A call of a function, or an import of a module, that may set the variable."""
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in helpers:
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)) and "*helpers*" in helpers:
+            return True
+    return False
+
+
+def _helpers(project: Project, source: SourceModule) -> set[str]:
+    """Local functions, and (as "*helpers*") project imports, that mention the variable."""
+    helpers = {
+        node.name
+        for node in source.nodes(ast.FunctionDef)
+        if DSM in (ast.get_source_segment(source.text, node) or "")
+    }
+    for _, name in project.imported_modules(source):
+        found = project.resolve(name)
+        if found and not found[1].is_dir() and DSM in (project.text(found[1]) or ""):
+            helpers.add("*helpers*")
+    return helpers
+
+
+def _state(project: Project, app: CeleryApp) -> tuple[Sets, Sets]:
+    """(before the Celery() call, anywhere in the module) for the app's module."""
+    source = app.source
+    helpers = _helpers(project, source)
+    anywhere = _block(source, source.tree.body)
+    if "*helpers*" in helpers:
+        anywhere = max(anywhere, Sets.MAYBE)
+    if isinstance(app.scope, ast.Module):
+        return _before(source, source.tree.body, app.call.lineno, helpers), anywhere
+    # In a factory function: the module body has run before any call of the function.
+    inside = _before(source, app.scope.body, app.call.lineno, helpers)
+    return max(inside, anywhere), anywhere
+
+
+def check(project: Project) -> Iterator[Finding]:
+    for app in project.django_apps:
+        before, anywhere = _state(project, app)
+        if before != Sets.NEVER:
+            continue
+        settings = project.settings_module_names[0] if project.settings_module_names else "proj.settings"
+        if anywhere == Sets.ALWAYS:
+            message = (
+                f"Celery() is created before DJANGO_SETTINGS_MODULE is set: the worker gets no Django fixup "
+                f"(no django.setup(), tasks not discovered); move os.environ.setdefault(...) above this line"
+            )
+        else:
+            message = (
+                f"DJANGO_SETTINGS_MODULE is never set in this app module: the worker gets no Django fixup; "
+                f'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{settings}") before Celery()'
+            )
+        yield RULE.finding(app.source.path, app.call, message, subject=str(app.source.path))
+
+
+RULE = register(
+    Rule(
+        code="CEL001",
+        severity="E",
+        name="settings-module-after-app",
+        summary="Celery() is created before DJANGO_SETTINGS_MODULE is set in the app module",
+        why="""\
+`Celery()` installs its Django fixup only if `DJANGO_SETTINGS_MODULE` is in
+`os.environ` at that moment (`celery/fixups/django.py`). When the app module sets
+the variable after creating the app, or never, `celery -A proj worker` runs without
+the fixup: no `django.setup()`, no database connection clean-up between tasks,
+`autodiscover_tasks()` finds nothing (the worker logs "Received unregistered task"),
+and a `django-db` result backend crashes with `AppRegistryNotReady`.
+
+`manage.py` and `wsgi.py` set the variable before they import the app module, so
+the web process never shows the problem: only the order of statements in the app
+module tells.""",
+        bad=Example(
+            {
+                "proj/celery.py": """\
+                import os
+
+                from celery import Celery
+
+                app = Celery("proj")
+
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+
+                app.config_from_object("django.conf:settings", namespace="CELERY")
+                app.autodiscover_tasks()
+                """
+            },
+            findings=(("proj/celery.py", "CEL001"),),
+        ),
+        good=Example(
+            {
+                "proj/celery.py": """\
+                import os
+
+                from celery import Celery
+
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+
+                app = Celery("proj")
+                app.config_from_object("django.conf:settings", namespace="CELERY")
+                app.autodiscover_tasks()
+                """
+            }
+        ),
+        silent_on=(
+            'os.environ["DJANGO_SETTINGS_MODULE"] = ... before the call, also when set on every branch of an if',
+            "setdefault inside the same factory function before the call, or at module level of a factory's module",
+            "a variable set in a way the analysis cannot follow (a helper function, an imported module that sets it)",
+            "Celery apps that are not configured from Django settings",
+        ),
+        check_project=check,
+    )
+)
