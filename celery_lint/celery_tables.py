@@ -7,9 +7,31 @@ upper case, then under its old (Celery 3) name. Django exposes only UPPERCASE na
 from __future__ import annotations
 
 import difflib
+import importlib
+import os
+import sys
 from functools import lru_cache
+from types import ModuleType
 
-from celery.app import defaults
+
+def _celery_defaults() -> ModuleType:
+    """`celery.app.defaults` from the installed library, never from the linted project.
+
+    A project with a `celery.py` in the working directory (CEL006) would otherwise be
+    imported, and run, in place of the library when flake8 is started from there.
+    """
+    if "celery" in sys.modules:
+        return importlib.import_module("celery.app.defaults")
+    cwd = os.getcwd()
+    saved = list(sys.path)
+    sys.path[:] = [p for p in saved if os.path.abspath(p or os.curdir) != cwd]
+    try:
+        return importlib.import_module("celery.app.defaults")
+    finally:
+        sys.path[:] = saved
+
+
+defaults = _celery_defaults()
 
 PREFIX = "CELERY_"
 

@@ -134,6 +134,8 @@ def project_files(example: Example) -> dict[str, str]:
         if path.startswith("-"):
             prefix = path[1:].rstrip("/")
             files = {p: t for p, t in files.items() if p != prefix and not p.startswith(prefix + "/")}
+        elif path.startswith("+"):
+            files[path[1:]] = files.get(path[1:], "") + "\n" + text
         else:
             files[path] = text
     return files

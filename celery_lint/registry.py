@@ -25,7 +25,8 @@ class Example:
     """A project as file overrides on top of the canonical healthy project.
 
     `files` maps a path relative to the project root to its text (dedented);
-    a path starting with "-" deletes that file of the base project. `findings`
+    a path starting with "-" deletes that file of the base project, one starting
+    with "+" appends the text to the base project's file. `findings`
     lists the (path, code) pairs the example must produce, nothing else.
     """
 

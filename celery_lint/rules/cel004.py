@@ -1,0 +1,101 @@
+"""CEL004: the project package does not import the Celery app at start-up."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+from celery_lint.findings import Finding
+from celery_lint.project import SHARED_TASK, CeleryApp, Project
+from celery_lint.registry import Example, Rule, register
+
+
+def startup_modules(project: Project) -> list[Path]:
+    """Modules Django imports at start-up: the packages above each settings module
+    and above each app module, and every `apps.py` (AppConfig.ready())."""
+    paths: list[Path] = []
+    names = list(project.settings_module_names) + [a.source.module for a in project.django_apps if a.source.module]
+    for name in names:
+        parts = name.split(".")
+        for i in range(1, len(parts)):
+            found = project.resolve_file(".".join(parts[:i]))
+            if found is not None and found.name == "__init__.py" and found not in paths:
+                paths.append(found)
+    paths += [p for p in project.files if p.name == "apps.py" and p not in paths]
+    return paths
+
+
+def _imports_app(project: Project, path: Path, app_modules: set[str]) -> bool:
+    source = project.source(path)
+    return source is not None and any(name in app_modules for _, name in project.imported_modules(source))
+
+
+def shared_task_modules(project: Project) -> list[Path]:
+    found = []
+    for path in project.files_mentioning("shared_task"):
+        source = project.source(path)
+        if source is not None and project.uses_decorator(source, SHARED_TASK):
+            found.append(path)
+    return found
+
+
+def loads_app_at_startup(project: Project, apps: list[CeleryApp]) -> bool:
+    """True when some start-up module, or every shared_task module, imports an app module."""
+    app_modules = {a.source.module for a in apps if a.source.module}
+    if any(_imports_app(project, p, app_modules) for p in startup_modules(project)):
+        return True
+    users = shared_task_modules(project)
+    return bool(users) and all(_imports_app(project, p, app_modules) for p in users)
+
+
+def check(project: Project) -> Iterator[Finding]:
+    apps = [a for a in project.django_apps if isinstance(a.scope, ast.Module) and a.source.module]
+    if not apps or not shared_task_modules(project) or loads_app_at_startup(project, apps):
+        return
+    module = apps[0].source.module or ""
+    package = module.rpartition(".")[0]
+    init = project.resolve_file(package) if package else None
+    if init is None or init.name != "__init__.py":
+        return
+    leaf = module.rpartition(".")[2]
+    yield RULE.finding(
+        init, 1,
+        f"{package} does not import the Celery app at start-up: @shared_task tasks use Celery's default app "
+        f"(broker amqp://guest@localhost) in Django; add 'from .{leaf} import {apps[0].variable} as celery_app'",
+        subject="celery_app",
+    )
+
+
+RULE = register(
+    Rule(
+        code="CEL004",
+        severity="E",
+        name="app-not-loaded",
+        summary="the project package does not import the Celery app at start-up",
+        why="""\
+`@shared_task` returns a proxy bound to the *current* Celery app at each use. If no
+module imported at Django start-up imports the project's app, the current app in
+the web process is Celery's implicit `default` app: no Django settings, broker
+`amqp://guest@localhost`, and `.delay()` fails with `Connection refused` in views,
+while the worker (which imports `proj.celery` itself) looks healthy. The fix is the
+two lines of "First steps with Django" in the project package's `__init__.py`.""",
+        bad=Example({"proj/__init__.py": ""}, findings=(("proj/__init__.py", "CEL004"),)),
+        good=Example(
+            {
+                "proj/__init__.py": """\
+                from .celery import app as celery_app
+
+                __all__ = ("celery_app",)
+                """
+            }
+        ),
+        silent_on=(
+            "the app imported under any name (app, celery_app), from a config package or a sub-package",
+            "the app imported from an AppConfig.ready() (any apps.py)",
+            "every module that uses shared_task imports the app module itself",
+            "projects whose tasks use only @app.task",
+        ),
+        check_project=check,
+    )
+)

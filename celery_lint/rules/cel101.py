@@ -1,0 +1,52 @@
+"""CEL101: a new-style Celery setting without the CELERY_ prefix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from celery_lint import celery_tables
+from celery_lint.findings import Finding
+from celery_lint.project import Project
+from celery_lint.registry import Example, Rule, register
+from celery_lint.rules._settings import assignments, namespace_is_celery
+
+
+def check(project: Project) -> Iterator[Finding]:
+    if not namespace_is_celery(project):
+        return
+    for path, name, node in assignments(project):
+        key = celery_tables.unprefixed_new_key(name)
+        if key is not None:
+            yield RULE.finding(
+                path, node,
+                f"{name} is ignored: with namespace='CELERY' Celery reads {celery_tables.prefixed(key)}",
+                subject=name,
+            )
+
+
+RULE = register(
+    Rule(
+        code="CEL101",
+        severity="E",
+        name="setting-without-prefix",
+        summary="a new-style Celery setting without the CELERY_ prefix is ignored",
+        why="""\
+With `app.config_from_object("django.conf:settings", namespace="CELERY")`, Celery
+reads each setting as `CELERY_` plus its name in upper case: `task_always_eager` is
+`CELERY_TASK_ALWAYS_EAGER`. A Django setting named `TASK_ALWAYS_EAGER` is never
+looked at, and Celery silently keeps its default.""",
+        bad=Example(
+            {"+proj/settings.py": "TASK_ALWAYS_EAGER = True\n"},
+            findings=(("proj/settings.py", "CEL101"),),
+        ),
+        good=Example(
+            {"+proj/settings.py": "CELERY_TASK_ALWAYS_EAGER = True\n"},
+        ),
+        silent_on=(
+            "settings with the CELERY_ prefix, and Celery 3 names (CEL102 reports those)",
+            "projects whose Celery app has no namespace, a lowercase one (CEL003), or one the analysis cannot read",
+            "names that are not Celery settings",
+        ),
+        check_project=check,
+    )
+)

@@ -1,0 +1,50 @@
+"""CEL103: a lowercase Celery setting in a Django settings module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from celery_lint import celery_tables
+from celery_lint.findings import Finding
+from celery_lint.project import Project
+from celery_lint.registry import Example, Rule, register
+from celery_lint.rules._settings import assignments, namespace_is_celery
+
+
+def check(project: Project) -> Iterator[Finding]:
+    if not namespace_is_celery(project):
+        return
+    for path, name, node in assignments(project):
+        key = celery_tables.lowercase_key(name)
+        if key is not None:
+            yield RULE.finding(
+                path, node,
+                f"{name} is ignored: Django settings only expose UPPERCASE names; use {celery_tables.prefixed(key)}",
+                subject=name,
+            )
+
+
+RULE = register(
+    Rule(
+        code="CEL103",
+        severity="E",
+        name="lowercase-setting",
+        summary="a lowercase Celery setting in a Django settings module is never seen",
+        why="""\
+Django's settings object only takes the UPPERCASE names of a settings module
+(`django/conf/__init__.py`: `if setting.isupper()`). A `broker_url` or
+`celery_broker_url` written there never reaches Celery, which silently keeps its
+default -- for the broker that means `amqp://guest@localhost`.""",
+        bad=Example(
+            {"+proj/settings.py": 'broker_transport_options = {"visibility_timeout": 3600}\n'},
+            findings=(("proj/settings.py", "CEL103"),),
+        ),
+        good=Example({"+proj/settings.py": 'CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}\n'}),
+        silent_on=(
+            "lowercase names that are not Celery settings (base_dir, helpers)",
+            "modules that are not Django settings modules (a celeryconfig.py read by config_from_object)",
+            "projects whose Celery app namespace is not 'CELERY' (CEL003 covers a lowercase namespace)",
+        ),
+        check_project=check,
+    )
+)

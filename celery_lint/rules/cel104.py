@@ -1,0 +1,52 @@
+"""CEL104: an unknown CELERY_* setting close to a real one (a typo)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from celery_lint import celery_tables
+from celery_lint.findings import Finding
+from celery_lint.project import Project
+from celery_lint.registry import Example, Rule, register
+from celery_lint.rules._settings import assignments, namespace_is_celery, names_read
+
+
+def check(project: Project) -> Iterator[Finding]:
+    if not namespace_is_celery(project):
+        return
+    for path, name, node in assignments(project):
+        nearest = celery_tables.nearest_prefixed(name)
+        if nearest is None or name in names_read(project):
+            continue
+        yield RULE.finding(
+            path, node, f"{name} is not a Celery setting and is silently ignored; did you mean {nearest}?",
+            subject=name,
+        )
+
+
+RULE = register(
+    Rule(
+        code="CEL104",
+        severity="W",
+        name="setting-typo",
+        summary="an unknown CELERY_ setting close to a real one: probably a typo",
+        why="""\
+Celery has no warning for unknown settings: `CELERY_RESULTS_BACKEND` or
+`CELERY_TASK_ALWAYS_EGAR` is silently ignored and the default stays in force. The
+rule compares each unknown `CELERY_*` name with Celery's own setting table and
+suggests the nearest one. Many projects keep settings of their own under the
+`CELERY_` prefix: a name the project reads itself (`settings.CELERY_X`,
+`getattr(settings, "CELERY_X")`) is never reported.""",
+        bad=Example(
+            {"+proj/settings.py": 'CELERY_RESULTS_BACKEND = "django-db"\n'},
+            findings=(("proj/settings.py", "CEL104"),),
+        ),
+        good=Example({"+proj/settings.py": 'CELERY_RESULT_BACKEND = "django-db"\n'}),
+        silent_on=(
+            "names the project reads itself (settings.CELERY_X, getattr(settings, 'CELERY_X'))",
+            "names close to no Celery setting (CELERY_REPORTS_QUEUE)",
+            "projects whose Celery app namespace is not 'CELERY'",
+        ),
+        check_project=check,
+    )
+)

@@ -1,0 +1,125 @@
+"""CEL201: a tasks module imported under a dotted path other than autodiscovery's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from celery_lint.evaluate import UNKNOWN
+from celery_lint.findings import Finding
+from celery_lint.project import Project, SourceModule
+from celery_lint.registry import Example, Rule, register
+
+
+@lru_cache(maxsize=64)
+def discovered_tasks_modules(project: Project) -> dict[Path, str]:
+    """file -> the name autodiscovery imports it under (`<AppConfig.name>.tasks`)."""
+    found: dict[Path, str] = {}
+    for settings in project.settings:
+        apps = project.project_apps(settings)
+        if apps is UNKNOWN:
+            continue
+        for app in apps:
+            name = f"{app}.tasks"
+            resolved = project.resolve(name)
+            if resolved is not None and not resolved[1].is_dir():
+                found.setdefault(resolved[1], name)
+    return found
+
+
+def check(project: Project, source: SourceModule) -> Iterator[Finding]:
+    canonical = discovered_tasks_modules(project)
+    if not canonical:
+        return
+    seen: set[int] = set()
+    for stmt, name in project.imported_modules(source):
+        if id(stmt) in seen or not name.endswith(".tasks") and ".tasks." not in name:
+            continue
+        module = name if name.endswith(".tasks") else name[: name.index(".tasks.") + len(".tasks")]
+        resolved = project.resolve(module)
+        if resolved is None:
+            continue
+        expected = canonical.get(resolved[1])
+        if expected is None or expected == module:
+            continue
+        seen.add(id(stmt))
+        yield RULE.finding(
+            source.path, stmt,
+            f"{module} is the module autodiscovery imports as {expected}: the same file becomes two modules and "
+            f"two task names, and the worker rejects one as an unregistered task; import it as {expected}",
+            subject=str(resolved[1]),
+        )
+
+
+_TASKS = """\
+from celery import shared_task
+
+
+@shared_task
+def charge(invoice_id):
+    return invoice_id
+"""
+
+RULE = register(
+    Rule(
+        code="CEL201",
+        severity="E",
+        name="inconsistent-task-import",
+        summary="a tasks module imported under a dotted path other than the one autodiscovery uses",
+        why="""\
+A task's name is its module's `__name__` plus the function name. Autodiscovery
+imports `<AppConfig.name>.tasks`; importing the same file under another dotted path
+(`proj.app1.tasks` while the installed app is `app1`, or `src.demoapp.tasks`) makes
+Python load it twice, as two modules, with two task names. The web process sends
+one name, the worker knows the other, and the message is rejected as "Received
+unregistered task of type ...".""",
+        bad=Example(
+            {
+                "+proj/settings.py": """\
+                import sys
+
+                sys.path.insert(0, str(BASE_DIR / "apps"))
+                INSTALLED_APPS += ["apps.billing"]
+                """,
+                "apps/__init__.py": "",
+                "apps/billing/__init__.py": "",
+                "apps/billing/tasks.py": _TASKS,
+                "apps/billing/views.py": """\
+                from billing.tasks import charge
+
+
+                def pay(request, invoice_id):
+                    charge.delay(invoice_id)
+                """,
+            },
+            findings=(("apps/billing/views.py", "CEL201"),),
+        ),
+        good=Example(
+            {
+                "+proj/settings.py": """\
+                import sys
+
+                sys.path.insert(0, str(BASE_DIR / "apps"))
+                INSTALLED_APPS += ["apps.billing"]
+                """,
+                "apps/__init__.py": "",
+                "apps/billing/__init__.py": "",
+                "apps/billing/tasks.py": _TASKS,
+                "apps/billing/views.py": """\
+                from apps.billing.tasks import charge
+
+
+                def pay(request, invoice_id):
+                    charge.delay(invoice_id)
+                """,
+            }
+        ),
+        silent_on=(
+            "relative imports (from .tasks import add) and imports under the installed app's own name",
+            "tasks modules of apps that are not installed, or an INSTALLED_APPS the analysis cannot resolve",
+            "third-party packages (a dotted path that does not resolve to a file of the project)",
+        ),
+        check_module=check,
+    )
+)

@@ -1,0 +1,77 @@
+"""CEL301: a django-celery-results backend without the app installed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from celery_lint.evaluate import options
+from celery_lint.findings import Finding
+from celery_lint.project import Project
+from celery_lint.registry import Example, Rule, register
+
+RESULTS_BACKENDS = frozenset({"django-db", "django-cache"})
+SETTING = "CELERY_RESULT_BACKEND"  # the new name with the prefix, and the old name too
+
+
+def check(project: Project) -> Iterator[Finding]:
+    namespace = project.namespace_value
+    if namespace not in ("CELERY", None):
+        return
+    for settings in project.settings:
+        binding = settings.binding(SETTING)
+        if binding is None or settings.ns.dynamic:
+            continue
+        values = options(binding.value)
+        if not all(isinstance(v, str) and v in RESULTS_BACKENDS for v in values):
+            continue
+        if project.is_installed(settings, "django_celery_results") is False:
+            yield RULE.finding(
+                binding.path, binding.line,
+                f"result backend {values[0]!r} needs 'django_celery_results' in INSTALLED_APPS: "
+                f"the first result access raises RuntimeError (TaskResult is not in an installed app)",
+                subject="result_backend",
+            )
+
+
+_SETTINGS = """\
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "not-a-secret"
+INSTALLED_APPS = [{apps}]
+DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}}}
+
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = "django-db"
+"""
+
+RULE = register(
+    Rule(
+        code="CEL301",
+        severity="E",
+        name="results-app-missing",
+        summary="result backend 'django-db' / 'django-cache' without django_celery_results installed",
+        why="""\
+`'django-db'` and `'django-cache'` are aliases for the backends of
+django-celery-results, and both import its models. Without `django_celery_results`
+in `INSTALLED_APPS` the first result access raises `RuntimeError: Model class
+django_celery_results.models.TaskResult doesn't declare an explicit app_label and
+isn't in an application in INSTALLED_APPS`.""",
+        bad=Example(
+            {"proj/settings.py": _SETTINGS.format(apps='"django.contrib.contenttypes", "celery_lint", "demoapp"')},
+            findings=(("proj/settings.py", "CEL301"),),
+        ),
+        good=Example(
+            {
+                "proj/settings.py": _SETTINGS.format(
+                    apps='"django.contrib.contenttypes", "django_celery_results", "celery_lint", "demoapp"'
+                )
+            }
+        ),
+        silent_on=(
+            "INSTALLED_APPS or the backend coming from the environment, or built in ways the analysis cannot follow",
+            "other result backends",
+        ),
+        check_project=check,
+    )
+)
