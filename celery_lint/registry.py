@@ -27,11 +27,14 @@ class Example:
     `files` maps a path relative to the project root to its text (dedented);
     a path starting with "-" deletes that file of the base project, one starting
     with "+" appends the text to the base project's file. `findings`
-    lists the (path, code) pairs the example must produce, nothing else.
+    lists the (path, code) pairs the example must produce, nothing else; for a
+    live-only rule the path is "" (a `manage.py check --database default` message).
     """
 
     files: dict[str, str]
     findings: tuple[tuple[str, str], ...] = ()
+    # `manage.py` commands run before the live checks (live-only rules: "migrate")
+    setup: tuple[str, ...] = ()
 
     def texts(self) -> dict[str, str]:
         return {path: textwrap.dedent(text).lstrip("\n") for path, text in self.files.items()}

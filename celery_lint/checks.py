@@ -1,0 +1,193 @@
+"""Django system checks: the catalogue in `manage.py check` (ids `celery_lint.E101`).
+
+They run inside the user's process on every management command and at every
+worker boot, so each is cheap, caches its work for the process, never raises, and
+touches a database only when Django hands it one (`check --database`, `migrate`,
+the test runner) -- and never reports unapplied migrations to `migrate` itself,
+which would refuse to apply them.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps as django_apps
+from django.conf import settings as django_settings
+from django.core import checks
+
+from celery_lint import layout
+from celery_lint.engine import project_findings, select_rules
+from celery_lint.findings import Finding
+from celery_lint.project import Project
+from celery_lint.registry import REGISTRY
+from celery_lint.rules import load_rules
+
+load_rules()
+logger = logging.getLogger(__name__)
+TAG = "celery_lint"
+RESULTS_APP = "django_celery_results"
+RESULTS_BACKENDS = frozenset({"django-db", "django-cache"})
+#: rules reported from the live process instead of from source
+LIVE_CODES = frozenset({"CEL301"})
+
+
+def _never_raise(check: Callable[..., list[checks.CheckMessage]]) -> Callable[..., list[checks.CheckMessage]]:
+    @functools.wraps(check)
+    def wrapper(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+        try:
+            return check(app_configs, **kwargs)
+        except Exception:  # noqa: BLE001 - a check must never break manage.py or the worker
+            logger.debug("celery-lint check %s failed", check.__name__, exc_info=True)
+            return []
+
+    return wrapper
+
+
+def message(code: str, text: str, obj: str | None = None, hint: str | None = None) -> checks.CheckMessage:
+    rule = REGISTRY[code]
+    level = checks.Error if rule.severity == "E" else checks.Warning
+    return level(text, hint=hint, obj=obj, id=rule.django_id)
+
+
+def _settings_path() -> Path | None:
+    module = sys.modules.get(getattr(django_settings, "SETTINGS_MODULE", "") or "")
+    file = getattr(module, "__file__", None)
+    return Path(file).resolve() if file else None
+
+
+@functools.lru_cache(maxsize=1)
+def live_project() -> Project | None:
+    """The static model of the running project, found from its settings module."""
+    path = _settings_path()
+    if path is None:
+        return None
+    root = layout.find_project_root(path.parent)
+    if root is None:
+        package_depth = django_settings.SETTINGS_MODULE.count(".")
+        root = path.parents[package_depth]
+    return Project.get(root, (django_settings.SETTINGS_MODULE,))
+
+
+def _current_app() -> Any:
+    """The app `@shared_task` resolves to now, or None when it would be Celery's default app."""
+    from celery import _state
+
+    return _state._tls.current_app
+
+
+def _as_message(project: Project, finding: Finding) -> checks.CheckMessage:
+    try:
+        where = finding.path.relative_to(project.root)
+    except ValueError:
+        where = finding.path
+    return message(finding.code, finding.message, obj=f"{where}:{finding.line}")
+
+
+def _silenced(code: str) -> bool:
+    return REGISTRY[code].django_id in getattr(django_settings, "SILENCED_SYSTEM_CHECKS", [])
+
+
+@checks.register(TAG)
+@_never_raise
+def check_source(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The project-level rules, read from the project's files (what only source shows,
+    such as statement order in the app module)."""
+    project = live_project()
+    if project is None:
+        return []
+    found = []
+    for finding in project_findings(project, select_rules()):
+        if finding.code in LIVE_CODES or _silenced(finding.code):
+            continue
+        if finding.code == "CEL004" and _current_app() is not None:
+            continue  # some module did load the app: the process is fine whatever the source says
+        found.append(_as_message(project, finding))
+    return found
+
+
+def _namespace() -> Any:
+    app = _current_app()
+    if app is not None:
+        return app.namespace
+    project = live_project()
+    return project.namespace_value if project is not None else None
+
+
+@checks.register(TAG)
+@_never_raise
+def check_results_backend(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """CEL301 from the effective settings."""
+    if _namespace() not in ("CELERY", None):
+        return []
+    backend = getattr(django_settings, "CELERY_RESULT_BACKEND", None)
+    if backend in RESULTS_BACKENDS and not django_apps.is_installed(RESULTS_APP):
+        return [
+            message(
+                "CEL301",
+                f"CELERY_RESULT_BACKEND is {backend!r} but 'django_celery_results' is not in INSTALLED_APPS: "
+                f"the first result access raises RuntimeError",
+                hint="Add 'django_celery_results' to INSTALLED_APPS and run manage.py migrate.",
+            )
+        ]
+    return []
+
+
+def running_migrate() -> bool:
+    """Whether these checks run for `migrate`, which must be free to apply migrations."""
+    try:
+        from django.core.management.commands.migrate import Command as Migrate
+    except ImportError:
+        return False
+    frame = sys._getframe(1)
+    while frame is not None:
+        if isinstance(frame.f_locals.get("self"), Migrate):
+            return True
+        frame = frame.f_back
+    return False
+
+
+def unapplied_migrations(alias: str, app_label: str) -> list[str]:
+    """Names of `app_label`'s migrations not applied on database `alias`."""
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[alias])
+    targets = [node for node in executor.loader.graph.leaf_nodes() if node[0] == app_label]
+    plan = executor.migration_plan(targets)
+    return [migration.name for migration, backwards in plan if migration.app_label == app_label and not backwards]
+
+
+def migration_messages(code: str, app_label: str, databases: Iterable[str] | None) -> list[checks.CheckMessage]:
+    if not databases or not django_apps.is_installed(app_label) or running_migrate():
+        return []
+    found = []
+    for alias in sorted(databases):
+        try:
+            missing = unapplied_migrations(alias, app_label)
+        except Exception:  # noqa: BLE001 - an unreachable database is another check's business
+            logger.debug("celery-lint: cannot read migrations of %s", alias, exc_info=True)
+            continue
+        if missing:
+            shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+            found.append(
+                message(
+                    code,
+                    f"{len(missing)} migration(s) of {app_label} not applied on database {alias!r} ({shown}): "
+                    f"its tables do not exist yet",
+                    hint=f"Run: python manage.py migrate {app_label} --database {alias}",
+                    obj=alias,
+                )
+            )
+    return found
+
+
+@checks.register(TAG, checks.Tags.database)
+@_never_raise
+def check_results_migrations(app_configs: Any, databases: Iterable[str] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """CEL302: django_celery_results tables missing on a database the check was given."""
+    return migration_messages("CEL302", RESULTS_APP, databases)
