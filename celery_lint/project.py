@@ -103,9 +103,14 @@ class SourceModule:
     def local_qualname(self, node: ast.expr) -> str | None:
         """Like `qualname`, but a module-level name defined here is `<module>.<name>`."""
         found = self.qualname(node)
-        if found is None and isinstance(node, ast.Name) and self.module:
+        if found is not None or not self.module:
+            return found
+        if isinstance(node, ast.Name):
             return f"{self.module}.{node.id}"
-        return found
+        if isinstance(node, ast.Attribute):
+            base = self.local_qualname(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
 
     def line_text(self, line: int) -> str:
         lines = self.lines

@@ -1,0 +1,116 @@
+"""Task definitions: which functions are Celery tasks, their names and options.
+
+Recognised decorators: `@shared_task` and `@<app>.task` for any Celery app object the
+analysis can resolve (created in the module, imported from an app module, re-exported
+by a package `__init__`, an alias such as `task = app.task`), bare or called.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from celery_lint.evaluate import UNKNOWN
+from celery_lint.project import SHARED_TASK, Project, SourceModule
+
+CURRENT_APP = frozenset({"celery.current_app", "celery._state.current_app"})
+
+
+@dataclass(frozen=True)
+class TaskDef:
+    source: SourceModule
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    decorator: ast.expr
+    shared: bool  # @shared_task (True) or @app.task (False)
+
+    @property
+    def options(self) -> dict[str, ast.expr]:
+        """The decorator's keyword arguments (empty for a bare decorator)."""
+        if not isinstance(self.decorator, ast.Call):
+            return {}
+        return {k.arg: k.value for k in self.decorator.keywords if k.arg is not None}
+
+    @property
+    def has_star_kwargs(self) -> bool:
+        return isinstance(self.decorator, ast.Call) and any(k.arg is None for k in self.decorator.keywords)
+
+    def option(self, name: str) -> Any:
+        """The constant value of a decorator option: None when absent, UNKNOWN when not a constant."""
+        if self.has_star_kwargs:
+            return UNKNOWN
+        node = self.options.get(name)
+        if node is None:
+            return None
+        return node.value if isinstance(node, ast.Constant) else UNKNOWN
+
+    @property
+    def name(self) -> Any:
+        """The registered task name: `name=` or `<module>.<function>`; UNKNOWN if not decidable."""
+        explicit = self.option("name")
+        if explicit is not None:
+            return explicit if isinstance(explicit, str) else UNKNOWN
+        if not self.source.module:
+            return UNKNOWN
+        return f"{self.source.module}.{self.node.name}"
+
+
+@lru_cache(maxsize=64)
+def app_qualnames(project: Project) -> frozenset[str]:
+    """Qualified names bound to a module-level Celery app (`proj.celery.app`)."""
+    return frozenset(
+        f"{app.source.module}.{app.variable}"
+        for app in project.celery_apps
+        if app.variable and app.source.module and isinstance(app.scope, ast.Module)
+    ) | CURRENT_APP
+
+
+def canonical(project: Project, qualname: str, depth: int = 0) -> str:
+    """Follow re-exports: `proj.celery_app` -> `proj.celery.app` when `proj/__init__.py`
+    does `from .celery import app as celery_app`."""
+    if depth > 5:
+        return qualname
+    module, _, attr = qualname.rpartition(".")
+    source = project.source_of(module) if module else None
+    if source is None:
+        return qualname
+    target = source.aliases.get(attr)
+    if target is None or target == qualname:
+        return qualname
+    return canonical(project, target, depth + 1)
+
+
+def decorator_kind(project: Project, source: SourceModule, decorator: ast.expr) -> bool | None:
+    """True for a shared_task decorator, False for an app's task decorator, None otherwise."""
+    target = decorator.func if isinstance(decorator, ast.Call) else decorator
+    qualname = source.local_qualname(target)
+    if qualname is None:
+        return None
+    if qualname in SHARED_TASK or canonical(project, qualname) in SHARED_TASK:
+        return True
+    owner, _, attr = qualname.rpartition(".")
+    if attr == "task" and owner:
+        apps = app_qualnames(project)
+        if owner in apps or canonical(project, owner) in apps:
+            return False
+    elif qualname.rpartition(".")[0]:
+        # an alias of an app's task decorator: `task = app.task`
+        resolved = canonical(project, qualname)
+        owner, _, attr = resolved.rpartition(".")
+        if attr == "task" and owner in app_qualnames(project):
+            return False
+    return None
+
+
+def task_defs(project: Project, source: SourceModule) -> Iterator[TaskDef]:
+    """The tasks defined in `source`, in source order."""
+    if "task" not in source.text:
+        return
+    for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        for decorator in node.decorator_list:
+            kind = decorator_kind(project, source, decorator)
+            if kind is not None:
+                yield TaskDef(source, node, decorator, kind)
+                break

@@ -1,0 +1,60 @@
+"""Test helpers: real projects on disk, run through the real engine and the real tools."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from celery_lint.engine import lint_paths, select_rules
+from celery_lint.examples import BASE, write_project
+from celery_lint.project import Project
+from celery_lint.registry import Example
+
+PYTHON = sys.executable
+BIN = Path(sys.executable).parent
+
+
+def write_files(root: Path, files: dict[str, str], base: bool = True) -> Path:
+    """The canonical project (unless base=False) with `files` changed, as in rule examples."""
+    if base:
+        write_project(Example(files), root)
+    else:
+        for path, text in files.items():
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    Project._cache.clear()
+    return root
+
+
+def lint(root: Path, select: str | None = None, settings: tuple[str, ...] = ()) -> list[tuple[str, int, str]]:
+    """(relative path, line, code) of every finding in the tree at `root`."""
+    Project._cache.clear()
+    rules = select_rules([select] if select else [], extend_select=[select] if select else [])
+    report = lint_paths([root], rules, settings)
+    assert not report.errors, report.errors
+    return [(f.path.relative_to(root.resolve()).as_posix(), f.line, f.code) for f in report.findings]
+
+
+def codes(root: Path, select: str | None = None) -> list[tuple[str, str]]:
+    return [(path, code) for path, _, code in lint(root, select)]
+
+
+def clean_env() -> dict[str, str]:
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def run(args: list[str], cwd: Path, timeout: int = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=clean_env())
+
+
+def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh interpreter in the project directory (a real process, so
+    Django settings and Celery's current app start from nothing)."""
+    return run([PYTHON, "-c", textwrap.dedent(code)], cwd)
+
