@@ -43,16 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def explain(code: str) -> str:
-    rule = REGISTRY[code]
-    lines = [f"{rule.code} ({rule.django_id}): {rule.summary}", "", rule.why, ""]
-    for title, example in (("Bad", rule.bad), ("Good", rule.good)):
-        for path, text in example.texts().items():
-            lines += [f"{title}: {path}", "", *("    " + t if t else "" for t in text.splitlines()), ""]
-    if rule.silent_on:
-        lines += ["Silent on:", *(f"  - {s}" for s in rule.silent_on)]
-    if not rule.default_enabled:
-        lines += ["", f"Off by default: enable with --extend-select {rule.code}."]
-    return "\n".join(lines).rstrip() + "\n"
+    """The rule's docs page as terminal text (the same rendering as the docs site)."""
+    from celery_lint.rule_docs import explain_text
+
+    return explain_text(REGISTRY[code])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

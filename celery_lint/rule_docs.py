@@ -1,0 +1,254 @@
+"""Rule documentation rendered from the registry: the docs pages and `--explain`.
+
+Every page is built from a `Rule` at the time it is shown, and the findings under
+each example come from running the engine on that example, so the docs cannot
+say anything the code does not do.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from celery_lint.engine import lint_paths, select_rules
+from celery_lint.examples import BASE, project_files, write_project
+from celery_lint.registry import REGISTRY, Example, Rule
+from celery_lint.rules import load_rules
+
+SEVERITIES = {
+    "E": "error: the configuration is broken",
+    "W": "warning: likely wrong, or broken in some versions or deployments",
+}
+FAMILIES = {
+    "CEL0": "The Celery app module and the project package",
+    "CEL1": "Settings",
+    "CEL2": "Tasks",
+    "CEL3": "Result backends and beat schedulers",
+    "CEL4": "Runtime and deployment",
+}
+LIVE_COMMAND = "python manage.py check --database default"
+BASE_PAGE = "base-project.md"
+_CODE_SPAN = re.compile(r"(`[^`]*`)")
+_MARKDOWN_SPECIAL = re.compile(r"([\\*_\[\]<>|#])")
+
+
+@dataclass(frozen=True)
+class ShownFile:
+    """One file of an example as a reader sees it: what changed from the base project."""
+
+    path: str
+    text: str
+    first_line: int = 1  # where `text` starts in the file the engine reads
+    appended: bool = False
+    deleted: bool = False
+
+    @property
+    def caption(self) -> str:
+        if self.deleted:
+            return f"{self.path} (deleted)"
+        if self.appended:
+            return f"{self.path} (appended to the base project's file, from line {self.first_line})"
+        return self.path if self.path in BASE else f"{self.path} (new file)"
+
+
+def shown_files(example: Example) -> list[ShownFile]:
+    files = project_files(example)
+    shown = []
+    for path, text in example.texts().items():
+        if path.startswith("-"):
+            shown.append(ShownFile(path[1:], "", deleted=True))
+        elif path.startswith("+"):
+            full = files[path[1:]]
+            first = full[: len(full) - len(text)].count("\n") + 1
+            shown.append(ShownFile(path[1:], text, first_line=first, appended=True))
+        else:
+            shown.append(ShownFile(path, text))
+    return shown
+
+
+def findings(rule: Rule, example: Example) -> list[str]:
+    """What the front ends report for `example`, as `celery-lint` prints it.
+
+    Static rules run through the engine; a live-only rule's findings are the
+    `manage.py check` ids its example declares (its proof test runs them)."""
+    if rule.live_only:
+        return [f"{rule.django_id} ({LIVE_COMMAND})" for _, code in example.findings if code == rule.code]
+    with tempfile.TemporaryDirectory(prefix="celery-lint-docs-") as tmp:
+        root = write_project(example, Path(tmp)).resolve()
+        report = lint_paths([root], select_rules([rule.code], extend_select=[rule.code]))
+        return [finding.format(relative_to=root) for finding in report.findings]
+
+
+def rules() -> list[Rule]:
+    load_rules()
+    return list(REGISTRY)
+
+
+def family(rule: Rule) -> str:
+    return FAMILIES.get(rule.code[:4], "Other rules")
+
+
+# -- Markdown (the docs site) -----------------------------------------------------------------
+
+
+def md_text(text: str) -> str:
+    """Plain text made safe for Markdown, code spans left as they are."""
+    parts = _CODE_SPAN.split(text)
+    return "".join(p if p.startswith("`") else _MARKDOWN_SPECIAL.sub(r"\\\1", p) for p in parts)
+
+
+def _fence(text: str, language: str = "python") -> list[str]:
+    return [f"```{language}", text.rstrip("\n"), "```"]
+
+
+def _md_example(rule: Rule, example: Example, heading: str) -> list[str]:
+    lines = [f"## {heading}", ""]
+    shown = shown_files(example)
+    if shown:
+        lines += [f"The [base project]({BASE_PAGE}) with these changes:", ""]
+    else:
+        lines += [f"The [base project]({BASE_PAGE}), unchanged.", ""]
+    for file in shown:
+        lines += [f"`{file.caption}`", ""]
+        if not file.deleted:
+            lines += [*_fence(file.text), ""]
+    if example.setup:
+        commands = "; ".join(f"`python manage.py {c}`" for c in example.setup)
+        lines += [f"Before the check: {commands}.", ""]
+    found = findings(rule, example)
+    if found:
+        lines += ["What celery-lint reports:" if not rule.live_only else "What `manage.py check` reports:", ""]
+        lines += [*_fence("\n".join(found), "text"), ""]
+    else:
+        lines += ["No findings.", ""]
+    return lines
+
+
+def _enabling(rule: Rule) -> list[str]:
+    if rule.default_enabled:
+        return []
+    return [
+        "## Enabling it",
+        "",
+        f"{rule.code} is off by default. Turn it on with `celery-lint --extend-select {rule.code}`.",
+        "",
+    ]
+
+
+def _silencing(rule: Rule) -> list[str]:
+    lines = ["## Silencing it", ""]
+    if not rule.live_only:
+        lines += [f"- on one line: `# noqa: {rule.code}` (flake8 and `celery-lint`)"]
+        lines += [f"- everywhere: `celery-lint --ignore {rule.code}`, `flake8 --extend-ignore={rule.code}`"]
+    lines += [f'- in `manage.py check`: `SILENCED_SYSTEM_CHECKS = ["{rule.django_id}"]`', ""]
+    return lines
+
+
+def rule_page(rule: Rule) -> str:
+    """The docs page of one rule (rules/CELxxx.md)."""
+    lines = [
+        f"# {rule.code}: {md_text(rule.summary)}",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Code | `{rule.code}` (`{rule.name}`) |",
+        f"| Severity | {rule.severity} ({SEVERITIES[rule.severity]}) |",
+        f"| Django check id | `{rule.django_id}` |",
+        f"| Enabled | {'by default' if rule.default_enabled else 'no, opt-in'} |",
+        f"| Reported by | {'`manage.py check` only' if rule.live_only else 'flake8, `celery-lint`'} |",
+        "",
+        "## Why",
+        "",
+        rule.why.strip(),
+        "",
+        *_md_example(rule, rule.bad, "Example that triggers it"),
+        *_md_example(rule, rule.good, "Fixed"),
+    ]
+    if rule.silent_on:
+        lines += ["## Stays silent on", "", *(f"- {md_text(s)}" for s in rule.silent_on), ""]
+    lines += _enabling(rule) + _silencing(rule)
+    return "\n".join(lines)
+
+
+def rule_table(selected: Iterable[Rule], link: bool = True) -> list[str]:
+    """A Markdown table of rules: code, severity, summary (opt-in rules marked)."""
+    lines = ["| Code | Severity | Summary |", "|---|---|---|"]
+    for rule in selected:
+        code = f"[{rule.code}]({rule.code}.md)" if link else rule.code
+        summary = md_text(rule.summary) + ("" if rule.default_enabled else " (opt-in)")
+        lines.append(f"| {code} | {rule.severity} | {summary} |")
+    return lines
+
+
+def index_page() -> str:
+    """The rules index (rules/index.md): every registered rule, by family."""
+    lines = [
+        "# Rules",
+        "",
+        "Each rule has one code everywhere: `CEL101` in flake8 and `celery-lint`, the",
+        "Django check id `celery_lint.E101` (`W` for warnings) in `manage.py check`, and",
+        "`celery-lint --explain CEL101` in the terminal. Severity **E**: the configuration",
+        "is broken; **W**: likely wrong, or broken only in some versions or deployments.",
+        "",
+        f"Every example is written as changes to the [base project]({BASE_PAGE}).",
+        "",
+    ]
+    by_family: dict[str, list[Rule]] = {}
+    for rule in rules():
+        by_family.setdefault(family(rule), []).append(rule)
+    for title, members in by_family.items():
+        lines += [f"## {title}", "", *rule_table(members), ""]
+    return "\n".join(lines)
+
+
+def base_page() -> str:
+    lines = [
+        "# The base project",
+        "",
+        "Every rule's examples change this healthy project, the layout of Celery's",
+        '"First steps with Django". It produces no findings.',
+        "",
+    ]
+    for path, text in BASE.items():
+        lines += [f"`{path}`", "", *_fence(text), ""]
+    return "\n".join(lines)
+
+
+def pages() -> dict[str, str]:
+    """Every generated page: path under the docs directory -> Markdown."""
+    generated = {"rules/index.md": index_page(), f"rules/{BASE_PAGE}": base_page()}
+    for rule in rules():
+        generated[f"rules/{rule.code}.md"] = rule_page(rule)
+    return generated
+
+
+# -- plain text (`celery-lint --explain`) -----------------------------------------------------
+
+
+def _text_example(rule: Rule, example: Example, title: str) -> list[str]:
+    shown = shown_files(example)
+    lines = [f"{title}:" + ("" if shown else " the base project, unchanged"), ""]
+    for file in shown:
+        lines += [f"  {file.caption}", ""]
+        lines += [*("      " + t if t else "" for t in file.text.splitlines()), ""]
+    if example.setup:
+        lines += [f"  after: {', '.join('python manage.py ' + c for c in example.setup)}", ""]
+    found = findings(rule, example)
+    lines += ["  reports:" if found else "  reports nothing", *(f"    {f}" for f in found), ""]
+    return lines
+
+
+def explain_text(rule: Rule) -> str:
+    """`celery-lint --explain CODE`: the rule page as terminal text."""
+    lines = [f"{rule.code} ({rule.django_id}, {rule.name}): {rule.summary}", "", rule.why.strip(), ""]
+    lines += _text_example(rule, rule.bad, "Bad") + _text_example(rule, rule.good, "Good")
+    if rule.silent_on:
+        lines += ["Silent on:", *(f"  - {s}" for s in rule.silent_on), ""]
+    if not rule.default_enabled:
+        lines += [f"Off by default: enable with --extend-select {rule.code}.", ""]
+    if rule.live_only:
+        lines += [f"Reported only by `{LIVE_COMMAND}`.", ""]
+    return "\n".join(lines).rstrip() + "\n"
