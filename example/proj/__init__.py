@@ -1,0 +1,1 @@
+"""The shop project. Start a worker with: celery -A proj worker -l INFO"""
