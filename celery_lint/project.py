@@ -36,6 +36,8 @@ CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.ba
 SHARED_TASK = frozenset({"celery.shared_task", "celery.app.shared_task"})
 DJANGO_SETTINGS_OBJECT = "django.conf.settings"
 DJANGO_CONFIG_STRING = "django.conf:settings"
+# Celery's loader falls back from a module import to module + attribute: the same object
+DJANGO_CONFIG_STRINGS = frozenset({DJANGO_CONFIG_STRING, "django.conf.settings"})
 _DSM_RE = re.compile(
     r"""DJANGO_SETTINGS_MODULE["']?\s*(?:["']\s*,\s*|\]\s*=\s*|=\s*|:\s*)["']?([A-Za-z_][\w.]*)"""
 )
@@ -128,6 +130,8 @@ class ConfigCall:
     node: ast.Call
     source: Any  # DJANGO_CONFIG_STRING, a `Ref`, another string, or UNKNOWN
     namespace: Any  # a string, None (not given), or UNKNOWN
+    # the Django settings module Celery reads directly ('proj.settings', or the module object)
+    settings_module: str | None = None
 
 
 @dataclass
@@ -145,7 +149,7 @@ class CeleryApp:
     def from_django(self) -> bool:
         """Configured from Django settings (in any spelling)."""
         for config in self.config_calls:
-            if config.source == DJANGO_CONFIG_STRING:
+            if config.source in DJANGO_CONFIG_STRINGS or config.settings_module is not None:
                 return True
             if isinstance(config.source, Ref) and config.source.qualname == DJANGO_SETTINGS_OBJECT:
                 return True
@@ -555,7 +559,15 @@ class Project:
                 namespace = UNKNOWN
         if len(node.args) > 3:
             namespace = UNKNOWN
-        return ConfigCall(node, value, namespace)
+        named = value if isinstance(value, str) and ":" not in value else getattr(value, "qualname", None)
+        return ConfigCall(node, value, namespace, named if named and self.is_settings_module(named) else None)
+
+    def is_settings_module(self, dotted: str) -> bool:
+        """Whether `dotted` is one of the project's Django settings modules (or a module they star-import)."""
+        if dotted in self.settings_module_names:
+            return True
+        path = self.resolve_file(dotted)
+        return path is not None and path in self.settings_files
 
     @cached_property
     def django_apps(self) -> list[CeleryApp]:

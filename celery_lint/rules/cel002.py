@@ -1,0 +1,89 @@
+"""CEL002: config_from_object() given Django's settings object or a settings module path."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from celery_lint.evaluate import Ref
+from celery_lint.findings import Finding
+from celery_lint.project import DJANGO_SETTINGS_OBJECT, ConfigCall, Project
+from celery_lint.registry import Example, Rule, register
+
+FIX = "pass the string 'django.conf:settings'"
+
+
+def _message(config: ConfigCall) -> str | None:
+    if isinstance(config.source, Ref) and config.source.qualname == DJANGO_SETTINGS_OBJECT:
+        return (
+            "config_from_object() is given Django's settings object: Celery pickles it with the app (a worker "
+            "pool with the 'spawn' start method does, for every child), serializing every Django setting, "
+            f"SECRET_KEY included, and failing with PicklingError on any unpicklable setting (a lambda); {FIX}"
+        )
+    if config.settings_module is not None:
+        how = f"{config.source!r}" if isinstance(config.source, str) else f"the module {config.settings_module}"
+        return (
+            f"config_from_object({how}) makes Celery read the settings module {config.settings_module} itself, "
+            f"not Django's settings: when DJANGO_SETTINGS_MODULE names another module (production settings "
+            f"set in the environment), Celery still reads {config.settings_module}; {FIX}"
+        )
+    return None
+
+
+def check(project: Project) -> Iterator[Finding]:
+    for app in project.django_apps:
+        for config in app.config_calls:
+            message = _message(config)
+            if message is not None:
+                yield RULE.finding(app.source.path, config.node, message, subject="config_source")
+
+
+_APP = """\
+import os
+
+from celery import Celery
+{imports}
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+
+app = Celery("proj")
+app.config_from_object({source}, namespace="CELERY")
+app.autodiscover_tasks()
+"""
+
+RULE = register(
+    Rule(
+        code="CEL002",
+        severity="W",
+        name="settings-object-as-config",
+        summary="config_from_object() is given the settings object or a settings module path "
+        "instead of 'django.conf:settings'",
+        why="""\
+Celery's Django guide passes the *string* `'django.conf:settings'`: Celery then
+imports Django's settings object lazily, in whichever process reads the
+configuration, and a pickled app carries only that string.
+
+Given the settings object itself, Celery keeps the object as its config source and
+pickles it with the app. A worker with `worker_pool_start_method = 'spawn'` pickles
+the app for every pool child: the whole of Django's settings is serialized
+(`SECRET_KEY`, `DATABASES`), and a single setting that cannot be pickled (a lambda
+such as django-debug-toolbar's `SHOW_TOOLBAR_CALLBACK`) stops the pool with
+`PicklingError`.
+
+Given a module path such as `'proj.settings'`, Celery imports that module and reads
+its attributes directly, bypassing Django: when `DJANGO_SETTINGS_MODULE` names
+another module — production settings selected through the environment, while the
+app module only `setdefault`s the development one — Django runs with one set of
+settings and Celery with another (another broker, another result backend).""",
+        bad=Example(
+            {"proj/celery.py": _APP.format(imports="from django.conf import settings\n", source="settings")},
+            findings=(("proj/celery.py", "CEL002"),),
+        ),
+        good=Example({"proj/celery.py": _APP.format(imports="", source='"django.conf:settings"')}),
+        silent_on=(
+            "the strings 'django.conf:settings' and 'django.conf.settings' (Celery resolves both to the same object)",
+            "a Celery configuration module that is not a Django settings module ('proj.celeryconfig')",
+            "a config source the analysis cannot resolve (a variable, a call)",
+            "apps that are never configured from Django settings",
+        ),
+        check_project=check,
+    )
+)

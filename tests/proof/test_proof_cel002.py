@@ -1,0 +1,125 @@
+"""CEL002 proof: the settings object travels with the app; a module path bypasses Django.
+
+A real `celery worker` with the 'spawn' pool start method pickles the app for its
+children: given the settings object, that pickles every Django setting and dies on
+an unpicklable one, while the string 'django.conf:settings' starts. Given
+'proj.settings', Celery reads that module even when DJANGO_SETTINGS_MODULE names
+another one.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from celery_lint.examples import write_project
+from celery_lint.registry import REGISTRY, Example
+from celery_lint.rules import load_rules
+from tests.helpers import BIN, clean_env, lint, run_python
+
+load_rules()
+RULE = REGISTRY["CEL002"]
+# A callable setting, as django-debug-toolbar documents for SHOW_TOOLBAR_CALLBACK.
+LAMBDA_SETTING = '\nDEBUG_TOOLBAR_CONFIG = {"SHOW_TOOLBAR_CALLBACK": lambda request: DEBUG}\n'
+
+
+def start_spawn_worker(root: Path, timeout: float = 60) -> tuple[bool, str]:
+    """(became ready, output) of `celery -A proj worker --pool-start-method spawn`; stopped once ready."""
+    args = [str(BIN / "celery"), "-A", "proj", "worker", "-c", "1", "--pool-start-method", "spawn",
+            "--without-mingle", "--without-gossip", "-l", "info"]
+    process = subprocess.Popen(args, cwd=root, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.append(line)
+            if " ready." in line:
+                return True, "".join(lines)
+            if time.monotonic() > deadline:
+                break
+        return False, "".join(lines)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+def with_lambda_setting(example: Example, root: Path) -> Path:
+    write_project(example, root)
+    with (root / "proj/settings.py").open("a", encoding="utf-8") as settings:
+        settings.write(LAMBDA_SETTING)
+    return root
+
+
+def test_settings_object_breaks_a_spawn_worker(tmp_path):
+    ready, output = start_spawn_worker(with_lambda_setting(RULE.bad, tmp_path / "bad"))
+    assert not ready
+    assert "PicklingError" in output and "lambda" in output, output[-2000:]
+
+
+def test_string_source_starts_a_spawn_worker(tmp_path):
+    ready, output = start_spawn_worker(with_lambda_setting(RULE.good, tmp_path / "good"))
+    assert ready, output[-2000:]
+
+
+PICKLED_APP = """\
+import os
+import pickle
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
+import django
+
+django.setup()
+from proj.celery import app
+
+app.conf.broker_url  # configured, as in a running worker
+print("SECRET_KEY pickled:", b"not-a-secret" in pickle.dumps(app))
+"""
+
+
+def test_settings_object_pickles_every_setting(tmp_path):
+    bad = run_python(PICKLED_APP, write_project(RULE.bad, tmp_path / "bad"))
+    good = run_python(PICKLED_APP, write_project(RULE.good, tmp_path / "good"))
+    assert "SECRET_KEY pickled: True" in bad.stdout, bad.stderr
+    assert "SECRET_KEY pickled: False" in good.stdout, good.stderr
+
+
+MODULE_PATH = Example(
+    {
+        "proj/celery.py": RULE.good.texts()["proj/celery.py"].replace('"django.conf:settings"', '"proj.settings"'),
+        "proj/settings_production.py": """\
+        from .settings import *  # noqa: F403
+
+        CELERY_BROKER_URL = "redis://broker.internal:6379/0"
+        """,
+    }
+)
+BROKERS = """\
+import os
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings_production"  # as a deployment sets it
+import django
+
+django.setup()
+from django.conf import settings
+from proj.celery import app
+
+print("django:", settings.CELERY_BROKER_URL)
+print("celery:", app.conf.broker_url)
+"""
+
+
+def test_module_path_ignores_the_settings_module_django_uses(tmp_path):
+    bad_root = write_project(MODULE_PATH, tmp_path / "bad")
+    assert [code for _, _, code in lint(bad_root, "CEL002")] == ["CEL002"]
+    bad = run_python(BROKERS, bad_root)
+    assert "django: redis://broker.internal:6379/0" in bad.stdout, bad.stderr
+    assert "celery: memory://" in bad.stdout, bad.stderr
+    fixed = Example({**MODULE_PATH.files, "proj/celery.py": RULE.good.files["proj/celery.py"]})
+    good = run_python(BROKERS, write_project(fixed, tmp_path / "good"))
+    assert "celery: redis://broker.internal:6379/0" in good.stdout, good.stderr
