@@ -147,6 +147,16 @@ def _silencing(rule: Rule) -> list[str]:
     return lines
 
 
+def front_ends(rule: Rule) -> str:
+    """Which front ends report the rule: `manage.py check` runs the project-level
+    rules enabled by default, and the live-only ones."""
+    if rule.live_only:
+        return "`manage.py check` only"
+    if rule.check_project is not None and rule.default_enabled:
+        return "flake8, `celery-lint`, `manage.py check`"
+    return "flake8, `celery-lint`"
+
+
 def rule_page(rule: Rule) -> str:
     """The docs page of one rule (rules/CELxxx.md)."""
     lines = [
@@ -158,7 +168,7 @@ def rule_page(rule: Rule) -> str:
         f"| Severity | {rule.severity} ({SEVERITIES[rule.severity]}) |",
         f"| Django check id | `{rule.django_id}` |",
         f"| Enabled | {'by default' if rule.default_enabled else 'no, opt-in'} |",
-        f"| Reported by | {'`manage.py check` only' if rule.live_only else 'flake8, `celery-lint`'} |",
+        f"| Reported by | {front_ends(rule)} |",
         "",
         "## Why",
         "",
@@ -192,6 +202,8 @@ def index_page() -> str:
         "Django check id `celery_lint.E101` (`W` for warnings) in `manage.py check`, and",
         "`celery-lint --explain CEL101` in the terminal. Severity **E**: the configuration",
         "is broken; **W**: likely wrong, or broken only in some versions or deployments.",
+        "A rule whose truth depends on the Celery version the project runs may report a",
+        "finding at another severity than the one listed here; its message names the version.",
         "",
         f"Every example is written as changes to the [base project]({BASE_PAGE}).",
         "",

@@ -1,0 +1,121 @@
+"""The docs site: one generated page per registered rule, an index of exactly the
+registry, `--explain` from the same rendering, and a strict MkDocs build."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from celery_lint import rule_docs
+from celery_lint.cli import explain
+from celery_lint.registry import REGISTRY, Rule
+from celery_lint.rules import load_rules
+
+REPO = Path(__file__).resolve().parent.parent
+load_rules()
+RULES = list(REGISTRY)
+PAGES = rule_docs.pages()
+FINDING = re.compile(r"^(?P<path>[^:\s]+):\d+:\d+: (?P<code>CEL\d{3}) \S")
+
+
+def _block_after(page: str, marker: str) -> list[str]:
+    """The lines of the fenced block following `marker` in `page`."""
+    start = page.index("```text\n", page.index(marker)) + len("```text\n")
+    return page[start : page.index("\n```", start)].splitlines()
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_every_rule_has_a_page_with_its_code_summary_and_why(rule: Rule):
+    page = PAGES[f"rules/{rule.code}.md"]
+    assert page.splitlines()[0] == f"# {rule.code}: {rule_docs.md_text(rule.summary)}"
+    assert f"`{rule.django_id}`" in page
+    assert rule.why.strip() in page
+    for item in rule.silent_on:
+        assert f"- {rule_docs.md_text(item)}" in page
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_a_page_shows_both_examples(rule: Rule):
+    page = PAGES[f"rules/{rule.code}.md"]
+    bad, good = page.split("## Example that triggers it")[1].split("## Fixed")
+    for section, example in ((bad, rule.bad), (good, rule.good)):
+        for file in rule_docs.shown_files(example):
+            assert f"`{file.caption}`" in section
+            assert file.text.rstrip("\n") in section
+        if not rule_docs.shown_files(example):
+            assert "unchanged" in section
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if not r.live_only], ids=lambda r: r.code)
+def test_a_page_shows_what_the_engine_reports_on_its_examples(rule: Rule):
+    """The findings under the bad example are the engine's, and they are the ones the
+    example declares; the fixed example reports nothing."""
+    page = PAGES[f"rules/{rule.code}.md"]
+    reported = [FINDING.match(line) for line in _block_after(page, "What celery-lint reports:")]
+    assert all(reported)
+    assert sorted((m["path"], m["code"]) for m in reported) == sorted(rule.bad.findings)
+    assert page.split("## Fixed")[1].count("No findings.") == 1
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.live_only], ids=lambda r: r.code)
+def test_a_live_only_page_names_its_check_id_and_command(rule: Rule):
+    page = PAGES[f"rules/{rule.code}.md"]
+    assert _block_after(page, "What `manage.py check` reports:") == [
+        f"{rule.django_id} ({rule_docs.LIVE_COMMAND})" for _ in rule.bad.findings
+    ]
+    assert "`manage.py check` only" in page
+
+
+def test_an_opt_in_rule_page_says_how_to_enable_it():
+    rule = dataclasses.replace(RULES[0], default_enabled=False)
+    page = rule_docs.rule_page(rule)
+    assert "## Enabling it" in page
+    assert f"`celery-lint --extend-select {rule.code}`" in page
+    assert "## Enabling it" not in rule_docs.rule_page(dataclasses.replace(rule, default_enabled=True))
+    assert f"Off by default: enable with --extend-select {rule.code}." in rule_docs.explain_text(rule)
+
+
+def test_the_rule_index_lists_exactly_the_registry():
+    index = PAGES["rules/index.md"]
+    linked = re.findall(r"^\| \[(CEL\d{3})\]\((CEL\d{3})\.md\) \| ([EW]) \|", index, re.MULTILINE)
+    assert [(code, severity) for code, _, severity in linked] == [(r.code, r.severity) for r in RULES]
+    assert all(code == target for code, target, _ in linked)
+    assert sorted(PAGES) == sorted(
+        ["rules/index.md", f"rules/{rule_docs.BASE_PAGE}", *(f"rules/{r.code}.md" for r in RULES)]
+    )
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_explain_shows_the_findings_of_the_page(rule: Rule):
+    page = PAGES[f"rules/{rule.code}.md"]
+    marker = "What `manage.py check` reports:" if rule.live_only else "What celery-lint reports:"
+    text = explain(rule.code)
+    assert text.startswith(f"{rule.code} ({rule.django_id}, {rule.name}): {rule.summary}\n")
+    for line in _block_after(page, marker):
+        assert f"    {line}\n" in text
+
+
+def test_markdown_text_is_escaped_outside_code_spans():
+    assert rule_docs.md_text("proj/__init__.py and `__init__.py`") == r"proj/\_\_init\_\_.py and `__init__.py`"
+    assert rule_docs.md_text("a | b [x]") == r"a \| b \[x\]"
+
+
+def test_mkdocs_build_is_strict_clean(tmp_path: Path):
+    pytest.importorskip("mkdocs")
+    site = tmp_path / "site"
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(REPO / "mkdocs.yml"), "--site-dir", str(site)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    for rule in RULES:
+        html = (site / "rules" / rule.code / "index.html").read_text(encoding="utf-8")
+        assert rule.django_id in html
+    assert (site / "getting-started" / "index.html").is_file()
+    assert not (site / "hooks.py").exists()
