@@ -23,7 +23,8 @@ from django.core import checks
 from celery_lint import layout
 from celery_lint.engine import project_findings, select_rules
 from celery_lint.findings import Finding
-from celery_lint.project import Project
+from celery_lint.config import ConfigError, discover
+from celery_lint.project import Project, ProjectOptions
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 
@@ -48,10 +49,14 @@ def _never_raise(check: Callable[..., list[checks.CheckMessage]]) -> Callable[..
     return wrapper
 
 
-def message(code: str, text: str, obj: str | None = None, hint: str | None = None) -> checks.CheckMessage:
+def message(
+    code: str, text: str, obj: str | None = None, hint: str | None = None, severity: str = ""
+) -> checks.CheckMessage:
+    """A check message; `severity` overrides the rule's (the id prefix follows it)."""
     rule = REGISTRY[code]
-    level = checks.Error if rule.severity == "E" else checks.Warning
-    return level(text, hint=hint, obj=obj, id=rule.django_id)
+    severity = severity or rule.severity
+    level = checks.Error if severity == "E" else checks.Warning
+    return level(text, hint=hint, obj=obj, id=rule.django_id_for(severity))
 
 
 def _settings_path() -> Path | None:
@@ -70,7 +75,16 @@ def live_project() -> Project | None:
     if root is None:
         package_depth = django_settings.SETTINGS_MODULE.count(".")
         root = path.parents[package_depth]
-    return Project.get(root, (django_settings.SETTINGS_MODULE,))
+    return Project.get(root, (django_settings.SETTINGS_MODULE,), _configured_options(root))
+
+
+def _configured_options(root: Path) -> ProjectOptions:
+    """`[tool.celery-lint]` above the project (app, namespace, own settings, version)."""
+    try:
+        return discover(root).project_options()
+    except ConfigError as exc:  # a check must not raise: say why the table is not used
+        logger.warning("celery-lint: configuration not used: %s", exc)
+        return ProjectOptions()
 
 
 def _current_app() -> Any:
@@ -85,11 +99,11 @@ def _as_message(project: Project, finding: Finding) -> checks.CheckMessage:
         where = finding.path.relative_to(project.root)
     except ValueError:
         where = finding.path
-    return message(finding.code, finding.message, obj=f"{where}:{finding.line}")
+    return message(finding.code, finding.message, obj=f"{where}:{finding.line}", severity=finding.severity)
 
 
-def _silenced(code: str) -> bool:
-    return REGISTRY[code].django_id in getattr(django_settings, "SILENCED_SYSTEM_CHECKS", [])
+def _silenced(code: str, severity: str = "") -> bool:
+    return REGISTRY[code].django_id_for(severity) in getattr(django_settings, "SILENCED_SYSTEM_CHECKS", [])
 
 
 @checks.register(TAG)
@@ -102,7 +116,7 @@ def check_source(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
         return []
     found = []
     for finding in project_findings(project, select_rules()):
-        if finding.code in LIVE_CODES or _silenced(finding.code):
+        if finding.code in LIVE_CODES or _silenced(finding.code, finding.severity):
             continue
         if finding.code == "CEL004" and _current_app() is not None:
             continue  # some module did load the app: the process is fine whatever the source says

@@ -7,15 +7,18 @@ file that cannot be read or parsed).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from celery_lint import __version__
+from celery_lint.config import Config, ConfigError, check_codes, discover
 from celery_lint.engine import lint_paths, select_rules
+from celery_lint.output import FORMATS, WRITERS, errors_text
+from celery_lint.project import ProjectOptions
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
+from celery_lint.versions import VersionError, parse_version
 
 
 def _codes(value: str) -> list[str]:
@@ -27,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="celery-lint", description="Find the ways Celery is wired wrongly into Django."
     )
     parser.add_argument("paths", nargs="*", default=None, help="files or directories (default: .)")
-    parser.add_argument("--select", type=_codes, default=[], help="only these codes or prefixes (CEL1,CEL201)")
+    parser.add_argument("--select", type=_codes, default=None, help="only these codes or prefixes (CEL1,CEL201)")
     parser.add_argument("--extend-select", type=_codes, default=[], help="add codes to the default set (CEL202)")
     parser.add_argument("--ignore", type=_codes, default=[], help="skip these codes or prefixes")
     parser.add_argument(
@@ -35,6 +38,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="Django settings module (default: read from manage.py and the app module)",
     )
     parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help="skip matching paths")
+    parser.add_argument("--app", metavar="MODULE", help="the Celery app module (proj.celery or proj.celery:app)")
+    parser.add_argument("--namespace", metavar="NAME", help='the namespace Celery reads settings with ("" for none)')
+    parser.add_argument(
+        "--own-settings", type=lambda v: [n.strip() for n in v.split(",") if n.strip()], action="extend", default=[],
+        metavar="NAMES", help="the project's own CELERY_* settings, never reported as typos",
+    )
+    parser.add_argument("--celery-version", metavar="VERSION", help="the Celery version to report for (5.6.3)")
+    parser.add_argument("--config", type=Path, metavar="PATH", help="read [tool.celery-lint] from this TOML file")
+    parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--explain", metavar="CODE", help="describe a rule and show its examples")
     parser.add_argument("--list-rules", action="store_true", help="list every rule")
@@ -53,9 +66,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     load_rules()
-    for code in args.select + args.ignore + args.extend_select:
-        if not any(rule.code.startswith(code) for rule in REGISTRY):
-            parser.error(f"unknown rule code or prefix: {code}")
+    unknown = check_codes((args.select or []) + args.ignore + args.extend_select)
+    if unknown is not None:
+        parser.error(f"unknown rule code or prefix: {unknown}")
+    if args.celery_version is not None:
+        try:
+            parse_version(args.celery_version)
+        except VersionError as exc:
+            parser.error(f"--celery-version: {exc}")
     if args.explain:
         if args.explain.upper() not in REGISTRY:
             parser.error(f"unknown rule code: {args.explain}")
@@ -72,29 +90,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"celery-lint: error: no such file or directory: {path}\n")
     if missing:
         return 2
-    rules = select_rules(args.select, args.ignore, args.extend_select)
-    report = lint_paths(paths, rules, tuple(args.settings), args.exclude)
+    try:
+        config = discover(paths[0] if args.paths else Path.cwd(), args.config, args.isolated)
+    except ConfigError as exc:
+        sys.stderr.write(f"celery-lint: error: {exc}\n")
+        return 2
+    select = args.select if args.select is not None else list(config.select or ())
+    rules = select_rules(select, [*config.ignore, *args.ignore], [*config.extend_select, *args.extend_select])
+    report = lint_paths(
+        paths, rules, tuple(args.settings) or config.settings, args.exclude, _options(config, args),
+        skip=config.excludes if config.exclude else None,
+    )
+    report.findings = [f for f in report.findings if not config.ignored(f.path, f.code)]
     cwd = Path.cwd().resolve()
-    for finding in report.findings:
-        sys.stdout.write(finding.format(relative_to=cwd) + "\n")
-    for error in report.errors:
-        sys.stderr.write(f"celery-lint: error: {_relative(error.path, cwd)}:{error.line}: {error.reason}\n")
-    count = len(report.findings)
-    noun = "finding" if count == 1 else "findings"
-    summary = f"Found {count} {noun} in {report.files} files." if count else f"No findings in {report.files} files."
-    if report.errors:
-        summary += f" {len(report.errors)} file(s) could not be analysed."
-    sys.stdout.write(summary + "\n")
+    sys.stdout.write(WRITERS[args.format](report, cwd))
+    sys.stderr.write(errors_text(report.errors, cwd))
     if report.errors:
         return 2
-    return 1 if count and not args.exit_zero else 0
+    return 1 if report.findings and not args.exit_zero else 0
 
 
-def _relative(path: Path, cwd: Path) -> str:
-    try:
-        return str(path.relative_to(cwd))
-    except ValueError:
-        return os.fspath(path)
+def _options(config: Config, args: argparse.Namespace) -> ProjectOptions:
+    """The configuration's project options, with the command's options over them."""
+    return config.options_with(args.app, args.namespace, args.own_settings, args.celery_version)
 
 
 if __name__ == "__main__":

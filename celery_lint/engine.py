@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from celery_lint import layout
 from celery_lint.findings import Finding
-from celery_lint.project import Project
+from celery_lint.project import Project, ProjectOptions
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
 from celery_lint.sources import SourceError
@@ -63,19 +64,23 @@ class Report:
     files: int = 0
 
 
-_project_findings: dict[tuple[int, tuple[str, ...]], list[Finding]] = {}
+# keyed by the project object itself: an id() would be reused by the next project
+_project_findings: weakref.WeakKeyDictionary[Project, dict[tuple[str, ...], list[Finding]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:
     """Findings of the project-level rules, computed once per project and rule set."""
-    key = (id(project), tuple(r.code for r in rules))
-    if key not in _project_findings:
+    cached = _project_findings.setdefault(project, {})
+    key = tuple(r.code for r in rules)
+    if key not in cached:
         found: list[Finding] = []
         for rule in rules:
             if rule.check_project is not None and not rule.live_only:
                 found.extend(rule.check_project(project))
-        _project_findings[key] = sorted(set(found))
-    return _project_findings[key]
+        cached[key] = sorted(set(found))
+    return cached[key]
 
 
 def module_findings(project: Project, path: Path, rules: list[Rule], tree: ast.Module | None = None) -> list[Finding]:
@@ -89,36 +94,52 @@ def module_findings(project: Project, path: Path, rules: list[Rule], tree: ast.M
     return found
 
 
-def project_for(path: Path, settings_modules: tuple[str, ...] = ()) -> Project:
+def project_for(
+    path: Path, settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
+) -> Project:
     """The project a file belongs to: the nearest `manage.py` above it, else its directory."""
     directory = path.parent if not path.is_dir() else path
     root = layout.find_project_root(directory.resolve())
-    return Project.get(root or directory.resolve(), settings_modules)
+    return Project.get(root or directory.resolve(), settings_modules, options)
 
 
-def findings_for_file(path: Path, tree: ast.Module | None, rules: list[Rule]) -> list[Finding]:
+def findings_for_file(
+    path: Path,
+    tree: ast.Module | None,
+    rules: list[Rule],
+    settings_modules: tuple[str, ...] = (),
+    options: ProjectOptions = ProjectOptions(),
+) -> list[Finding]:
     """Everything to report in one file (the flake8 view of the catalogue)."""
     path = path.resolve()
-    project = project_for(path)
+    project = project_for(path, settings_modules, options)
     found = [f for f in project_findings(project, rules) if f.path == path]
     found += module_findings(project, path, rules, tree)
     return sorted(set(found))
 
 
 def lint_paths(
-    paths: Iterable[Path], rules: list[Rule], settings_modules: tuple[str, ...] = (), exclude: Iterable[str] = ()
+    paths: Iterable[Path],
+    rules: list[Rule],
+    settings_modules: tuple[str, ...] = (),
+    exclude: Iterable[str] = (),
+    options: ProjectOptions = ProjectOptions(),
+    skip: Callable[[Path], bool] | None = None,
 ) -> Report:
-    """Lint every Python file under `paths` (the command's view of the catalogue)."""
+    """Lint every Python file under `paths` (the command's view of the catalogue);
+    `skip` leaves out files as configuration excludes them."""
     report = Report()
     excluded = list(exclude)
     files: dict[Path, None] = {}
     for top in paths:
         for path in layout.iter_python_files(top):
-            if not any(path.match(pattern) or part_matches(path, pattern) for pattern in excluded):
+            if any(path.match(pattern) or part_matches(path, pattern) for pattern in excluded):
+                continue
+            if skip is None or not skip(path):
                 files[path.resolve()] = None
     projects: dict[Path, Project] = {}
     for path in files:
-        project = project_for(path, settings_modules)
+        project = project_for(path, settings_modules, options)
         projects.setdefault(project.root, project)
         source = project.source(path, needed=True)
         report.files += 1

@@ -16,6 +16,8 @@ class Finding:
     # What the finding is about (a setting name, a module): a live and a static
     # report of the same cause share it, so a project gets one message per cause.
     subject: str = field(default="", compare=False)
+    # "E" or "W": the rule's severity, or the one true for the target version (CEL102)
+    severity: str = field(default="", compare=False)
 
     def format(self, relative_to: Path | None = None) -> str:
         path = self.path

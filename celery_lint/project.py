@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +31,8 @@ from celery_lint.evaluate import (
     known_str,
     options,
 )
-from celery_lint.sources import SourceError, parse_file, parse_text
+from celery_lint.sources import SourceError, parse_text, read_text
+from celery_lint.versions import TargetVersion, target_version
 
 CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
 SHARED_TASK = frozenset({"celery.shared_task", "celery.app.shared_task"})
@@ -45,7 +47,9 @@ _DSM_RE = re.compile(
 
 @dataclass
 class SourceModule:
-    """One parsed file, with an index of its nodes by type built in a single walk."""
+    """One parsed file, with an index of its nodes by type built in a single walk
+    (of the statements only, when only statement types are asked for: most files
+    are asked only for their imports and defs, and expressions are most of a tree)."""
 
     path: Path
     module: str | None
@@ -54,15 +58,18 @@ class SourceModule:
 
     @cached_property
     def _index(self) -> dict[type, list[ast.AST]]:
-        index: dict[type, list[ast.AST]] = {}
-        for node in ast.walk(self.tree):
-            index.setdefault(type(node), []).append(node)
-        return index
+        return _index_by_type(ast.walk(self.tree))
+
+    @cached_property
+    def _block_index(self) -> dict[type, list[ast.AST]]:
+        return _index_by_type(walk_blocks(self.tree))
 
     def nodes(self, *types: type) -> list[Any]:
+        blocks_only = "_index" not in self.__dict__ and all(issubclass(t, BLOCK_NODES) for t in types)
+        index = self._block_index if blocks_only else self._index
         if len(types) == 1:
-            return self._index.get(types[0], [])
-        found = [n for t in types for n in self._index.get(t, [])]
+            return index.get(types[0], [])
+        found = [n for t in types for n in index.get(t, [])]
         return sorted(found, key=lambda n: (n.lineno, n.col_offset))
 
     @cached_property
@@ -95,24 +102,17 @@ class SourceModule:
 
     def qualname(self, node: ast.expr, names: dict[str, str] | None = None) -> str | None:
         names = self.aliases if names is None else names
-        if isinstance(node, ast.Name):
-            return names.get(node.id)
-        if isinstance(node, ast.Attribute):
-            base = self.qualname(node.value, names)
-            return f"{base}.{node.attr}" if base else None
-        return None
+        name, attrs = _dotted(node)
+        base = names.get(name) if name else None
+        return ".".join([base, *attrs]) if base else None
 
     def local_qualname(self, node: ast.expr) -> str | None:
         """Like `qualname`, but a module-level name defined here is `<module>.<name>`."""
         found = self.qualname(node)
         if found is not None or not self.module:
             return found
-        if isinstance(node, ast.Name):
-            return f"{self.module}.{node.id}"
-        if isinstance(node, ast.Attribute):
-            base = self.local_qualname(node.value)
-            return f"{base}.{node.attr}" if base else None
-        return None
+        name, attrs = _dotted(node)
+        return ".".join([self.module, name, *attrs]) if name else None
 
     def line_text(self, line: int) -> str:
         lines = self.lines
@@ -120,7 +120,50 @@ class SourceModule:
 
     @cached_property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        return source_lines(self.text)
+
+
+# Nodes that hold statements: every statement sits in one of these, never in an expression.
+BLOCK_NODES = (ast.mod, ast.stmt, ast.excepthandler, ast.match_case)
+_BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")  # in `_fields` order
+
+
+def walk_blocks(tree: ast.AST) -> Iterator[ast.AST]:
+    """The `BLOCK_NODES` of `tree` in `ast.walk` order, without visiting expressions."""
+    queue = deque([tree])
+    while queue:
+        node = queue.popleft()
+        yield node
+        for name in _BLOCK_FIELDS:
+            children = getattr(node, name, None)
+            if isinstance(children, list):
+                queue.extend(c for c in children if isinstance(c, BLOCK_NODES))
+
+
+def _index_by_type(nodes: Iterable[ast.AST]) -> dict[type, list[ast.AST]]:
+    index: dict[type, list[ast.AST]] = {}
+    for node in nodes:
+        index.setdefault(type(node), []).append(node)
+    return index
+
+
+def _dotted(node: ast.expr) -> tuple[str | None, list[str]]:
+    """`a.b.c` -> ("a", ["b", "c"]); (None, []) when the chain does not start at a name.
+    A loop, not recursion: generated code can chain thousands of attributes."""
+    attrs: list[str] = []
+    while isinstance(node, ast.Attribute):
+        attrs.append(node.attr)
+        node = node.value
+    return (node.id, attrs[::-1]) if isinstance(node, ast.Name) else (None, [])
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of `text` as Python numbers them: only \\n, \\r\\n and \\r end a line
+    (`str.splitlines` also splits at form feeds and other separators)."""
+    return _LINE_END.split(text)
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass
@@ -132,6 +175,13 @@ class ConfigCall:
     namespace: Any  # a string, None (not given), or UNKNOWN
     # the Django settings module Celery reads directly ('proj.settings', or the module object)
     settings_module: str | None = None
+
+    @property
+    def reads_django_settings(self) -> bool:
+        """Reads Django's settings object (`'django.conf:settings'`, `django.conf.settings`)."""
+        if self.source in DJANGO_CONFIG_STRINGS:
+            return True
+        return isinstance(self.source, Ref) and self.source.qualname == DJANGO_SETTINGS_OBJECT
 
 
 @dataclass
@@ -148,12 +198,7 @@ class CeleryApp:
     @property
     def from_django(self) -> bool:
         """Configured from Django settings (in any spelling)."""
-        for config in self.config_calls:
-            if config.source in DJANGO_CONFIG_STRINGS or config.settings_module is not None:
-                return True
-            if isinstance(config.source, Ref) and config.source.qualname == DJANGO_SETTINGS_OBJECT:
-                return True
-        return False
+        return any(c.reads_django_settings or c.settings_module is not None for c in self.config_calls)
 
     @property
     def namespace(self) -> Any:
@@ -180,29 +225,53 @@ class Settings:
         return self.ns.bindings.get(name)
 
 
+@dataclass(frozen=True)
+class ProjectOptions:
+    """What configuration (`[tool.celery-lint]`, command options) says instead of the source."""
+
+    app: str | None = None  # the Celery app module, "proj.celery" or "proj.celery:app"
+    namespace: str | None = None  # None: read from the source; "": no namespace
+    own_settings: frozenset[str] = frozenset()  # the project's own CELERY_* names
+    celery_version: str | None = None  # the target Celery version, else pins or installed
+    version_source: str = "configuration"  # where celery_version was given, for messages
+
+
 class Project:
     """Everything the rules know about one project. Build with `Project.get(root)`."""
 
-    _cache: dict[tuple[Path, tuple[str, ...]], Project] = {}
+    _cache: dict[tuple[Path, tuple[str, ...], ProjectOptions], Project] = {}
 
-    def __init__(self, root: Path, settings_modules: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, root: Path, settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
+    ) -> None:
         self.root = root
         self.has_manage = (root / "manage.py").is_file()
         self.configured_settings = settings_modules
+        self.options = options
         self.errors: list[SourceError] = []
         self._sources: dict[Path, SourceModule | None] = {}
         self._namespaces: dict[str, Namespace | None] = {}
         self._evaluating: set[str] = set()
         self._texts: dict[Path, str | None] = {}
+        self._failures: dict[Path, SourceError] = {}  # why a file has no text or no tree
 
     @classmethod
-    def get(cls, root: Path, settings_modules: tuple[str, ...] = ()) -> Project:
+    def get(
+        cls, root: Path, settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
+    ) -> Project:
         """The project at `root`, built once per process."""
-        key = (root.resolve(), settings_modules)
+        key = (root.resolve(), settings_modules, options)
         project = cls._cache.get(key)
         if project is None:
-            project = cls._cache[key] = cls(key[0], settings_modules)
+            project = cls._cache[key] = cls(key[0], settings_modules, options)
         return project
+
+    @cached_property
+    def celery_version(self) -> TargetVersion | None:
+        """The Celery version the project targets (configured, pinned, else installed)."""
+        top = layout.repository_top(self.root)
+        directories = [self.root, *(p for p in self.root.parents if top in p.parents or p == top)]
+        return target_version(self.options.celery_version, directories, self.options.version_source)
 
     # -- files and modules ------------------------------------------------------------------
 
@@ -246,36 +315,39 @@ class Project:
         return found[1]
 
     def text(self, path: Path) -> str | None:
-        """The text of a file, or None (recorded as an error) when it cannot be read."""
+        """The text of a file, read once; None when it cannot be read (the reason is
+        kept for `source(needed=True)` to report)."""
         if path not in self._texts:
-            from celery_lint.sources import read_text
-
             try:
                 self._texts[path] = read_text(path)
-            except SourceError:
+            except SourceError as exc:
                 self._texts[path] = None
+                self._failures[path] = exc
         return self._texts[path]
 
     def source(self, path: Path, tree: ast.Module | None = None, needed: bool = False) -> SourceModule | None:
-        """The parsed module at `path`; pass `tree` when the caller parsed it already."""
-        if path in self._sources:
-            return self._sources[path]
-        module: SourceModule | None = None
-        try:
-            if tree is not None:
-                text = self.text(path) or ""
-            else:
-                cached = self._texts.get(path)
-                if cached is not None:
-                    text, tree = cached, parse_text(path, cached)
-                else:
-                    text, tree = parse_file(path)
-            module = SourceModule(path, self.module_name(path), text, tree)
-        except SourceError as exc:
-            if needed:
-                self.errors.append(exc)
-        self._sources[path] = module
+        """The parsed module at `path`, or None when it cannot be read or parsed. A file
+        the analysis needs (`needed`) that fails is recorded in `errors`, also when a
+        caller that did not need it tried first. Pass `tree` when the caller parsed it."""
+        if path not in self._sources:
+            self._sources[path] = self._load(path, tree)
+        module = self._sources[path]
+        if module is None and needed:
+            failure = self._failures.get(path)
+            if failure is not None and failure not in self.errors:
+                self.errors.append(failure)
         return module
+
+    def _load(self, path: Path, tree: ast.Module | None) -> SourceModule | None:
+        text = self.text(path)
+        if tree is None and text is not None:
+            try:
+                tree = parse_text(path, text)
+            except SourceError as exc:
+                self._failures[path] = exc
+        if tree is None:
+            return None
+        return SourceModule(path, self.module_name(path), text or "", tree)
 
     def source_of(self, dotted: str, needed: bool = False) -> SourceModule | None:
         path = self.resolve_file(dotted)
@@ -321,6 +393,8 @@ class Project:
         names: list[str] = []
         candidates = [self.root / "manage.py"]
         candidates += [p for p in self.files if p.name in ("wsgi.py", "asgi.py", "celery.py", "celery_app.py")]
+        app_file = self.resolve_file(self.options.app.partition(":")[0]) if self.options.app else None
+        candidates += [app_file] if app_file else []
         configs = [self.root / n for n in ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml")]
         for path in candidates + configs:
             if not path.is_file():
@@ -501,6 +575,9 @@ class Project:
             source = self.source(path, needed=path.name in ("celery.py", "celery_app.py"))
             if source is not None:
                 apps.extend(self._apps_in(source))
+        if self.options.app:  # configured: only that module's app (and variable) counts
+            module, _, variable = self.options.app.partition(":")
+            apps = [a for a in apps if a.source.module == module and variable in ("", a.variable)]
         return apps
 
     def _apps_in(self, source: SourceModule) -> list[CeleryApp]:
@@ -577,7 +654,9 @@ class Project:
     @cached_property
     def namespace_value(self) -> Any:
         """The namespace Celery reads Django settings with: a string, None, or UNKNOWN
-        (no app, several that disagree, or one the analysis cannot read)."""
+        (no app, several that disagree, or one the analysis cannot read), unless configured."""
+        if self.options.namespace is not None:
+            return self.options.namespace or None
         values = {a.namespace for a in self.django_apps if a.namespace is not UNKNOWN}
         if len(values) != 1 or any(a.namespace is UNKNOWN for a in self.django_apps):
             return UNKNOWN
@@ -615,6 +694,8 @@ class Project:
 def _flatten(stmt: ast.stmt) -> Iterator[ast.stmt]:
     """A statement and the statements nested in its if/try/with blocks (not in defs)."""
     yield stmt
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return  # a def's body runs later, or binds class attributes: not module-level names
     for attr in ("body", "orelse", "finalbody", "handlers"):
         for child in getattr(stmt, attr, []) or []:
             if isinstance(child, ast.ExceptHandler):

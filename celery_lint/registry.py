@@ -63,13 +63,17 @@ class Rule:
     def django_id(self) -> str:
         return f"celery_lint.{self.severity}{self.number}"
 
-    def finding(self, module_path, node_or_line, message: str, subject: str = "") -> Finding:
-        """A finding at an ast node (or a line number) of the file at `module_path`."""
+    def django_id_for(self, severity: str) -> str:
+        return f"celery_lint.{severity or self.severity}{self.number}"
+
+    def finding(self, module_path, node_or_line, message: str, subject: str = "", severity: str = "") -> Finding:
+        """A finding at an ast node (or a line number) of the file at `module_path`;
+        `severity` overrides the rule's where the truth depends on the Celery version."""
         if isinstance(node_or_line, int):
             line, col = node_or_line, 0
         else:
             line, col = node_or_line.lineno, node_or_line.col_offset
-        return Finding(module_path, line, col, self.code, message, subject)
+        return Finding(module_path, line, col, self.code, message, subject, severity or self.severity)
 
 
 @dataclass

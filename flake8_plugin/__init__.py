@@ -6,20 +6,79 @@ that file is built once per process and shared by every file of the project.
 
 from __future__ import annotations
 
+import argparse
 import ast
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from flake8.exceptions import ExecutionError
+
 from celery_lint import __version__
+from celery_lint.config import ConfigError, discover
 from celery_lint.engine import findings_for_file, select_rules
+from celery_lint.project import ProjectOptions
+from celery_lint.registry import Rule
+from celery_lint.versions import VersionError, parse_version
 
 
 class CeleryLintPlugin:
     name = "celery-lint"
     version = __version__
 
-    _rules = None
+    _rules: list[Rule] | None = None
+    _settings: tuple[str, ...] = ()
+    _options: ProjectOptions = ProjectOptions()
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        """flake8 options (command line, or `celery-lint-settings = ...` in [flake8]);
+        selection and per-file-ignores stay flake8's own."""
+        manager.add_option(
+            "--celery-lint-settings", parse_from_config=True, comma_separated_list=True, default=[],
+            help="celery-lint: Django settings module(s) (default: [tool.celery-lint] settings, else manage.py)",
+        )
+        manager.add_option(
+            "--celery-lint-app", parse_from_config=True, default=None,
+            help="celery-lint: the Celery app module (proj.celery or proj.celery:app)",
+        )
+        manager.add_option(
+            "--celery-lint-namespace", parse_from_config=True, default=None,
+            help="celery-lint: the namespace Celery reads Django settings with",
+        )
+        manager.add_option(
+            "--celery-lint-own-settings", parse_from_config=True, comma_separated_list=True, default=[],
+            help="celery-lint: the project's own CELERY_* settings, never reported as typos",
+        )
+        manager.add_option(
+            "--celery-version", parse_from_config=True, default=None,
+            help="celery-lint: the Celery version to report for (default: the project's pins, else installed)",
+        )
+        manager.add_option(
+            "--celery-lint-config", parse_from_config=True, normalize_paths=True, default=None,
+            help="celery-lint: the TOML file with [tool.celery-lint] (default: the nearest pyproject.toml)",
+        )
+
+    @classmethod
+    def parse_options(cls, manager: Any, options: argparse.Namespace, filenames: list[str]) -> None:
+        """The `[tool.celery-lint]` table (flake8 does not read pyproject.toml), with
+        the flake8 options over it. A bad table stops flake8 with the reason."""
+        explicit = getattr(options, "celery_lint_config", None)
+        start = Path(filenames[0]) if filenames and filenames[0] != "-" else Path.cwd()
+        try:
+            config = discover(start if start.exists() else Path.cwd(), Path(explicit) if explicit else None)
+            version = getattr(options, "celery_version", None)
+            if version:
+                parse_version(version)
+        except (ConfigError, VersionError) as exc:
+            raise ExecutionError(f"celery-lint: {exc}") from exc
+        cls._settings = tuple(getattr(options, "celery_lint_settings", None) or ()) or config.settings
+        cls._options = config.options_with(
+            getattr(options, "celery_lint_app", None),
+            getattr(options, "celery_lint_namespace", None),
+            getattr(options, "celery_lint_own_settings", None) or (),
+            version,
+        )
 
     def __init__(self, tree: ast.Module, filename: str) -> None:
         self.tree = tree
@@ -32,7 +91,10 @@ class CeleryLintPlugin:
             # flake8 does the selecting; an opt-in rule reports only when selected there.
             CeleryLintPlugin._rules = select_rules(extend_select=["CEL202"])
         try:
-            findings = findings_for_file(Path(self.filename), self.tree, CeleryLintPlugin._rules)
+            findings = findings_for_file(
+                Path(self.filename), self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,
+                CeleryLintPlugin._options,
+            )
         except RecursionError:
             return
         for finding in findings:

@@ -12,6 +12,19 @@ from pathlib import Path
 from celery_lint.project import Project, module_statements
 
 _CELERY_WORD = re.compile(r"\bCELERY_[A-Z0-9_]+\b")
+# `settings.NAME` and `getattr(settings, "NAME")` outside the settings modules
+_SETTINGS_READ = re.compile(r"""\bsettings\s*\.\s*([A-Za-z_]\w*)|\bgetattr\(\s*[\w.]*settings\s*,\s*["']([A-Za-z_]\w*)["']""")
+# methods that change a setting in place rather than read it
+_MUTATORS = frozenset({"update", "append", "extend", "insert", "setdefault", "pop", "remove", "clear"})
+# Celery setting groups no other library or project names its settings after; keys of
+# the other groups (redis_host, database_url, security_key, timezone, imports) are
+# common words in Django settings and are left alone
+CELERY_GROUPS = ("task_", "worker_", "result_", "beat_", "event_", "broker_", "accept_content")
+
+
+def celery_specific(key: str) -> bool:
+    """Whether a new-style Celery key (`task_always_eager`) can only mean Celery's setting."""
+    return key.startswith(CELERY_GROUPS)
 
 
 def assignments(project: Project) -> Iterator[tuple[Path, str, ast.expr]]:
@@ -35,25 +48,35 @@ def assignments(project: Project) -> Iterator[tuple[Path, str, ast.expr]]:
 
 def namespace_is_celery(project: Project) -> bool:
     """Per-name settings rules apply only under namespace="CELERY" (else CEL003 speaks)."""
-    return project.namespace_value == "CELERY"
+    namespace = project.namespace_value
+    return isinstance(namespace, str) and namespace.rstrip("_") == "CELERY"  # Celery adds the "_" itself
 
 
 @lru_cache(maxsize=64)
 def names_read(project: Project) -> frozenset[str]:
-    """`CELERY_*` names mentioned outside settings assignments: the project's own settings."""
-    found: set[str] = set()
+    """Setting names the project uses itself: names loaded in the settings modules,
+    `settings.X` and `getattr(settings, "X")` elsewhere, any `CELERY_*` word outside the
+    settings, and those configured as `own-settings`."""
+    found: set[str] = set(project.options.own_settings)
     settings_files = project.settings_files
-    for path in project.files_mentioning("CELERY_"):
-        if path in settings_files:
-            source = project.source(path)
-            if source is None:
-                continue
-            for node in source.nodes(ast.Name):
-                if isinstance(node.ctx, ast.Load) and node.id.startswith("CELERY_"):
-                    found.add(node.id)
-            for node in source.nodes(ast.Constant):
-                if isinstance(node.value, str) and _CELERY_WORD.fullmatch(node.value):
-                    found.add(node.value)
-        else:
-            found.update(_CELERY_WORD.findall(project.text(path) or ""))
+    for path in settings_files:
+        source = project.source(path)
+        if source is None:
+            continue
+        # a name whose value is used there is a helper (REDIS_HOST building CELERY_BROKER_URL);
+        # `X["k"] = v` and `X.update(...)` only change the setting
+        changed = {id(n.value) for n in source.nodes(ast.Subscript) if not isinstance(n.ctx, ast.Load)}
+        changed |= {
+            id(n.func.value) for n in source.nodes(ast.Call)
+            if isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS
+        }
+        found.update(n.id for n in source.nodes(ast.Name) if isinstance(n.ctx, ast.Load) and id(n) not in changed)
+        for node in source.nodes(ast.Constant):
+            if isinstance(node.value, str) and _CELERY_WORD.fullmatch(node.value):
+                found.add(node.value)
+    for path in project.files_mentioning("settings", "CELERY_"):
+        if path not in settings_files:
+            text = project.text(path) or ""
+            found.update(_CELERY_WORD.findall(text))
+            found.update(a or b for a, b in _SETTINGS_READ.findall(text))
     return frozenset(found)

@@ -8,20 +8,49 @@ from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import assignments, namespace_is_celery
+from celery_lint.rules._settings import assignments, namespace_is_celery, names_read
+from celery_lint.versions import TargetVersion
+
+
+HONOURED_FROM = (5, 7, 0)  # 5.7.0 reads old names under a namespace again (5.6.3 does not)
+REMOVED_IN = (6, 0, 0)  # Celery's own deprecation notice: removal in 6.0.0
+
+
+def verdict(target: TargetVersion | None) -> tuple[str, str]:
+    """(what the target Celery does with an old name, severity): an error where the
+    setting is not read, a warning where it is read but deprecated."""
+    if target is None:
+        return "ignored by Celery <= 5.6, deprecated in 5.7, removed in 6.0", "E"
+    if target.version < HONOURED_FROM:
+        return f"ignored by {target}; deprecated in 5.7, removed in 6.0", "E"
+    if target.version < REMOVED_IN:
+        return f"read by {target} but deprecated, removed in 6.0", "W"
+    return f"not read by {target}: old names were removed in 6.0", "E"
+
+
+# Old names outside these prefixes (S3_BUCKET, CASSANDRA_SERVERS, DATABASE_TABLE_SCHEMAS)
+# are as likely the project's own settings as Celery's
+CELERY_OLD_PREFIXES = ("CELERY", "BROKER_")
+
+
+def _reported(project: Project, name: str) -> bool:
+    return (
+        celery_tables.is_old_name(name)
+        and name.startswith(CELERY_OLD_PREFIXES)
+        and name not in names_read(project)
+    )
 
 
 def check(project: Project) -> Iterator[Finding]:
     if not namespace_is_celery(project):
         return
-    for path, name, node in assignments(project):
-        if celery_tables.is_old_name(name):
-            new = celery_tables.prefixed(celery_tables.OLD_TO_NEW[name])
-            yield RULE.finding(
-                path, node,
-                f"{name} is a Celery 3 name: ignored by Celery <= 5.6, deprecated in 5.7, removed in 6.0; use {new}",
-                subject=name,
-            )
+    found = [(path, name, node) for path, name, node in assignments(project) if _reported(project, name)]
+    if not found:
+        return
+    what, severity = verdict(project.celery_version)
+    for path, name, node in found:
+        new = celery_tables.prefixed(celery_tables.OLD_TO_NEW[name])
+        yield RULE.finding(path, node, f"{name} is a Celery 3 name: {what}; use {new}", subject=name, severity=severity)
 
 
 RULE = register(
@@ -36,7 +65,12 @@ became `worker_concurrency`). Under `namespace="CELERY"` the old names are not r
 all by Celery 5.6 and earlier, are read again but deprecated by 5.7, and are gone in
 6.0. The setting to write is `CELERY_` plus the new name, from Celery's own mapping
 (`celery.app.defaults`). Names that are valid both ways, such as
-`CELERY_RESULT_BACKEND` or `CELERY_TIMEZONE`, are fine.""",
+`CELERY_RESULT_BACKEND` or `CELERY_TIMEZONE`, are fine.
+
+The message and severity follow the Celery version the project targets
+(`celery-version` in `[tool.celery-lint]`, else its pins, else the installed Celery):
+an error (`celery_lint.E102`) where the setting is ignored (<= 5.6) or removed
+(>= 6.0), a warning (`celery_lint.W102`) on 5.7, which reads it but deprecates it.""",
         bad=Example(
             {"+proj/settings.py": "CELERYD_CONCURRENCY = 4\n"},
             findings=(("proj/settings.py", "CEL102"),),
@@ -45,6 +79,8 @@ all by Celery 5.6 and earlier, are read again but deprecated by 5.7, and are gon
         silent_on=(
             "names that are the old and the new name at once (CELERY_RESULT_BACKEND, CELERY_TIMEZONE, CELERY_IMPORTS)",
             "projects whose Celery app has no namespace (old names are what Celery reads then) or an unreadable one",
+            "old names without a CELERY/BROKER_ prefix (S3_BUCKET, CASSANDRA_SERVERS): as likely the project's own",
+            "names the project reads itself (used in the settings, settings.X, getattr(settings, 'X'))",
         ),
         check_project=check,
     )

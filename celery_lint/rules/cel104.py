@@ -36,14 +36,16 @@ Celery has no warning for unknown settings: `CELERY_RESULTS_BACKEND` or
 rule compares each unknown `CELERY_*` name with Celery's own setting table and
 suggests the nearest one. Many projects keep settings of their own under the
 `CELERY_` prefix: a name the project reads itself (`settings.CELERY_X`,
-`getattr(settings, "CELERY_X")`) is never reported.""",
+`getattr(settings, "CELERY_X")`) is never reported, nor is one listed in
+`own-settings` under `[tool.celery-lint]` (for names read by another package).""",
         bad=Example(
-            {"+proj/settings.py": 'CELERY_RESULTS_BACKEND = "django-db"\n'},
+            {"+proj/settings.py": "CELERY_TASK_TIME_LIMT = 300\n"},
             findings=(("proj/settings.py", "CEL104"),),
         ),
-        good=Example({"+proj/settings.py": 'CELERY_RESULT_BACKEND = "django-db"\n'}),
+        good=Example({"+proj/settings.py": "CELERY_TASK_TIME_LIMIT = 300\n"}),
         silent_on=(
             "names the project reads itself (settings.CELERY_X, getattr(settings, 'CELERY_X'))",
+            "names listed in own-settings under [tool.celery-lint]",
             "names close to no Celery setting (CELERY_REPORTS_QUEUE)",
             "projects whose Celery app namespace is not 'CELERY'",
         ),

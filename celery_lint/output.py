@@ -1,0 +1,170 @@
+"""How the command prints a report: text for people, JSON and SARIF for tools, and
+GitHub workflow commands that annotate a pull request's diff.
+
+Every format says the same thing: the findings (path, line, column, code, severity,
+message) and the files that could not be analysed. Paths are relative to the working
+directory when they are below it. Columns are 1-based, as editors count them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from celery_lint import __version__
+from celery_lint.engine import Report
+from celery_lint.findings import Finding
+from celery_lint.registry import REGISTRY, Rule
+from celery_lint.sources import SourceError
+
+FORMATS = ("text", "json", "sarif", "github")
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://pypi.org/project/celery-lint/"
+_LEVELS = {"E": "error", "W": "warning"}
+
+
+def severity(finding: Finding) -> str:
+    return finding.severity or REGISTRY[finding.code].severity
+
+
+def relative(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return os.fspath(path)
+
+
+def text(report: Report, cwd: Path) -> str:
+    """`path:line:col: CODE message` lines and a summary line (errors go to stderr)."""
+    lines = [finding.format(relative_to=cwd) for finding in report.findings]
+    count = len(report.findings)
+    noun = "finding" if count == 1 else "findings"
+    summary = f"Found {count} {noun} in {report.files} files." if count else f"No findings in {report.files} files."
+    if report.errors:
+        summary += f" {len(report.errors)} file(s) could not be analysed."
+    return "\n".join([*lines, summary]) + "\n"
+
+
+def as_json(report: Report, cwd: Path) -> str:
+    """`{"findings": [...], "errors": [...], "files": N}`."""
+    document = {
+        "findings": [
+            {
+                "path": relative(f.path, cwd),
+                "line": f.line,
+                "column": f.col + 1,
+                "code": f.code,
+                "severity": severity(f),
+                "message": f.message,
+            }
+            for f in report.findings
+        ],
+        "errors": [{"path": relative(e.path, cwd), "line": e.line, "message": e.reason} for e in report.errors],
+        "files": report.files,
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def sarif(report: Report, cwd: Path) -> str:
+    """A SARIF 2.1.0 log with one run: the rule catalogue as the driver's rules, the
+    findings as results, unanalysable files as tool execution notifications."""
+    rules = list(REGISTRY)
+    index = {rule.code: i for i, rule in enumerate(rules)}
+    root_uri = cwd.as_uri() + "/"
+    results = [
+        {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": _LEVELS[severity(f)],
+            "message": {"text": f.message},
+            "locations": [_location(f.path, f.line, f.col + 1, cwd)],
+        }
+        for f in report.findings
+    ]
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{e.reason}"},
+            "locations": [_location(e.path, e.line, None, cwd)],
+        }
+        for e in report.errors
+    ]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "celery-lint",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(rule) for rule in rules],
+            }
+        },
+        "originalUriBaseIds": {"SRCROOT": {"uri": root_uri}},
+        "invocations": [
+            {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
+        ],
+        "results": results,
+    }
+    log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2) + "\n"
+
+
+def _rule(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": " ".join(rule.why.split())},
+        "help": {"text": f"celery-lint --explain {rule.code}"},
+        "defaultConfiguration": {"level": _LEVELS[rule.severity], "enabled": rule.default_enabled},
+        "properties": {"django-check-id": rule.django_id},
+    }
+
+
+def _location(path: Path, line: int, column: int | None, cwd: Path) -> dict[str, Any]:
+    try:
+        artifact = {"uri": path.relative_to(cwd).as_posix(), "uriBaseId": "SRCROOT"}
+    except ValueError:
+        artifact = {"uri": path.as_uri()}
+    region: dict[str, int] = {"startLine": max(line, 1)}
+    if column is not None:
+        region["startColumn"] = column
+    return {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+
+
+def github(report: Report, cwd: Path) -> str:
+    """GitHub workflow commands: `::error file=p,line=1,col=1,title=CEL101::message`."""
+    lines = []
+    for f in report.findings:
+        kind = _LEVELS[severity(f)]
+        props = {"file": relative(f.path, cwd), "line": str(f.line), "col": str(f.col + 1), "title": f.code}
+        lines.append(_command(kind, props, f"{f.code} {f.message}"))
+    for e in report.errors:
+        props = {"file": relative(e.path, cwd), "line": str(e.line), "title": "celery-lint"}
+        lines.append(_command("error", props, f"could not be analysed: {e.reason}"))
+    return "".join(line + "\n" for line in lines)
+
+
+def _command(kind: str, props: dict[str, str], message: str) -> str:
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in props.items())
+    return f"::{kind} {joined}::{escape_data(message)}"
+
+
+def escape_data(value: str) -> str:
+    """What GitHub's runner unescapes in a command's message."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """What GitHub's runner unescapes in a command's property values."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def errors_text(errors: list[SourceError], cwd: Path) -> str:
+    return "".join(f"celery-lint: error: {relative(e.path, cwd)}:{e.line}: {e.reason}\n" for e in errors)
+
+
+WRITERS: dict[str, Callable[[Report, Path], str]] = {"text": text, "json": as_json, "sarif": sarif, "github": github}
