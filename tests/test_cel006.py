@@ -24,8 +24,11 @@ app.autodiscover_tasks()
     ("files", "where"),
     [
         pytest.param({"celery.py": "from proj.celery import app  # noqa: F401\n"}, "celery.py", id="re-export"),
-        pytest.param({"celery.py": APP_MODULE, "-proj/celery.py": "",
-                      "proj/__init__.py": "from celery import app as celery_app\n"}, "celery.py", id="app-module-at-root"),
+        pytest.param(
+            {"celery.py": APP_MODULE, "-proj/celery.py": "", "proj/__init__.py": "from celery import app\n"},
+            "celery.py",
+            id="app-module-at-root",
+        ),
         pytest.param({"celery.py": ""}, "celery.py", id="empty-file"),
         pytest.param({"celery/__init__.py": "", "celery/beat.py": ""}, "celery/__init__.py", id="package"),
         pytest.param({"celery.py": "", "__init__.py": ""}, "celery.py", id="manage-inside-a-package"),
