@@ -21,6 +21,7 @@ EXAMPLE = REPO / "example"
 # (path relative to example/, line, code) of every finding, in report order
 EXPECTED = [
     ("apps/billing/views.py", 3, "CEL201"),
+    ("orders/tasks.py", 10, "CEL203"),
     ("proj/__init__.py", 1, "CEL004"),
     ("proj/celery.py", 5, "CEL001"),
     ("proj/settings.py", 37, "CEL301"),

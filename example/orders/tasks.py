@@ -7,5 +7,5 @@ def send_confirmation(order_id):
 
 
 @shared_task(bind=True, max_retries=3)
-def sync_stock(sku):
-    return sku
+def sync_stock(*, sku, quantity):
+    return {"sku": sku, "reserved": quantity}
