@@ -1,0 +1,94 @@
+"""CEL205: a task defined in a module the worker never imports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from celery_lint.discovery import is_test_module, worker_reach
+from celery_lint.findings import Finding
+from celery_lint.project import Project, SourceModule
+from celery_lint.registry import Example, Rule, register
+from celery_lint.tasks import task_defs
+
+
+def check(project: Project, source: SourceModule) -> Iterator[Finding]:
+    if "task" not in source.text or not source.module or is_test_module(source.path):
+        return
+    tasks = list(task_defs(project, source))
+    if not tasks:
+        return
+    reach = worker_reach(project)
+    status = reach.status(source.path)
+    if status not in ("never", "checks"):
+        return
+    module = source.module
+    fix = f"import it from a tasks module the worker discovers, or add {module!r} to CELERY_IMPORTS"
+    for task in tasks:
+        if status == "never":
+            message = (
+                f"task {task.node.name} is defined in {module}, which the worker never imports (autodiscovery "
+                f"imports <app>.tasks; neither CELERY_IMPORTS/include nor any module the worker loads imports "
+                f"{module}): the worker rejects it as an unregistered task; {fix}"
+            )
+        else:
+            chain = " -> ".join(reach.chain(source.path))
+            message = (
+                f"task {task.node.name} is registered in the worker only because Django's system checks import "
+                f"the URLconf at worker start ({chain}): with `celery --skip-checks` the worker rejects it as "
+                f"an unregistered task; {fix}"
+            )
+        yield RULE.finding(source.path, task.node, message, subject=str(source.path))
+
+
+_JOBS = """\
+from celery import shared_task
+
+
+@shared_task
+def nightly_cleanup():
+    return 0
+"""
+
+RULE = register(
+    Rule(
+        code="CEL205",
+        severity="E",
+        name="task-never-imported",
+        summary="a task is defined in a module the worker never imports",
+        why="""\
+A worker knows a task only if it imported the module that defines it. It imports
+the app module, `django.setup()`'s modules (every installed app's package, `apps`,
+`models` and `admin`), with `autodiscover_tasks()` the `tasks` module of every
+installed app, the modules of `CELERY_IMPORTS` / `include`, and whatever those
+import. A task in `demoapp/jobs.py` that none of them imports is registered in the
+web process (a view imported it) but not in the worker, which rejects every
+message for it with "Received unregistered task of type 'demoapp.jobs...'".
+
+A module the worker reaches only through the URLconf (imported by Django's
+system checks when the worker starts) is reported too: the task disappears as
+soon as the worker runs with `celery --skip-checks` or the URLconf changes.""",
+        bad=Example(
+            {"demoapp/jobs.py": _JOBS},
+            findings=(("demoapp/jobs.py", "CEL205"),),
+        ),
+        good=Example(
+            {
+                "demoapp/jobs.py": _JOBS,
+                "+proj/settings.py": 'CELERY_IMPORTS = ["demoapp.jobs"]\n',
+            }
+        ),
+        silent_on=(
+            "tasks in modules imported, directly or through any chain of imports (relative, `from pkg import "
+            "module`, inside functions, AppConfig.ready()), from the app module, the settings, installed apps' "
+            "packages, apps, models and admin modules, autodiscovered modules, or CELERY_IMPORTS/include",
+            "any reach the analysis cannot fully know: INSTALLED_APPS, CELERY_IMPORTS or include from the "
+            "environment, an entry that may be a project package under an unseen import root, importlib/"
+            "__import__/import_string with a computed name in a reached module, a custom loader or Celery "
+            "subclass that changes loading, a configuration object other than Django settings or a project module",
+            "projects without a Celery app configured from Django settings",
+            "modules passed to `celery worker -I/--include` in Procfiles, compose files or scripts",
+            "test modules (tests.py, test_*.py, conftest.py, tests/ directories)",
+        ),
+        check_module=check,
+    )
+)
