@@ -215,6 +215,16 @@ class ModuleEvaluator:
     def run(self, tree: ast.Module) -> Namespace:
         ns = Namespace(self.module, self.path)
         self._block(tree.body, ns)
+        # a function declaring `global X` may rebind X (or bind new names) whenever it is called
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                for node in ast.walk(stmt):
+                    if isinstance(node, ast.Global):
+                        ns.open = True
+                        for name in node.names:
+                            if name in ns.bindings:
+                                old = ns.bindings[name]
+                                ns.bindings[name] = Binding(UNKNOWN, old.path, old.line, old.col)
         return ns
 
     # statements
@@ -297,6 +307,10 @@ class ModuleEvaluator:
         for alias in stmt.names:
             if alias.name == "*":
                 if source is None:
+                    # a module the analysis cannot read (a library, a git-ignored local.py) may
+                    # rebind any name bound so far; names bound after it stay known
+                    for name, binding in ns.bindings.items():
+                        ns.bindings[name] = Binding(UNKNOWN, binding.path, binding.line, binding.col)
                     ns.open = True
                     continue
                 public = source.value("__all__")

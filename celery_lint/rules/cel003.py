@@ -19,31 +19,38 @@ def _ignored_names(project: Project) -> list[str]:
     return sorted(names)
 
 
+def _shown(names: list[str]) -> str:
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
 def check(project: Project) -> Iterator[Finding]:
     for app in project.django_apps:
         for config in app.config_calls:
             namespace = config.namespace
-            if namespace is UNKNOWN:
-                continue
+            if namespace is UNKNOWN or not config.reads_django_settings:
+                continue  # another source (a celeryconfig module, CEL002's settings module) may use any
             if isinstance(namespace, str) and namespace != namespace.upper():
+                # Celery matches the prefix's case (celery.utils.text.match_case): anything not
+                # all-uppercase looks for lowercase names, which Django never exposes; what is
+                # left are the old names, read without the prefix
+                ignored = _ignored_names(project)
+                what = f": {_shown(ignored)} are ignored" if ignored else ""
                 yield RULE.finding(
                     app.source.path, config.node,
                     f"namespace={namespace!r} makes Celery look for lowercase settings such as "
-                    f"{namespace}_broker_url, which Django never exposes: every Celery setting is ignored; "
-                    f"use namespace={namespace.upper()!r}",
+                    f"{namespace.lower()}_broker_url, which Django never exposes, so only old setting names "
+                    f"are read{what}; use namespace={namespace.upper()!r}",
                     subject="namespace",
                 )
-            elif namespace is None:
+            elif not namespace:  # None or "": no prefix
                 ignored = _ignored_names(project)
                 if ignored:
-                    shown = ", ".join(ignored[:5]) + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
                     yield RULE.finding(
                         app.source.path, config.node,
-                        f"no namespace: Celery reads only old setting names and ignores {shown}; "
+                        f"no namespace: Celery reads only old setting names and ignores {_shown(ignored)}; "
                         f"add namespace='CELERY'",
                         subject="namespace",
                     )
-
 
 RULE = register(
     Rule(

@@ -26,9 +26,23 @@ def startup_modules(project: Project) -> list[Path]:
     return paths
 
 
+# calls that import a module named at run time: what they load is unknown
+DYNAMIC_IMPORTS = frozenset({"import_module", "__import__", "import_string", "autodiscover_modules"})
+
+
 def _imports_app(project: Project, path: Path, app_modules: set[str]) -> bool:
+    """Whether the module imports an app module, or may (a dynamic import)."""
     source = project.source(path)
-    return source is not None and any(name in app_modules for _, name in project.imported_modules(source))
+    if source is None:
+        return False
+    if any(name in app_modules for _, name in project.imported_modules(source)):
+        return True
+    for call in source.nodes(ast.Call):
+        func = call.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if name in DYNAMIC_IMPORTS:
+            return True
+    return False
 
 
 def shared_task_modules(project: Project) -> list[Path]:
@@ -95,6 +109,7 @@ two lines of "First steps with Django" in the project package's `__init__.py`.""
             "the app imported from an AppConfig.ready() (any apps.py)",
             "every module that uses shared_task imports the app module itself",
             "projects whose tasks use only @app.task",
+            "a start-up module that imports modules dynamically (importlib.import_module, import_string)",
         ),
         check_project=check,
     )

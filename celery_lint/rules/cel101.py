@@ -8,7 +8,7 @@ from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import assignments, namespace_is_celery
+from celery_lint.rules._settings import assignments, celery_specific, namespace_is_celery, names_read
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -16,7 +16,7 @@ def check(project: Project) -> Iterator[Finding]:
         return
     for path, name, node in assignments(project):
         key = celery_tables.unprefixed_new_key(name)
-        if key is not None:
+        if key is not None and celery_specific(key) and name not in names_read(project):
             yield RULE.finding(
                 path, node,
                 f"{name} is ignored: with namespace='CELERY' Celery reads {celery_tables.prefixed(key)}",
@@ -46,6 +46,9 @@ looked at, and Celery silently keeps its default.""",
             "settings with the CELERY_ prefix, and Celery 3 names (CEL102 reports those)",
             "projects whose Celery app has no namespace, a lowercase one (CEL003), or one the analysis cannot read",
             "names that are not Celery settings",
+            "keys of Celery groups that other code names settings after too (DATABASE_URL, REDIS_HOST, "
+            "SECURITY_KEY, TIMEZONE, IMPORTS)",
+            "names the project reads itself (used in the settings, settings.X, getattr(settings, 'X'))",
         ),
         check_project=check,
     )

@@ -8,7 +8,7 @@ from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import assignments, namespace_is_celery
+from celery_lint.rules._settings import assignments, celery_specific, namespace_is_celery, names_read
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -16,7 +16,9 @@ def check(project: Project) -> Iterator[Finding]:
         return
     for path, name, node in assignments(project):
         key = celery_tables.lowercase_key(name)
-        if key is not None:
+        if key is None or name in names_read(project):
+            continue  # a helper variable used to build a real setting
+        if name.startswith("celery") or celery_specific(key):
             yield RULE.finding(
                 path, node,
                 f"{name} is ignored: Django settings only expose UPPERCASE names; use {celery_tables.prefixed(key)}",
@@ -42,6 +44,8 @@ default -- for the broker that means `amqp://guest@localhost`.""",
         good=Example({"+proj/settings.py": 'CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}\n'}),
         silent_on=(
             "lowercase names that are not Celery settings (base_dir, helpers)",
+            "helper variables: lowercase names used in the settings (broker_url building CELERY_BROKER_URL)",
+            "keys of Celery groups other code uses too (timezone, database_url, redis_host) unless celery_-prefixed",
             "modules that are not Django settings modules (a celeryconfig.py read by config_from_object)",
             "projects whose Celery app namespace is not 'CELERY' (CEL003 covers a lowercase namespace)",
         ),
