@@ -20,7 +20,7 @@ from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.core import checks
 
-from celery_lint import layout
+from celery_lint import layout, live
 from celery_lint.engine import project_findings, select_rules
 from celery_lint.findings import Finding
 from celery_lint.config import ConfigError, discover
@@ -32,9 +32,9 @@ load_rules()
 logger = logging.getLogger(__name__)
 TAG = "celery_lint"
 RESULTS_APP = "django_celery_results"
-RESULTS_BACKENDS = frozenset({"django-db", "django-cache"})
-#: rules reported from the live process instead of from source
-LIVE_CODES = frozenset({"CEL301"})
+BEAT_APP = "django_celery_beat"
+#: rules decided by the running process (`check_effective_settings`), not by `check_source`
+LIVE_CODES = frozenset(live.RULES)
 
 
 def _never_raise(check: Callable[..., list[checks.CheckMessage]]) -> Callable[..., list[checks.CheckMessage]]:
@@ -87,11 +87,7 @@ def _configured_options(root: Path) -> ProjectOptions:
         return ProjectOptions()
 
 
-def _current_app() -> Any:
-    """The app `@shared_task` resolves to now, or None when it would be Celery's default app."""
-    from celery import _state
-
-    return _state._tls.current_app
+_current_app = live.current_app
 
 
 def _as_message(project: Project, finding: Finding) -> checks.CheckMessage:
@@ -124,31 +120,71 @@ def check_source(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     return found
 
 
-def _namespace() -> Any:
-    app = _current_app()
-    if app is not None:
-        return app.namespace
-    project = live_project()
-    return project.namespace_value if project is not None else None
-
-
 @checks.register(TAG)
 @_never_raise
-def check_results_backend(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
-    """CEL301 from the effective settings."""
-    if _namespace() not in ("CELERY", None):
+def check_effective_settings(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The rules of `live.RULES` from the running configuration, one message per cause: a
+    static finding of the same cause lends its location; where the process cannot tell,
+    the static finding is reported as it is."""
+    project = live_project()
+    rules = select_rules()
+    selected = {r.code for r in rules}
+    static = project_findings(project, rules) if project is not None else []
+    view = live.view(project)
+    found = []
+    for code, rule in live.RULES.items():
+        if code not in selected:
+            continue
+        mine = [f for f in static if f.code == code]
+        answers = _ask(rule, view)
+        if answers is None:
+            found += [_as_message(project, f) for f in mine] if project is not None else []
+            continue
+        if code in live.SOURCE_FINDINGS_STAND and project is not None:
+            found += [_as_message(project, f) for f in mine]
+            answers = [a for a in answers if not any(f.subject == a.subject for f in mine)]
+        for answer in answers:
+            located = next((f for f in mine if f.subject == answer.subject), None)
+            found.append(_live_message(project, answer, located))
+    return found
+
+
+def _ask(rule: Callable[[live.View], list[live.Live] | None], view: live.View | None) -> list[live.Live] | None:
+    if view is None:
+        return None
+    try:
+        return rule(view)
+    except Exception:  # noqa: BLE001 - the static finding stands in for a rule that failed
+        logger.debug("celery-lint live rule %s failed", rule.__name__, exc_info=True)
+        return None
+
+
+def _live_message(project: Project | None, answer: live.Live, located: Finding | None = None) -> checks.CheckMessage:
+    obj = None
+    if located is not None and project is not None:
+        obj = _as_message(project, located).obj
+    severity = answer.severity or (located.severity if located is not None else "")
+    return message(answer.code, answer.text, obj=obj, hint=answer.hint, severity=severity)
+
+
+@checks.register(TAG, deploy=True)
+@_never_raise
+def check_deployment(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """`check --deploy`: eager tasks with DEBUG off (CEL401, unless the source said so
+    already) and no broker (CEL403)."""
+    project = live_project()
+    rules = select_rules()
+    selected = {r.code for r in rules}
+    view = live.view(project)
+    if view is None:
         return []
-    backend = getattr(django_settings, "CELERY_RESULT_BACKEND", None)
-    if backend in RESULTS_BACKENDS and not django_apps.is_installed(RESULTS_APP):
-        return [
-            message(
-                "CEL301",
-                f"CELERY_RESULT_BACKEND is {backend!r} but 'django_celery_results' is not in INSTALLED_APPS: "
-                f"the first result access raises RuntimeError",
-                hint="Add 'django_celery_results' to INSTALLED_APPS and run manage.py migrate.",
-            )
-        ]
-    return []
+    found: list[live.Live] = []
+    static = project_findings(project, rules) if project is not None else []
+    if "CEL401" in selected and not any(f.code == "CEL401" for f in static):
+        found += _ask(live.cel401, view) or []
+    if "CEL403" in selected:
+        found += _ask(live.cel403, view) or []
+    return [_live_message(project, answer) for answer in found]
 
 
 def running_migrate() -> bool:
@@ -205,3 +241,10 @@ def migration_messages(code: str, app_label: str, databases: Iterable[str] | Non
 def check_results_migrations(app_configs: Any, databases: Iterable[str] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """CEL302: django_celery_results tables missing on a database the check was given."""
     return migration_messages("CEL302", RESULTS_APP, databases)
+
+
+@checks.register(TAG, checks.Tags.database)
+@_never_raise
+def check_beat_migrations(app_configs: Any, databases: Iterable[str] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """CEL305: django_celery_beat tables missing on a database the check was given."""
+    return migration_messages("CEL305", BEAT_APP, databases)

@@ -406,6 +406,13 @@ class Project:
                     names.append(name)
         return names
 
+    def settings_named_in(self, path: Path) -> list[str]:
+        """Settings modules of this project that a file (Python or an ini/toml
+        configuration) names as DJANGO_SETTINGS_MODULE."""
+        text = self.text(path) if path.suffix == ".py" else _read_config(path)
+        names = [m.group(1) for m in _DSM_RE.finditer(text or "")]
+        return [n for n in dict.fromkeys(names) if self.resolve_file(n)]
+
     @cached_property
     def settings(self) -> list[Settings]:
         found = []

@@ -1,0 +1,117 @@
+"""CEL402: DatabaseScheduler with CELERY_TIMEZONE unset and TIME_ZONE not UTC."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from celery_lint.evaluate import UNKNOWN, options
+from celery_lint.findings import Finding
+from celery_lint.project import Project, Settings
+from celery_lint.registry import Example, Rule, register
+from celery_lint.rules._celeryconf import NOT_SET, effective
+from celery_lint.rules.cel304 import BEAT_APP, is_database_scheduler
+
+#: Django's TIME_ZONE when the settings do not set it (`django/conf/global_settings.py`)
+DJANGO_DEFAULT_TIME_ZONE = "America/Chicago"
+#: zone names that are UTC all year round
+UTC_NAMES = frozenset(
+    name.lower()
+    for name in (
+        "UTC", "Etc/UTC", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu",
+        "GMT", "Etc/GMT", "GMT0", "Etc/GMT0", "GMT+0", "GMT-0", "Etc/GMT+0", "Etc/GMT-0",
+        "Greenwich", "Etc/Greenwich",
+    )
+)
+
+
+def is_utc(zone: str) -> bool:
+    return zone.lower() in UTC_NAMES
+
+
+def time_zone(settings: Settings) -> Any:
+    """Django's TIME_ZONE for these settings: a string, None, or UNKNOWN."""
+    has = settings.ns.has("TIME_ZONE")
+    if settings.ns.dynamic or has is UNKNOWN:
+        return UNKNOWN
+    if has is False:
+        return DJANGO_DEFAULT_TIME_ZONE
+    values = options(settings.value("TIME_ZONE"))
+    if len(values) != 1 or not isinstance(values[0], (str, type(None))):
+        return UNKNOWN
+    return values[0]
+
+
+def check(project: Project) -> Iterator[Finding]:
+    if project.namespace_value not in ("CELERY", None):
+        return  # the crontab default reads "<namespace>_TIMEZONE": only these two are plain
+    for settings in project.settings:
+        scheduler = effective(project, settings, "beat_scheduler")
+        if not scheduler.known or scheduler.path is None:
+            continue
+        if is_database_scheduler(project, scheduler.value) is not True:
+            continue
+        if project.is_installed(settings, BEAT_APP) is not True:
+            continue  # CEL304 reports a missing app
+        if effective(project, settings, "timezone").value is not NOT_SET:
+            continue
+        zone = time_zone(settings)
+        if not isinstance(zone, str) or is_utc(zone):
+            continue
+        where = "TIME_ZONE" if settings.ns.has("TIME_ZONE") is True else "Django's default TIME_ZONE"
+        yield RULE.finding(
+            scheduler.path, scheduler.line,
+            f"CELERY_TIMEZONE is unset: Celery runs on {where} ({zone!r}) but django-celery-beat creates "
+            f"crontab schedules in 'UTC' (CrontabSchedule.timezone defaults to CELERY_TIMEZONE, else UTC), "
+            f"so crontabs added in the admin fire at UTC times; set CELERY_TIMEZONE = TIME_ZONE",
+            subject="timezone",
+        )
+
+
+_SETTINGS = """\
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+SECRET_KEY = "not-a-secret"
+INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django_celery_results",
+    "django_celery_beat",
+    "celery_lint",
+    "demoapp",
+]
+DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}}}
+USE_TZ = True
+TIME_ZONE = "Europe/Paris"
+
+CELERY_BROKER_URL = "memory://"
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+{extra}"""
+
+RULE = register(
+    Rule(
+        code="CEL402",
+        severity="W",
+        name="beat-crontab-timezone",
+        summary="DatabaseScheduler with CELERY_TIMEZONE unset and TIME_ZONE not UTC",
+        why="""\
+Celery's time zone is `CELERY_TIMEZONE`, else Django's `TIME_ZONE` (itself
+`'America/Chicago'` when the settings leave it out). django-celery-beat's
+`CrontabSchedule.timezone` field defaults to `CELERY_TIMEZONE`, else `'UTC'`
+(`django_celery_beat/models.py`, `crontab_schedule_celery_timezone`) -- never to
+`TIME_ZONE`. With `CELERY_TIMEZONE` unset and `TIME_ZONE = 'Europe/Paris'`, a crontab
+"every day at 9:00" created in the admin runs at 9:00 UTC while everything else
+in the project, Celery included, speaks Paris time. Setting
+`CELERY_TIMEZONE = TIME_ZONE` makes both agree.""",
+        bad=Example({"proj/settings.py": _SETTINGS.format(extra="")}, findings=(("proj/settings.py", "CEL402"),)),
+        good=Example({"proj/settings.py": _SETTINGS.format(extra="CELERY_TIMEZONE = TIME_ZONE\n")}),
+        silent_on=(
+            "TIME_ZONE = 'UTC' (or another zone that is UTC all year), or CELERY_TIMEZONE set",
+            "schedulers other than the DatabaseScheduler; django_celery_beat not installed (CEL304)",
+            "TIME_ZONE, the scheduler or the timezone set in ways the analysis cannot follow",
+        ),
+        check_project=check,
+    )
+)
