@@ -49,7 +49,8 @@ def text(report: Report, cwd: Path) -> str:
 
 
 def as_json(report: Report, cwd: Path) -> str:
-    """`{"findings": [...], "errors": [...], "files": N}`."""
+    """`{"findings": [...], "errors": [...], "files": N}`; an error's level is "error"
+    when the analysis needed the file, "warning" when only that file was skipped."""
     document = {
         "findings": [
             {
@@ -62,7 +63,10 @@ def as_json(report: Report, cwd: Path) -> str:
             }
             for f in report.findings
         ],
-        "errors": [{"path": relative(e.path, cwd), "line": e.line, "message": e.reason} for e in report.errors],
+        "errors": [
+            {"path": relative(e.path, cwd), "line": e.line, "message": e.reason, "level": _error_level(e)}
+            for e in report.errors
+        ],
         "files": report.files,
     }
     return json.dumps(document, indent=2) + "\n"
@@ -86,7 +90,7 @@ def sarif(report: Report, cwd: Path) -> str:
     ]
     notifications = [
         {
-            "level": "error",
+            "level": _error_level(e),
             "message": {"text": f"{e.reason}"},
             "locations": [_location(e.path, e.line, None, cwd)],
         }
@@ -104,7 +108,10 @@ def sarif(report: Report, cwd: Path) -> str:
         },
         "originalUriBaseIds": {"SRCROOT": {"uri": root_uri}},
         "invocations": [
-            {"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}
+            {
+                "executionSuccessful": not any(e.needed for e in report.errors),
+                "toolExecutionNotifications": notifications,
+            }
         ],
         "results": results,
     }
@@ -144,8 +151,13 @@ def github(report: Report, cwd: Path) -> str:
         lines.append(_command(kind, props, f"{f.code} {f.message}"))
     for e in report.errors:
         props = {"file": relative(e.path, cwd), "line": str(e.line), "title": "celery-lint"}
-        lines.append(_command("error", props, f"could not be analysed: {e.reason}"))
+        lines.append(_command(_error_level(e), props, f"could not be analysed: {e.reason}"))
     return "".join(line + "\n" for line in lines)
+
+
+def _error_level(error: SourceError) -> str:
+    """A file the analysis needed is an error (exit 2); any other is skipped with a warning."""
+    return "error" if error.needed else "warning"
 
 
 def _command(kind: str, props: dict[str, str], message: str) -> str:
@@ -164,7 +176,11 @@ def escape_property(value: str) -> str:
 
 
 def errors_text(errors: list[SourceError], cwd: Path) -> str:
-    return "".join(f"celery-lint: error: {relative(e.path, cwd)}:{e.line}: {e.reason}\n" for e in errors)
+    return "".join(
+        f"celery-lint: {'error' if e.needed else 'warning'}: {relative(e.path, cwd)}:{e.line}: {e.reason}"
+        f"{'' if e.needed else ' (file skipped)'}\n"
+        for e in errors
+    )
 
 
 WRITERS: dict[str, Callable[[Report, Path], str]] = {"text": text, "json": as_json, "sarif": sarif, "github": github}

@@ -1,0 +1,88 @@
+"""The flake8 plugin reads `[tool.celery-lint]` (flake8 itself does not read
+pyproject.toml) and takes its own options where flake8 users put them: the command line
+and the [flake8] section of setup.cfg / tox.ini / .flake8. Selection and
+per-file-ignores stay flake8's. Real flake8, in a subprocess."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import BIN, run, write_files
+
+NS_VARIABLE = {
+    "proj/celery.py": """\
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+NS = os.environ.get("CELERY_NAMESPACE", "CELERY")
+app = Celery("proj")
+app.config_from_object("django.conf:settings", namespace=NS)
+app.autodiscover_tasks()
+""",
+    "+proj/settings.py": "TASK_ALWAYS_EAGER = True\nCELERYD_CONCURRENCY = 4\nCELERY_TASK_TIME_LIMT = 5\n",
+}
+
+
+def flake8(root: Path, *args: str) -> tuple[int, list[str], str]:
+    """Exit status, the `path code message` lines, and the whole output."""
+    result = run([str(BIN / "flake8"), "--select", "CEL", "--format", "%(path)s %(code)s %(text)s", *args, "."], root)
+    lines = sorted(line.removeprefix("./") for line in result.stdout.splitlines() if " CEL" in line)
+    return result.returncode, lines, result.stdout + result.stderr
+
+
+def codes(lines: list[str]) -> list[str]:
+    return [" ".join(line.split()[:2]) for line in lines]
+
+
+def test_command_line_options_and_the_pyproject_table(project):
+    write_files(project, NS_VARIABLE)
+    assert flake8(project)[:2] == (0, [])  # the namespace is unreadable: every settings rule is silent
+    status, lines, _ = flake8(project, "--celery-lint-namespace", "CELERY", "--celery-version", "5.6.3")
+    assert status == 1
+    assert codes(lines) == ["proj/settings.py CEL101", "proj/settings.py CEL102", "proj/settings.py CEL104"]
+    assert "ignored by Celery 5.6.3 (--celery-version)" in next(line for line in lines if "CEL102" in line)
+    (project / "pyproject.toml").write_text(
+        '[tool.celery-lint]\nnamespace = "CELERY"\nown-settings = ["CELERY_TASK_TIME_LIMT"]\ncelery-version = "5.7"\n'
+        'ignore = ["CEL101"]\n',
+        encoding="utf-8",
+    )
+    status, lines, _ = flake8(project)
+    # own-settings silences CEL104; `ignore` is the command's, not flake8's: CEL101 stays
+    assert codes(lines) == ["proj/settings.py CEL101", "proj/settings.py CEL102"]
+    assert "read by Celery 5.7.0 (celery-version in pyproject.toml) but deprecated" in lines[1]
+    # flake8's own selection and per-file-ignores apply to CEL codes as to any other
+    assert codes(flake8(project, "--extend-ignore", "CEL101")[1]) == ["proj/settings.py CEL102"]
+    assert codes(flake8(project, "--per-file-ignores", "proj/settings.py:CEL10")[1]) == []
+
+
+def test_options_in_the_flake8_section(project):
+    write_files(project, NS_VARIABLE)
+    write_files(project, {"proj/settings_prod.py": "from .settings import *\n\nRESULT_EXPIRES = 60\n"}, base=False)
+    (project / "setup.cfg").write_text(
+        "[flake8]\ncelery-lint-namespace = CELERY\ncelery-lint-settings = proj.settings_prod\n"
+        "celery-lint-own-settings = CELERY_TASK_TIME_LIMT\ncelery-version = 6.0\n",
+        encoding="utf-8",
+    )
+    status, lines, _ = flake8(project)
+    assert status == 1
+    assert codes(lines) == [
+        "proj/settings.py CEL101", "proj/settings.py CEL102", "proj/settings_prod.py CEL101",
+    ]
+    assert "not read by Celery 6.0.0 (--celery-version)" in lines[1]
+
+
+def test_a_bad_table_stops_flake8_with_the_reason(project):
+    write_files(project, {})
+    (project / "pyproject.toml").write_text('[tool.celery-lint]\nnamespace = 1\n', encoding="utf-8")
+    status, lines, output = flake8(project)
+    assert status == 1 and lines == []
+    assert "There was a critical error during execution of Flake8" in output
+    assert f"celery-lint: {project / 'pyproject.toml'}: [tool.celery-lint] namespace: expected a string" in output
+    assert "Traceback" not in output
+    status, _, output = flake8(project, "--celery-lint-config", "missing.toml")
+    assert status == 1 and "no such configuration file" in output
+    (project / "pyproject.toml").unlink()
+    status, _, output = flake8(project, "--celery-version", "soon")
+    assert status == 1 and "not a version number: 'soon'" in output
