@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import queue
+import signal
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 from celery_lint.engine import lint_paths, select_rules
@@ -58,3 +62,38 @@ def run_python(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     Django settings and Celery's current app start from nothing)."""
     return run([PYTHON, "-c", textwrap.dedent(code)], cwd)
 
+
+def start_worker(
+    root: Path, options: tuple[str, ...] = (), worker_options: tuple[str, ...] = (), timeout: float = 60
+) -> tuple[bool, str]:
+    """Start a real `celery [options] -A proj worker [worker_options]` in the project at `root`
+    and kill it once it is ready: (became ready, what it printed until then)."""
+    command = [str(BIN / "celery"), *options, "-A", "proj", "worker", "-c", "1", "-l", "info", *worker_options]
+    process = subprocess.Popen(command, cwd=root, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def read() -> None:
+        for line in process.stdout or ():
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read, daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = lines.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                break  # the worker exited
+            seen.append(line)
+            if " ready." in line:
+                return True, "".join(seen)
+        return False, "".join(seen)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)

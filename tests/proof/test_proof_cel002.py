@@ -9,44 +9,18 @@ another one.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
 from pathlib import Path
 
 from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
-from tests.helpers import BIN, clean_env, lint, run_python
+from tests.helpers import lint, run_python, start_worker
 
 load_rules()
 RULE = REGISTRY["CEL002"]
+SPAWN = ("--pool-start-method", "spawn")
 # A callable setting, as django-debug-toolbar documents for SHOW_TOOLBAR_CALLBACK.
 LAMBDA_SETTING = '\nDEBUG_TOOLBAR_CONFIG = {"SHOW_TOOLBAR_CALLBACK": lambda request: DEBUG}\n'
-
-
-def start_spawn_worker(root: Path, timeout: float = 60) -> tuple[bool, str]:
-    """(became ready, output) of `celery -A proj worker --pool-start-method spawn`; stopped once ready."""
-    args = [str(BIN / "celery"), "-A", "proj", "worker", "-c", "1", "--pool-start-method", "spawn",
-            "--without-mingle", "--without-gossip", "-l", "info"]
-    process = subprocess.Popen(args, cwd=root, env=clean_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    lines: list[str] = []
-    deadline = time.monotonic() + timeout
-    try:
-        assert process.stdout is not None
-        for line in process.stdout:
-            lines.append(line)
-            if " ready." in line:
-                return True, "".join(lines)
-            if time.monotonic() > deadline:
-                break
-        return False, "".join(lines)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
 
 
 def with_lambda_setting(example: Example, root: Path) -> Path:
@@ -57,13 +31,13 @@ def with_lambda_setting(example: Example, root: Path) -> Path:
 
 
 def test_settings_object_breaks_a_spawn_worker(tmp_path):
-    ready, output = start_spawn_worker(with_lambda_setting(RULE.bad, tmp_path / "bad"))
+    ready, output = start_worker(with_lambda_setting(RULE.bad, tmp_path / "bad"), worker_options=SPAWN)
     assert not ready
     assert "PicklingError" in output and "lambda" in output, output[-2000:]
 
 
 def test_string_source_starts_a_spawn_worker(tmp_path):
-    ready, output = start_spawn_worker(with_lambda_setting(RULE.good, tmp_path / "good"))
+    ready, output = start_worker(with_lambda_setting(RULE.good, tmp_path / "good"), worker_options=SPAWN)
     assert ready, output[-2000:]
 
 
