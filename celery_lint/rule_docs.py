@@ -133,7 +133,11 @@ def _enabling(rule: Rule) -> list[str]:
     return [
         "## Enabling it",
         "",
-        f"{rule.code} is off by default. Turn it on with `celery-lint --extend-select {rule.code}`.",
+        f"`celery-lint` leaves {rule.code} out unless it is selected: `celery-lint --extend-select {rule.code}`,",
+        f'or `extend-select = ["{rule.code}"]` in `[tool.celery-lint]` ([configuration](../configuration.md)).',
+        "`manage.py check` does not run it. flake8 does its own selecting and reports it",
+        "whenever the code is selected, plain `flake8` and `--select=CEL` included;",
+        f"`--extend-ignore={rule.code}` turns it off there.",
         "",
     ]
 

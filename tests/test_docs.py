@@ -13,8 +13,10 @@ import pytest
 
 from celery_lint import rule_docs
 from celery_lint.cli import explain
+from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
+from tests.helpers import run
 
 REPO = Path(__file__).resolve().parent.parent
 load_rules()
@@ -78,6 +80,19 @@ def test_an_opt_in_rule_page_says_how_to_enable_it():
     assert f"`celery-lint --extend-select {rule.code}`" in page
     assert "## Enabling it" not in rule_docs.rule_page(dataclasses.replace(rule, default_enabled=True))
     assert f"Off by default: enable with --extend-select {rule.code}." in rule_docs.explain_text(rule)
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if not r.default_enabled], ids=lambda r: r.code)
+def test_an_opt_in_rule_is_enabled_as_its_page_says(rule: Rule, project: Path):
+    """The command leaves it out unless selected; flake8 reports it under --select=CEL."""
+    pytest.importorskip("flake8")
+    write_project(rule.bad, project)
+    plain = run([sys.executable, "-m", "celery_lint", "."], project)
+    selected = run([sys.executable, "-m", "celery_lint", "--extend-select", rule.code, "."], project)
+    flake8 = run([sys.executable, "-m", "flake8", "--select=CEL", "."], project)
+    assert rule.code not in plain.stdout and plain.returncode == 0, plain.stdout
+    assert rule.code in selected.stdout and selected.returncode == 1, selected.stdout
+    assert rule.code in flake8.stdout, flake8.stdout + flake8.stderr
 
 
 def test_the_rule_index_lists_exactly_the_registry():
