@@ -1,7 +1,9 @@
 """The `celery-lint` command: `celery-lint [PATH ...]`.
 
 Exit status: 0 no findings, 1 findings, 2 usage or input errors (a missing path, a
-file that cannot be read or parsed).
+file the analysis needs that cannot be read or parsed: one named on the command line,
+a settings module, a Celery app module). Any other file that cannot be read or parsed
+is reported as a warning and skipped: only its own checks are lost.
 """
 
 from __future__ import annotations
@@ -105,8 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cwd = Path.cwd().resolve()
     sys.stdout.write(WRITERS[args.format](report, cwd))
     sys.stderr.write(errors_text(report.errors, cwd))
-    if report.errors:
-        return 2
+    if any(error.needed for error in report.errors):
+        return 2  # the analysis is incomplete: silence would not mean "clean"
     return 1 if report.findings and not args.exit_zero else 0
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from celery_lint import layout
 from celery_lint.findings import Finding
-from celery_lint.project import Project, ProjectOptions
+from celery_lint.project import Project, ProjectOptions, source_lines
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
 from celery_lint.sources import SourceError
@@ -78,7 +78,10 @@ def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:
         found: list[Finding] = []
         for rule in rules:
             if rule.check_project is not None and not rule.live_only:
-                found.extend(rule.check_project(project))
+                try:
+                    found.extend(rule.check_project(project))
+                except RecursionError:  # generated code nested deeper than the analysis can follow
+                    project.errors.append(SourceError(project.root, f"code too deeply nested for {rule.code}"))
         cached[key] = sorted(set(found))
     return cached[key]
 
@@ -90,7 +93,11 @@ def module_findings(project: Project, path: Path, rules: list[Rule], tree: ast.M
     found: list[Finding] = []
     for rule in rules:
         if rule.check_module is not None and not rule.live_only:
-            found.extend(rule.check_module(project, source))
+            try:
+                found.extend(rule.check_module(project, source))
+            except RecursionError:
+                reason = f"too deeply nested for {rule.code} to analyse"
+                project.errors.append(SourceError(path, reason, needed=False))
     return found
 
 
@@ -130,6 +137,8 @@ def lint_paths(
     `skip` leaves out files as configuration excludes them."""
     report = Report()
     excluded = list(exclude)
+    paths = list(paths)
+    named = {p.resolve() for p in paths if p.is_file()}  # a file asked for by name is needed
     files: dict[Path, None] = {}
     for top in paths:
         for path in layout.iter_python_files(top):
@@ -138,21 +147,39 @@ def lint_paths(
             if skip is None or not skip(path):
                 files[path.resolve()] = None
     projects: dict[Path, Project] = {}
+    unanalysed: list[tuple[Project, Path]] = []
     for path in files:
         project = project_for(path, settings_modules, options)
         projects.setdefault(project.root, project)
-        source = project.source(path, needed=True)
+        source = project.source(path, needed=path in named)
         report.files += 1
         if source is None:
+            unanalysed.append((project, path))
             continue
         for finding in module_findings(project, path, rules):
             report.findings.append(finding)
     for project in projects.values():
         report.findings.extend(f for f in project_findings(project, rules) if f.path in files)
         report.errors.extend(project.errors)
+    # A file no analysis needed is reported too, but only its own checks were lost.
+    report.errors += [_unneeded(project.failure(path)) for project, path in unanalysed]
     report.findings = [f for f in sorted(set(report.findings)) if not _suppressed(f, projects)]
-    report.errors = sorted({(str(e.path), e.line, e.reason): e for e in report.errors}.values(), key=lambda e: (str(e.path), e.line))
+    report.errors = _distinct(report.errors)
     return report
+
+
+def _unneeded(error: SourceError) -> SourceError:
+    return SourceError(error.path, error.reason, error.line, needed=False)
+
+
+def _distinct(errors: list[SourceError]) -> list[SourceError]:
+    """One error per file, line and reason (needed wins), in path order."""
+    found: dict[tuple[str, int, str], SourceError] = {}
+    for error in errors:
+        key = (str(error.path), error.line, error.reason)
+        if key not in found or error.needed and not found[key].needed:
+            found[key] = error
+    return sorted(found.values(), key=lambda e: (str(e.path), e.line, e.reason))
 
 
 def part_matches(path: Path, pattern: str) -> bool:
@@ -163,7 +190,7 @@ def _suppressed(finding: Finding, projects: dict[Path, Project]) -> bool:
     for project in projects.values():
         text = project.text(finding.path)
         if text is not None:
-            lines = text.splitlines()
+            lines = source_lines(text)
             line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
             return noqa_suppresses(line, finding.code)
     return False

@@ -40,6 +40,8 @@ class _Unknown:
 UNKNOWN: Any = _Unknown()
 MAX_OPTIONS = 8
 MAX_ITEMS = 10_000
+MAX_CHARS = 1_000_000
+MAX_INT_BITS = 4096
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ _SAFE_CALLS: dict[str, Callable[..., Any]] = {
     "sorted": sorted,
     "len": len,
 }
-_PATH_FUNCS = {
+_PATH_FUNCS: dict[str, Callable[..., str]] = {
     "os.path.join": os.path.join,
     "os.path.dirname": os.path.dirname,
     "os.path.abspath": os.path.normpath,
@@ -364,7 +366,7 @@ class ModuleEvaluator:
             getattr(value, method)(*args)
         except Exception:  # noqa: BLE001 - the project's code would fail here too
             return UNKNOWN
-        return value
+        return value if len(value) <= MAX_ITEMS else UNKNOWN  # X.extend(X) in a loop
 
     def _if(self, stmt: ast.If, ns: Namespace) -> None:
         test = self.expr(stmt.test, ns)
@@ -473,6 +475,8 @@ class ModuleEvaluator:
                     return UNKNOWN
                 if not isinstance(part, (str, int, float)) or isinstance(part, bool):
                     return UNKNOWN
+                if isinstance(part, int) and part.bit_length() > MAX_INT_BITS:
+                    return UNKNOWN  # str() refuses ints of more than 4300 digits
                 parts.append(str(part))
             return "".join(parts)
         if isinstance(node, ast.BinOp):
@@ -619,10 +623,12 @@ def _binop(op: ast.operator, left: Any, right: Any) -> Any:
         return FsPath(os.path.join(left.path, _fs(right)))
     if left is UNKNOWN or right is UNKNOWN or isinstance(left, (Ref, FsPath)) or isinstance(right, (Ref, FsPath)):
         return UNKNOWN
+    if _too_big(op, left, right):
+        return UNKNOWN
     if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)) and isinstance(op, ast.Add):
         if type(left) is not type(right):
             return UNKNOWN
-        return left + right
+        return [*left, *right] if isinstance(left, list) else (*left, *right)
     if not (is_known(left) and is_known(right)):
         return UNKNOWN
     try:
@@ -642,6 +648,28 @@ def _binop(op: ast.operator, left: Any, right: Any) -> Any:
     except Exception:  # noqa: BLE001 - the project's code would fail here too
         return UNKNOWN
     return UNKNOWN
+
+
+def _too_big(op: ast.operator, left: Any, right: Any) -> bool:
+    """Whether `left op right` would be larger than any setting: code that doubles a
+    string or a list in a loop must exhaust neither memory nor time here."""
+    if isinstance(op, ast.Add):
+        return _size(left) + _size(right) > _limit(left)
+    if isinstance(op, ast.Mult):
+        if isinstance(left, int) and isinstance(right, int):
+            return left.bit_length() + right.bit_length() > MAX_INT_BITS
+        count = right if isinstance(right, int) else left if isinstance(left, int) else 1
+        sized = left if isinstance(right, int) else right
+        return _size(sized) * max(count, 0) > _limit(sized)
+    return False
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, (str, bytes, list, tuple, dict, set, frozenset)) else 0
+
+
+def _limit(value: Any) -> int:
+    return MAX_CHARS if isinstance(value, (str, bytes)) else MAX_ITEMS
 
 
 def _merge_into(ns: Namespace, states: list[Namespace]) -> None:

@@ -25,13 +25,17 @@ def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info")
 
 
-def iter_python_files(top: Path) -> Iterator[Path]:
-    """Python files below `top`, in a stable order, never following directory symlinks."""
+def iter_python_files(top: Path, own_project: bool = False) -> Iterator[Path]:
+    """Python files below `top`, in a stable order, never following directory symlinks
+    (a symlink to a parent would loop). `own_project`: leave out the directories that
+    hold their own `manage.py`, the files of another project (a monorepo)."""
     if top.is_file():
         yield top
         return
     for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not is_skipped_dir(d))
+        if own_project:
+            dirnames[:] = [d for d in dirnames if not os.path.isfile(os.path.join(dirpath, d, "manage.py"))]
         for name in sorted(filenames):
             if name.endswith(".py"):
                 yield Path(dirpath, name)
@@ -79,13 +83,16 @@ def resolve_module(root: Path, dotted: str) -> Path | None:
         return None
     base = root.joinpath(*parts)
     module = base.with_name(base.name + ".py")
-    if module.is_file():
-        return module
-    init = base / "__init__.py"
-    if init.is_file():
-        return init
-    if base.is_dir() and len(parts) > 0:
-        return base  # a namespace package: a directory
+    try:
+        if module.is_file():
+            return module
+        init = base / "__init__.py"
+        if init.is_file():
+            return init
+        if base.is_dir() and len(parts) > 0:
+            return base  # a namespace package: a directory
+    except OSError:  # a name too long for the filesystem, a permission denied
+        pass
     return None
 
 

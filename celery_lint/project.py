@@ -21,6 +21,7 @@ from typing import Any
 from celery_lint import layout
 from celery_lint.evaluate import (
     UNKNOWN,
+    Binding,
     FsPath,
     ModuleEvaluator,
     Namespace,
@@ -221,7 +222,7 @@ class Settings:
     def value(self, name: str) -> Any:
         return self.ns.value(name)
 
-    def binding(self, name: str):
+    def binding(self, name: str) -> Binding | None:
         return self.ns.bindings.get(name)
 
 
@@ -277,7 +278,7 @@ class Project:
 
     @cached_property
     def files(self) -> list[Path]:
-        return list(layout.iter_python_files(self.root))
+        return list(layout.iter_python_files(self.root, own_project=True))
 
     @cached_property
     def import_roots(self) -> list[Path]:
@@ -348,6 +349,10 @@ class Project:
         if tree is None:
             return None
         return SourceModule(path, self.module_name(path), text or "", tree)
+
+    def failure(self, path: Path) -> SourceError:
+        """Why the file at `path` has no text or no tree (after `text` or `source` said None)."""
+        return self._failures.get(path) or SourceError(path, "cannot be analysed")
 
     def source_of(self, dotted: str, needed: bool = False) -> SourceModule | None:
         path = self.resolve_file(dotted)
@@ -543,8 +548,8 @@ class Project:
                 arg = evaluator.expr(call.args[-1], ns) if call.args else UNKNOWN
                 value = arg.path if isinstance(arg, FsPath) else known_str(arg)
                 if value:
-                    directory = Path(value).resolve()
-                    if directory.is_dir() and directory not in roots:
+                    directory = _directory(value)
+                    if directory is not None and directory not in roots:
                         roots.append(directory)
         return roots
 
@@ -718,6 +723,16 @@ def module_statements(tree: ast.Module) -> Iterator[ast.stmt]:
     """Module-level statements, including those nested in if/try/with blocks."""
     for stmt in tree.body:
         yield from _flatten(stmt)
+
+
+def _directory(value: str) -> Path | None:
+    """The existing directory a settings string names, else None (also for a string
+    no filesystem accepts: a NUL byte, a name too long)."""
+    try:
+        directory = Path(value).resolve()
+        return directory if directory.is_dir() else None
+    except (OSError, ValueError):
+        return None
 
 
 def _read_config(path: Path) -> str | None:

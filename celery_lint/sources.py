@@ -8,28 +8,36 @@ from __future__ import annotations
 
 import ast
 import io
+import stat
+import sys
 import tokenize
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024  # larger "source" is generated data, not code
+_PYTHON = "{}.{}".format(*sys.version_info)
 
 
 class SourceError(Exception):
-    """A file the analysis needed but could not read or parse."""
+    """A file that could not be read, parsed or analysed. `needed`: the analysis needed
+    it (a settings or Celery app module, a file named on the command line), so its
+    results are incomplete; otherwise only that file went unchecked."""
 
-    def __init__(self, path: Path, reason: str, line: int = 1) -> None:
+    def __init__(self, path: Path, reason: str, line: int = 1, needed: bool = True) -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
         self.line = line
+        self.needed = needed
 
 
 def read_text(path: Path) -> str:
     """The decoded text of a Python file, honouring PEP 263 coding cookies and BOMs."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(path, f"file too large to analyse ({size} bytes)")
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end
+            raise SourceError(path, "not a regular file")
+        if status.st_size > MAX_BYTES:
+            raise SourceError(path, f"file too large to analyse ({status.st_size} bytes)")
         data = path.read_bytes()
     except SourceError:
         raise
@@ -47,13 +55,9 @@ def parse_text(path: Path, text: str) -> ast.Module:
     try:
         return ast.parse(text, filename=str(path))
     except SyntaxError as exc:
-        raise SourceError(path, f"syntax error: {exc.msg}", exc.lineno or 1) from None
+        # the running Python's grammar: newer syntax (PEP 695 `type X = int` on 3.11) fails too
+        raise SourceError(path, f"syntax error (Python {_PYTHON}): {exc.msg}", exc.lineno or 1) from None
     except ValueError as exc:  # NUL bytes on Python < 3.12
         raise SourceError(path, f"cannot parse file: {exc}") from None
     except (RecursionError, MemoryError):
         raise SourceError(path, "too deeply nested to parse") from None
-
-
-def parse_file(path: Path) -> tuple[str, ast.Module]:
-    text = read_text(path)
-    return text, parse_text(path, text)

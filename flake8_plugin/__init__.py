@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from celery_lint.engine import findings_for_file, select_rules
 from celery_lint.project import ProjectOptions
 from celery_lint.registry import Rule
 from celery_lint.versions import VersionError, parse_version
+
+LOG = logging.getLogger(__name__)
 
 
 class CeleryLintPlugin:
@@ -95,7 +98,10 @@ class CeleryLintPlugin:
                 Path(self.filename), self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,
                 CeleryLintPlugin._options,
             )
-        except RecursionError:
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the user's whole flake8 run
+            LOG.warning(
+                "celery-lint: %s: skipped after an internal error (%s: %s)", self.filename, type(exc).__name__, exc
+            )
             return
         for finding in findings:
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
