@@ -14,6 +14,7 @@ import logging
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from django.apps import apps as django_apps
@@ -193,7 +194,7 @@ def running_migrate() -> bool:
         from django.core.management.commands.migrate import Command as Migrate
     except ImportError:
         return False
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         if isinstance(frame.f_locals.get("self"), Migrate):
             return True

@@ -9,12 +9,20 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from celery_lint.findings import Finding
 
 if TYPE_CHECKING:
     from celery_lint.project import Project, SourceModule
+
+class Located(Protocol):
+    """An ast node with a position (statements, expressions, arguments, aliases)."""
+
+    lineno: int
+    col_offset: int
+
 
 ProjectCheck = Callable[["Project"], Iterable[Finding]]
 ModuleCheck = Callable[["Project", "SourceModule"], Iterable[Finding]]
@@ -66,7 +74,9 @@ class Rule:
     def django_id_for(self, severity: str) -> str:
         return f"celery_lint.{severity or self.severity}{self.number}"
 
-    def finding(self, module_path, node_or_line, message: str, subject: str = "", severity: str = "") -> Finding:
+    def finding(
+        self, module_path: Path, node_or_line: Located | int, message: str, subject: str = "", severity: str = ""
+    ) -> Finding:
         """A finding at an ast node (or a line number) of the file at `module_path`;
         `severity` overrides the rule's where the truth depends on the Celery version."""
         if isinstance(node_or_line, int):

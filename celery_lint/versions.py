@@ -122,7 +122,8 @@ def pins_in_requirements(text: str) -> list[Version]:
 def _load_toml(path: Path) -> dict[str, Any] | None:
     try:
         with path.open("rb") as stream:
-            return tomllib.load(stream)
+            data: dict[str, Any] = tomllib.load(stream)
+            return data
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         return None
 
