@@ -73,6 +73,21 @@ def test_a_live_only_page_names_its_check_id_and_command(rule: Rule):
     assert "`manage.py check` only" in page
 
 
+@pytest.mark.parametrize("rule", [r for r in RULES if r.live_only], ids=lambda r: r.code)
+def test_a_live_only_rule_reports_under_the_command_its_page_names(rule: Rule, tmp_path: Path):
+    pytest.importorskip("django")
+    command = rule_docs.LIVE_COMMAND.split()
+    command[0] = sys.executable
+    for example, expected in ((rule.bad, True), (rule.good, False)):
+        root = write_project(example, tmp_path / ("bad" if expected else "good"))
+        for step in example.setup:
+            assert run([sys.executable, "manage.py", *step.split()], root).returncode == 0
+        result = run(command, root)
+        output = result.stdout + result.stderr
+        assert "Traceback" not in output, output
+        assert (f"({rule.django_id})" in output) is expected, output
+
+
 def test_an_opt_in_rule_page_says_how_to_enable_it():
     rule = dataclasses.replace(RULES[0], default_enabled=False)
     page = rule_docs.rule_page(rule)
