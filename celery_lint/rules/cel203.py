@@ -54,9 +54,7 @@ in `.apply()` and in the worker. Keyword-only parameters and `**kwargs` do not t
 the instance; `*args` does.""",
         bad=Example(
             {
-                "demoapp/tasks.py": """\
-                from celery import shared_task
-
+                "+demoapp/tasks.py": """\
 
                 @shared_task(bind=True)
                 def ping():
@@ -67,9 +65,7 @@ the instance; `*args` does.""",
         ),
         good=Example(
             {
-                "demoapp/tasks.py": """\
-                from celery import shared_task
-
+                "+demoapp/tasks.py": """\
 
                 @shared_task(bind=True)
                 def ping(self):

@@ -1,0 +1,225 @@
+"""CEL204: a task sent inside transaction.atomic()."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from celery_lint.examples import BASE
+from celery_lint.findings import Finding
+from celery_lint.project import Project, SourceModule
+from celery_lint.registry import Example, Rule, register
+from celery_lint.tasks import canonical, task_defs
+
+ATOMIC = frozenset({"django.db.transaction.atomic", "django.db.transaction.Atomic"})
+METHOD_DECORATOR = "django.utils.decorators.method_decorator"
+SEND = {"delay": "delay_on_commit", "apply_async": "apply_async_on_commit"}
+SIGNATURE_METHODS = frozenset({"s", "si", "signature"})
+CANVAS = frozenset(
+    f"celery.{name}" for name in ("group", "chain", "chord", "signature", "canvas.group", "canvas.chain",
+                                  "canvas.chord", "canvas.signature", "canvas.Signature")
+)
+# Bodies that run later (or lazily), not while the enclosing block runs: `on_commit` callbacks among them.
+DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.GeneratorExp)
+
+
+def _is_atomic(project: Project, source: SourceModule, node: ast.expr) -> bool:
+    """`transaction.atomic`, `atomic(using=...)` under any import alias or re-export."""
+    target = node.func if isinstance(node, ast.Call) else node
+    qualname = source.qualname(target)
+    return qualname is not None and (qualname in ATOMIC or canonical(project, qualname) in ATOMIC)
+
+
+def _atomic_decorated(project: Project, source: SourceModule, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in func.decorator_list:
+        if _is_atomic(project, source, decorator):
+            return True
+        if (
+            isinstance(decorator, ast.Call)
+            and source.qualname(decorator.func) == METHOD_DECORATOR
+            and decorator.args
+            and _is_atomic(project, source, decorator.args[0])
+        ):
+            return True
+    return False
+
+
+def _module_tasks(project: Project, module: str) -> set[str] | None:
+    """Names of the module-level tasks of a project module (none when it cannot be read),
+    or None when `module` is not part of the project."""
+    if project.resolve(module) is None:
+        return None
+    path = project.resolve_file(module)
+    source = project.source(path) if path is not None else None
+    if source is None:
+        return set()
+    return {t.node.name for t in task_defs(project, source) if t.node in source.tree.body}
+
+
+def _local_names(scopes: list[ast.AST]) -> set[str]:
+    """Names bound in the enclosing functions (parameters, assignments): they may hide a module-level task."""
+    names: set[str] = set()
+    for scope in scopes:
+        if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            arguments = scope.args
+            every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+            every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+            names.update(a.arg for a in every)
+            for node in ast.walk(scope):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.id)
+    return names
+
+
+def _is_task(project: Project, source: SourceModule, node: ast.expr, scopes: list[ast.AST]) -> bool:
+    """Whether `node` is surely a Celery task: a task the analysis recognises in this module
+    or another project module (under any import alias or re-export), or a name imported
+    from a library's `tasks` module."""
+    root = node
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id in _local_names(scopes):
+        return False
+    qualname = source.local_qualname(node)
+    if qualname is None:
+        return False
+    qualname = canonical(project, qualname)
+    module, _, name = qualname.rpartition(".")
+    if not module:
+        return False
+    tasks = _module_tasks(project, module)
+    if tasks is not None:
+        return name in tasks
+    return "tasks" in module.split(".")  # a library's tasks module
+
+
+def _sends_a_task(project: Project, source: SourceModule, receiver: ast.expr, scopes: list[ast.AST]) -> str | None:
+    """"task" when `receiver.delay()` sends a task, "canvas" for a signature, group, chain
+    or chord of tasks, None when the receiver is not surely Celery's."""
+    if isinstance(receiver, (ast.Name, ast.Attribute)) and _is_task(project, source, receiver, scopes):
+        return "task"
+    if isinstance(receiver, ast.Call):
+        func = receiver.func
+        if isinstance(func, ast.Attribute) and func.attr in SIGNATURE_METHODS:
+            return "canvas" if _sends_a_task(project, source, func.value, scopes) == "task" else None
+        if source.qualname(func) in CANVAS:
+            return "canvas"
+    return None
+
+
+def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[ast.Call, str]]:
+    """(call, kind) for every `.delay()` / `.apply_async()` run while an atomic block is open."""
+
+    def visit(node: ast.AST, atomic: bool, scopes: list[ast.AST]) -> Iterator[tuple[ast.Call, str]]:
+        if isinstance(node, DEFERRED):
+            inner = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _atomic_decorated(
+                project, source, node
+            )
+            scopes = [*scopes, node]
+            for child in ast.iter_child_nodes(node):
+                yield from visit(child, inner, scopes)
+            return
+        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
+            isinstance(item.context_expr, ast.Call) and _is_atomic(project, source, item.context_expr)
+            for item in node.items
+        ):
+            for item in node.items:
+                yield from visit(item, atomic, scopes)
+            for stmt in node.body:
+                yield from visit(stmt, True, scopes)
+            return
+        if atomic and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
+            kind = _sends_a_task(project, source, node.func.value, scopes)
+            if kind is not None:
+                yield node, kind
+        for child in ast.iter_child_nodes(node):
+            yield from visit(child, atomic, scopes)
+
+    yield from visit(source.tree, False, [])
+
+
+def check(project: Project, source: SourceModule) -> Iterator[Finding]:
+    text = source.text
+    if "atomic" not in text or (".delay" not in text and ".apply_async" not in text):
+        return
+    for call, kind in _sends_in_atomic(project, source):
+        method = call.func.attr  # type: ignore[attr-defined]
+        receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
+        later = f"transaction.on_commit(lambda: {receiver}.{method}(...))"
+        fix = f"use {receiver}.{SEND[method]}(...) (Celery >= 5.4, app with the Django fixup) or {later}"
+        yield RULE.finding(
+            source.path, call,
+            f"{receiver}.{method}() inside transaction.atomic() publishes the task before the transaction commits: "
+            f"a worker can run it before the rows it reads are visible (or for a transaction that rolls back); "
+            + (fix if kind == "task" else f"use {later}"),
+            subject=f"{source.path}:{call.lineno}",
+        )
+
+
+_TASKS = BASE["demoapp/tasks.py"].replace(
+    "from celery import shared_task\n", "from celery import shared_task\nfrom django.contrib.auth.models import User\n"
+) + """
+
+@shared_task
+def send_welcome_email(user_id):
+    user = User.objects.get(pk=user_id)
+    return f"Welcome, {user.username}"
+"""
+_VIEWS = """\
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import JsonResponse
+
+from demoapp.tasks import add, send_welcome_email
+
+
+def add_view(request):
+    result = add.delay(2, 3)
+    return JsonResponse({{"task_id": result.id}})
+
+
+def signup(request):
+    with transaction.atomic():
+        user = User.objects.create(username=request.POST["username"])
+        send_welcome_email.{send}(user.pk)
+    return JsonResponse({{"id": user.pk}})
+"""
+
+RULE = register(
+    Rule(
+        code="CEL204",
+        severity="W",
+        name="task-sent-in-transaction",
+        summary=".delay() / .apply_async() inside transaction.atomic()",
+        why="""\
+`.delay()` publishes the message at once. Inside `transaction.atomic()` the rows the
+view just wrote are not committed yet: a worker that picks the task up at once
+reads the database through its own connection and does not see them
+(`DoesNotExist`), and if the transaction rolls back the task runs for data that
+never existed.
+
+Send the task when the transaction commits: `task.delay_on_commit(...)`
+(Celery >= 5.4; the tasks of an app with the Django fixup are `DjangoTask`s) or
+`transaction.on_commit(lambda: task.delay(...))`. Calls already inside an
+`on_commit` callback are fine. Views decorated with `@transaction.atomic`, and
+every view under `ATOMIC_REQUESTS = True`, run inside a transaction too.""",
+        bad=Example(
+            {"demoapp/tasks.py": _TASKS, "demoapp/views.py": _VIEWS.format(send="delay")},
+            findings=(("demoapp/views.py", "CEL204"),),
+        ),
+        good=Example({"demoapp/tasks.py": _TASKS, "demoapp/views.py": _VIEWS.format(send="delay_on_commit")}),
+        silent_on=(
+            "calls inside a callback given to transaction.on_commit() (a lambda, a nested function, a partial): "
+            "nested functions, lambdas and generator expressions are not run by the block itself",
+            "delay_on_commit() / apply_async_on_commit()",
+            "receivers not surely tasks: only tasks the analysis recognises in the module itself or in project "
+            "modules (under any import alias or re-export), names imported from a library's `tasks` module, "
+            ".s()/.si()/.signature() of those, and celery's group/chain/chord/signature count; parameters, "
+            "attributes, local variables and other names of project modules do not",
+            "a transaction opened by a helper the analysis does not follow (a custom atomic wrapper, "
+            "method_decorator on a class, ATOMIC_REQUESTS)",
+            "calls in functions that are merely called from inside an atomic block",
+        ),
+        check_module=check,
+    )
+)
