@@ -249,3 +249,118 @@ def check_results_migrations(app_configs: Any, databases: Iterable[str] | None =
 def check_beat_migrations(app_configs: Any, databases: Iterable[str] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """CEL305: django_celery_beat tables missing on a database the check was given."""
     return migration_messages("CEL305", BEAT_APP, databases)
+
+
+# -- CEL201 live: one file loaded as two modules ---------------------------------------------------
+
+_worker_imports_done = False
+
+
+def project_celery_app() -> Any:
+    """The Celery app the project configured for Django in this process (it has the
+    Django fixup), or None."""
+    from celery import _state
+    from celery.fixups.django import DjangoFixup
+
+    for app in list(_state._get_active_apps()):
+        if any(isinstance(fixup, DjangoFixup) for fixup in getattr(app, "_fixups", ())):
+            return app
+    return None
+
+
+def import_like_worker(app: Any) -> None:
+    """Import the task modules as `celery worker` does at start-up, once per process:
+    the autodiscovery receivers of `import_modules` (`app.loader.import_default_modules()`),
+    then `imports` / `include`; and the URLconf, which the web side imports.
+
+    The Django fixup's own receiver is skipped: Django is set up already, and it would
+    run these very checks again. `app.conf` is not loaded (no `on_configure` receivers
+    run); `imports` / `include` are read from the settings and `Celery()` arguments."""
+    global _worker_imports_done
+    if _worker_imports_done:
+        return
+    _worker_imports_done = True
+    import importlib
+
+    from celery import signals
+    from celery.fixups.django import DjangoFixup
+
+    for receiver in signals.import_modules._live_receivers(app):
+        if isinstance(getattr(receiver, "__self__", None), DjangoFixup):
+            continue
+        try:
+            receiver(signal=signals.import_modules, sender=app)
+        except Exception:  # noqa: BLE001 - a broken tasks module is the worker's error to report
+            logger.debug("celery-lint: autodiscovery failed", exc_info=True)
+    prefix = f"{app.namespace}_" if app.namespace else "CELERY_"
+    modules: list[str] = []
+    for value in (
+        getattr(django_settings, f"{prefix}IMPORTS", None) or getattr(django_settings, "CELERY_IMPORTS", None),
+        getattr(django_settings, f"{prefix}INCLUDE", None) or getattr(django_settings, "CELERY_INCLUDE", None),
+        app._preconf.get("imports"),
+        app._preconf.get("include"),
+        getattr(django_settings, "ROOT_URLCONF", None),
+    ):
+        modules += [value] if isinstance(value, str) else list(value or ())
+    for module in modules:
+        try:
+            importlib.import_module(module)
+        except Exception:  # noqa: BLE001 - as above
+            logger.debug("celery-lint: cannot import %s", module, exc_info=True)
+
+
+def modules_loaded_twice(app: Any) -> dict[str, list[str]]:
+    """realpath -> the module names of each file that defines tasks and is loaded more than once."""
+    import os
+
+    task_files = set()
+    for task in list(app.tasks.values()):
+        module = sys.modules.get(getattr(task, "__module__", "") or "")
+        file = getattr(module, "__file__", None)
+        if file:
+            task_files.add(os.path.realpath(file))
+    names: dict[str, list[str]] = {}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if file and os.path.realpath(file) in task_files:
+            names.setdefault(os.path.realpath(file), []).append(name)
+    return {file: sorted(found) for file, found in names.items() if len(found) > 1}
+
+
+@checks.register(TAG)
+@_never_raise
+def check_modules_loaded_twice(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """CEL201 live: after the worker's imports, a tasks file loaded as two modules."""
+    import os
+
+    app = project_celery_app()
+    if app is None or "CEL201" not in {r.code for r in select_rules()} or _silenced("CEL201"):
+        return []
+    if getattr(app.loader, "worker_initialized", False) or running_migrate():
+        return []  # inside the worker (it imports them itself), or migrate: leave them alone
+    import_like_worker(app)
+    project = live_project()
+    static = {f.subject for f in project_findings(project, select_rules()) if f.code == "CEL201"} if project else set()
+    static = {os.path.realpath(subject) for subject in static}
+    discovered = {f"{config.name}.tasks" for config in django_apps.get_app_configs()}
+    found = []
+    for file, names in sorted(modules_loaded_twice(app).items()):
+        if file in static:
+            continue  # the static finding, at the import, speaks for this file
+        tasks = {name: sorted(t for t, task in app.tasks.items() if task.__module__ == name) for name in names}
+        shown = "; ".join(f"{name} registers {', '.join(tasks[name]) or 'no task'}" for name in names)
+        expected = next((name for name in names if name in discovered), None)
+        where = Path(file)
+        if project is not None and project.root in where.parents:
+            where = where.relative_to(project.root)
+        worker = f"the worker imports {expected} (autodiscovery) and rejects" if expected else "a worker rejects"
+        found.append(
+            message(
+                "CEL201",
+                f"{where} is loaded as {len(names)} modules ({', '.join(names)}): {shown}; {worker} the other "
+                f"names as unregistered tasks",
+                obj=str(where),
+                hint=f"import it as {expected or names[0]} everywhere",
+            )
+        )
+    return found

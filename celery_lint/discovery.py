@@ -623,7 +623,7 @@ def _config_source(project: Project, source: SourceModule, node: ast.expr, roots
 
 def _conf_write_roots(project: Project, roots: _Roots) -> None:
     """`app.conf.imports = [...]`, `app.conf.update(include=...)`, `app.conf.imports.append(...)`."""
-    for path in project.files_mentioning("imports", "include"):
+    for path in project.files_mentioning("imports", "include", ".update(", ".setdefault(", ".add_defaults("):
         source = project.source(path)
         if source is None or ".conf" not in source.text:
             continue

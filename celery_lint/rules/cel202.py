@@ -55,7 +55,8 @@ def _root_name(node: ast.expr) -> str | None:
 
 def _binding_import(source: SourceModule, name: str, depth: int = 0) -> ast.stmt | None:
     """The import statement that binds `name`, following `task = app.task` aliases."""
-    for node in source.nodes(ast.Import, ast.ImportFrom):
+    imports: list[ast.Import | ast.ImportFrom] = source.nodes(ast.Import, ast.ImportFrom)
+    for node in imports:
         for alias in node.names:
             bound = alias.asname or (alias.name if isinstance(node, ast.ImportFrom) else alias.name.partition(".")[0])
             if bound == name:
@@ -93,11 +94,12 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
         if stmt is None or id(stmt) in reported:
             continue
         reported.add(id(stmt))
+        imported = canonical(project, qualname).rpartition(".")[0].rpartition(".")[0] or owner
         yield RULE.finding(
             source.path, stmt,
-            f"the reusable app {app} imports the project's Celery app for @{ast.unparse(target)}: its tasks are "
-            f"bound to this one app (another project, or a test app, does not get them) and the app cannot be "
-            f"used without this project; use @shared_task",
+            f"the reusable app {app} imports the project's Celery app for @{ast.unparse(target)}: in another "
+            f"project the import of {imported} fails, and its tasks always use this app instead of the current "
+            f"one; use @shared_task",
             subject=str(source.path),
         )
 
@@ -109,14 +111,14 @@ RULE = register(
         name="reusable-app-imports-celery-app",
         summary="a reusable app's tasks import the project's Celery app instead of using @shared_task",
         why="""\
-`@app.task` registers the task on that one app object; `@shared_task` registers it
-on every app, including ones created later, and binds it to the current app at
-each use. An installed app that lives outside the project package and imports
-`proj.celery.app` for its tasks cannot be reused elsewhere: in another project (or
-a test with its own Celery app) its tasks are missing from that app's registry,
-and importing the app module drags in this project's configuration. Celery's
-Django guide recommends `@shared_task` for reusable apps. Off by default: many
-single-project code bases import the app on purpose.""",
+`@app.task` returns a task bound to that app object: calling it always uses that
+app, whichever app is current. `@shared_task` returns a proxy that resolves the
+task on the current app at each use, which is what Celery's Django guide
+recommends for reusable apps. An installed app that lives outside the project
+package and imports `proj.celery.app` for its tasks cannot be installed anywhere
+else: in another project the import fails (`No module named 'proj'`), and in a
+test or a second app its tasks keep sending through this project's app. Off by
+default: many single-project code bases import the app on purpose.""",
         bad=Example(
             {
                 "demoapp/tasks.py": """\
