@@ -24,7 +24,7 @@ from django.conf import settings as django_settings
 from celery_lint import celery_tables
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.project import Project
-from celery_lint.rules import cel102
+from celery_lint.rules import cel102 as cel102_rule  # `cel102` below is this module's check
 from celery_lint.rules._settings import celery_specific, names_read
 from celery_lint.rules.cel303 import is_django_cache_backend
 from celery_lint.rules.cel304 import BEAT_APP, DATABASE_SCHEDULER, SPELLINGS
@@ -162,7 +162,7 @@ def cel102(v: View) -> list[Live] | None:
     names = _unseen_names(v)
     if names is None or v.project is None:
         return None
-    what, severity = cel102.verdict(v.project.celery_version)
+    what, severity = cel102_rule.verdict(v.project.celery_version)
     return [
         Live(
             "CEL102", name,
@@ -171,7 +171,7 @@ def cel102(v: View) -> list[Live] | None:
             severity=severity,
         )
         for name in names
-        if celery_tables.is_old_name(name) and name.startswith(cel102.CELERY_OLD_PREFIXES)
+        if celery_tables.is_old_name(name) and name.startswith(cel102_rule.CELERY_OLD_PREFIXES)
     ]
 
 

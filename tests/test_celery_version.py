@@ -185,16 +185,20 @@ def test_cel102_follows_the_pinned_version(project, capsys):
 
 
 def test_the_django_check_id_follows_the_severity(project):
-    write_files(project, OLD_NAME)
+    """For static findings, and live ones (a name set where the source cannot be followed)."""
+    write_files(project, {"+proj/settings.py": 'globals()["CELERYD_CONCURRENCY"] = 7\n'})
     write(project, {"requirements.txt": "celery==5.6.3\n"})
     checked = run([sys.executable, "manage.py", "check"], project)
-    assert "celery_lint.E102" in checked.stdout + checked.stderr
+    output = checked.stdout + checked.stderr
+    assert "(celery_lint.E102) settings.CELERYD_CONCURRENCY is a Celery 3 name: ignored by Celery 5.6.3" in output
     assert checked.returncode == 1  # an error stops manage.py check
+    write_files(project, OLD_NAME)
     write(project, {"requirements.txt": "celery==5.7.0\n"})
     checked = run([sys.executable, "manage.py", "check"], project)
-    assert "celery_lint.W102" in checked.stdout + checked.stderr
-    assert "celery_lint.E102" not in checked.stdout + checked.stderr
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    output = checked.stdout + checked.stderr
+    assert "(celery_lint.W102) CELERYD_CONCURRENCY is a Celery 3 name: read by Celery 5.7.0" in output
+    assert "celery_lint.E102" not in output
+    assert checked.returncode == 0, output
 
 
 def test_the_verdict_for_the_installed_celery_is_what_it_does(project):

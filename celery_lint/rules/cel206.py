@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import fnmatch
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from celery_lint import celery_tables
@@ -89,7 +89,7 @@ def _setting_kinds(project: Project) -> dict[str, str]:
     return names
 
 
-def _assigned(stmt: ast.stmt, is_target) -> Iterator[tuple[str, ast.expr, bool]]:
+def _assigned(stmt: ast.stmt, is_target: Callable[[ast.expr], str | None]) -> Iterator[tuple[str, ast.expr, bool]]:
     """(what, value, whole) for a statement that writes a schedule/routes value: `whole` is
     False for one entry (`X["key"] = {...}`)."""
     if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and stmt.value is not None:
@@ -98,8 +98,8 @@ def _assigned(stmt: ast.stmt, is_target) -> Iterator[tuple[str, ast.expr, bool]]
             what = is_target(target)
             if what:
                 yield what, stmt.value, True
-            elif isinstance(target, ast.Subscript) and is_target(target.value):
-                yield is_target(target.value), stmt.value, False
+            elif isinstance(target, ast.Subscript) and (entry := is_target(target.value)):
+                yield entry, stmt.value, False
     for call in (n for n in ast.walk(stmt) if isinstance(n, ast.Call)):
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "update":
@@ -117,7 +117,9 @@ def _assigned(stmt: ast.stmt, is_target) -> Iterator[tuple[str, ast.expr, bool]]
                         yield kind, keyword.value, True
 
 
-def _written(source: SourceModule, statements, is_target) -> Iterator[NameRef]:
+def _written(
+    source: SourceModule, statements: Iterable[ast.stmt], is_target: Callable[[ast.expr], str | None]
+) -> Iterator[NameRef]:
     for stmt in statements:
         for kind, value, whole in _assigned(stmt, is_target):
             extract_all, extract_one = _EXTRACT[kind]
