@@ -25,7 +25,7 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.test import RequestFactory
 
-call_command("migrate", verbosity=0)
+call_command("migrate", "auth", verbosity=0)  # the User table
 from demoapp import tasks, views
 
 
@@ -60,3 +60,41 @@ def test_delay_on_commit_publishes_after_the_commit(tmp_path):
     result = run_python(SIGNUP, write_project(RULE.good, tmp_path / "good"))
     assert "published inside a transaction: False" in result.stdout, result.stdout + result.stderr
     assert "task at publish time: SUCCESS 'Welcome, ada'" in result.stdout
+
+
+ROLLBACK = """\
+import os
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
+import django
+
+django.setup()
+from celery.signals import after_task_publish
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import transaction
+from django.test import RequestFactory
+
+call_command("migrate", "auth", verbosity=0)  # the User table
+from demoapp import views
+
+published = []
+after_task_publish.connect(lambda sender=None, **kwargs: published.append(sender), weak=False)
+try:
+    with transaction.atomic():  # the caller's transaction, rolled back after the view
+        views.signup(RequestFactory().post("/signup/", {"username": "ada"}))
+        raise RuntimeError("payment failed")
+except RuntimeError:
+    pass
+print("user exists:", User.objects.filter(username="ada").exists())
+print("published:", published)
+"""
+
+
+def test_rolled_back_transaction_still_sent_the_task(tmp_path):
+    bad = run_python(ROLLBACK, write_project(RULE.bad, tmp_path / "bad"))
+    assert "user exists: False" in bad.stdout, bad.stdout + bad.stderr
+    assert "published: ['demoapp.tasks.send_welcome_email']" in bad.stdout
+    good = run_python(ROLLBACK, write_project(RULE.good, tmp_path / "good"))
+    assert "user exists: False" in good.stdout, good.stdout + good.stderr
+    assert "published: []" in good.stdout
