@@ -1,0 +1,80 @@
+"""The hook in .pre-commit-hooks.yaml, run by the real `pre-commit try-repo`.
+
+pre-commit clones this repository at HEAD (the committed hook definition is what
+users get), installs it into a fresh virtualenv (dependencies come from PyPI), and
+runs it in a throw-away git repository. try-repo builds that environment in a
+temporary store of its own for every run; PRE_COMMIT_HOME points to a temporary
+directory as well, so nothing outside the test's directories is read or written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from celery_lint.examples import write_project
+from celery_lint.registry import REGISTRY, Example
+from tests.helpers import BIN
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def start_try_repo(work: Path, home: Path) -> subprocess.Popen[str]:
+    """`pre-commit try-repo <this repository> celery-lint --all-files` in the git repository `work`."""
+    env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    head = git(REPO, "rev-parse", "HEAD")
+    args = [str(BIN / "pre-commit"), "try-repo", str(REPO), "celery-lint", "--ref", head, "--all-files"]
+    return subprocess.Popen(args, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def throw_away_repository(root: Path, example: Example) -> Path:
+    write_project(example, root)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    return root
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, tuple[int, str]]:
+    """(exit status, output) of the hook on a bad and on a healthy project; the two
+    installs run side by side to keep the wall time of one."""
+    projects = {"bad": REGISTRY["CEL004"].bad, "healthy": Example({})}
+    started = {}
+    for name, example in projects.items():
+        top = tmp_path_factory.mktemp(f"pre-commit-{name}")
+        started[name] = start_try_repo(throw_away_repository(top / "work", example), top / "home")
+    results = {}
+    for name, process in started.items():
+        output, _ = process.communicate(timeout=600)
+        results[name] = (process.returncode, output)
+    return results
+
+
+def test_the_hook_is_committed():
+    tracked = git(REPO, "ls-files", ".pre-commit-hooks.yaml")
+    assert tracked == ".pre-commit-hooks.yaml", "try-repo installs the committed hook: commit it first"
+
+
+def test_hook_fails_on_a_bad_project_and_shows_the_finding(runs):
+    status, output = runs["bad"]
+    assert status == 1, output
+    assert "celery-lint" in output and "Failed" in output
+    assert "proj/__init__.py:1:1: CEL004 proj does not import the Celery app at start-up" in output
+    assert "Found 1 finding in 8 files." in output
+
+
+def test_hook_passes_on_a_healthy_project(runs):
+    status, output = runs["healthy"]
+    assert status == 0, output
+    assert "celery-lint" in output and "Passed" in output
+    assert "CEL" not in output.split("Passed", 1)[1]
