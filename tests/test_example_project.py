@@ -22,11 +22,12 @@ EXAMPLE = REPO / "example"
 EXPECTED = [
     ("apps/billing/views.py", 3, "CEL201"),
     ("orders/tasks.py", 10, "CEL203"),
+    ("orders/views.py", 11, "CEL204"),
     ("proj/__init__.py", 1, "CEL004"),
     ("proj/celery.py", 5, "CEL001"),
-    ("proj/settings.py", 37, "CEL301"),
-    ("proj/settings.py", 39, "CEL104"),
-    ("proj/settings.py", 40, "CEL101"),
+    ("proj/settings.py", 39, "CEL301"),
+    ("proj/settings.py", 41, "CEL104"),
+    ("proj/settings.py", 42, "CEL101"),
 ]
 FLAKE8_LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):\d+: (?P<code>CEL\d{3}) ")
 CHECK_ID = re.compile(r"\((?P<id>celery_lint\.[EW]\d{3})\)")
@@ -61,7 +62,7 @@ def test_the_command_reports_the_pinned_findings():
     result = run([sys.executable, "-m", "celery_lint", "example"], REPO)
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[-1] == f"Found {len(EXPECTED)} findings in 12 files."
+    assert lines[-1] == f"Found {len(EXPECTED)} findings in 15 files."
     found = [FLAKE8_LINE.match(line) for line in lines[:-1]]
     assert [(m["path"], int(m["line"]), m["code"]) for m in found if m] == [
         (f"example/{path}", line, code) for path, line, code in EXPECTED

@@ -28,6 +28,8 @@ DATABASES = {
     }
 }
 
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
 USE_TZ = True
 TIME_ZONE = "Europe/Paris"
 
