@@ -134,12 +134,14 @@ def check(project: Project) -> Iterator[Finding]:
         settings = project.settings_module_names[0] if project.settings_module_names else "proj.settings"
         if anywhere == Sets.ALWAYS:
             message = (
-                f"Celery() is created before DJANGO_SETTINGS_MODULE is set: the worker gets no Django fixup "
-                f"(no django.setup(), tasks not discovered); move os.environ.setdefault(...) above this line"
+                f"Celery() is created before DJANGO_SETTINGS_MODULE is set: a worker started without it in its "
+                f"environment gets no Django fixup (no django.setup(), tasks not discovered); "
+                f"move os.environ.setdefault(...) above this line"
             )
         else:
             message = (
-                f"DJANGO_SETTINGS_MODULE is never set in this app module: the worker gets no Django fixup; "
+                f"DJANGO_SETTINGS_MODULE is never set in this app module: a worker started without it in its "
+                f"environment gets no Django fixup; "
                 f'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{settings}") before Celery()'
             )
         yield RULE.finding(app.source.path, app.call, message, subject=str(app.source.path))

@@ -28,7 +28,7 @@ def check(project: Project) -> Iterator[Finding]:
             yield RULE.finding(
                 binding.path, binding.line,
                 f"result backend {values[0]!r} needs 'django_celery_results' in INSTALLED_APPS: "
-                f"the first result access raises RuntimeError (TaskResult is not in an installed app)",
+                f"the first .delay() or result access raises RuntimeError (TaskResult is not in an installed app)",
                 subject="result_backend",
             )
 
@@ -54,7 +54,8 @@ RULE = register(
         why="""\
 `'django-db'` and `'django-cache'` are aliases for the backends of
 django-celery-results, and both import its models. Without `django_celery_results`
-in `INSTALLED_APPS` the first result access raises `RuntimeError: Model class
+in `INSTALLED_APPS` the first use of the backend -- a `.delay()` (which registers
+the pending result) or a result access -- raises `RuntimeError: Model class
 django_celery_results.models.TaskResult doesn't declare an explicit app_label and
 isn't in an application in INSTALLED_APPS`.""",
         bad=Example(

@@ -76,4 +76,7 @@ def test_good_example_gets_the_fixup_and_the_tasks(good):
 def test_message_says_what_the_proof_shows(tmp_path):
     write_project(RULE.bad, tmp_path)
     (finding,) = lint_paths([tmp_path], select_rules(["CEL001"])).findings
-    assert "the worker gets no Django fixup (no django.setup(), tasks not discovered)" in finding.message
+    assert (
+        "a worker started without it in its environment gets no Django fixup (no django.setup(), tasks not discovered)"
+        in finding.message
+    )
