@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import celery_lint
+from celery_lint.config import read_toml
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -68,7 +69,8 @@ def test_the_wheel_metadata_is_complete(dist):
     assert any(r.startswith("tomli") and 'python_version < "3.11"' in r for r in requires)
     classifiers = metadata.get_all("Classifier")
     assert {"Typing :: Typed", "Framework :: Django :: 4.2", "Framework :: Django :: 5.2"} <= set(classifiers)
-    assert "celery-lint = celery_lint.cli:main" in entry_points
+    script = read_toml(ROOT / "pyproject.toml")["project"]["scripts"]["celery-lint"]
+    assert f"[console_scripts]\ncelery-lint = {script}" in entry_points
     assert "[flake8.extension]\nCEL = flake8_plugin:CeleryLintPlugin" in entry_points
 
 
