@@ -1,5 +1,3 @@
-import sys
+from celery_lint.cli import run
 
-from celery_lint.cli import main
-
-sys.exit(main())
+run()

@@ -8,9 +8,12 @@ front end that looks at one file shows exactly the findings located in it.
 from __future__ import annotations
 
 import ast
+import gc
+import os
 import re
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,21 +138,37 @@ def lint_paths(
 ) -> Report:
     """Lint every Python file under `paths` (the command's view of the catalogue);
     `skip` leaves out files as configuration excludes them."""
+    with _no_cyclic_gc():
+        return _lint_paths(list(paths), rules, settings_modules, list(exclude), options, skip)
+
+
+def _lint_paths(
+    paths: list[Path],
+    rules: list[Rule],
+    settings_modules: tuple[str, ...],
+    excluded: list[str],
+    options: ProjectOptions,
+    skip: Callable[[Path], bool] | None,
+) -> Report:
     report = Report()
-    excluded = list(exclude)
-    paths = list(paths)
     named = {p.resolve() for p in paths if p.is_file()}  # a file asked for by name is needed
     files: dict[Path, None] = {}
     for top in paths:
-        for path in layout.iter_python_files(top):
-            if any(path.match(pattern) or part_matches(path, pattern) for pattern in excluded):
+        real_top = top.resolve()  # once: below it only a file itself can be a symlink
+        prefix = os.path.join(str(real_top), "")
+        for real in layout.iter_python_files(real_top):
+            shown = top / str(real)[len(prefix):] if real != real_top else top
+            if any(shown.match(pattern) or part_matches(shown, pattern) for pattern in excluded):
                 continue
-            if skip is None or not skip(path):
-                files[path.resolve()] = None
+            if skip is None or not skip(real):
+                files[real.resolve() if real.is_symlink() else real] = None
     projects: dict[Path, Project] = {}
+    by_directory: dict[Path, Project] = {}
     unanalysed: list[tuple[Project, Path]] = []
     for path in files:
-        project = project_for(path, settings_modules, options)
+        project = by_directory.get(path.parent)
+        if project is None:
+            project = by_directory[path.parent] = project_for(path, settings_modules, options)
         projects.setdefault(project.root, project)
         source = project.source(path, needed=path in named)
         report.files += 1
@@ -166,6 +185,20 @@ def lint_paths(
     report.findings = [f for f in sorted(set(report.findings)) if not _suppressed(f, projects)]
     report.errors = _distinct(report.errors)
     return report
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Parsing a project allocates millions of acyclic AST nodes, and each collection
+    re-scans every one that survived: a quarter of the time on a large project.
+    Reference counting frees what the analysis drops; the collector resumes after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _unneeded(error: SourceError) -> SourceError:

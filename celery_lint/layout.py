@@ -98,13 +98,10 @@ def resolve_module(root: Path, dotted: str) -> Path | None:
 
 def module_name(root: Path, path: Path) -> str | None:
     """The dotted name of `path` when imported from import root `root`."""
-    try:
-        rel = path.relative_to(root)
-    except ValueError:
+    prefix = os.path.join(str(root), "")  # strings: `Path.relative_to` is slow, and paths are normalised
+    if not str(path).startswith(prefix):
         return None
-    parts = list(rel.parts)
-    if not parts:
-        return None
+    parts = str(path)[len(prefix):].split(os.sep)
     if parts[-1] == "__init__.py":
         parts.pop()
     elif parts[-1].endswith(".py"):

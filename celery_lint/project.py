@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -56,21 +56,30 @@ class SourceModule:
     module: str | None
     text: str
     tree: ast.Module
+    _by_type: dict[tuple[bool, type], list[ast.AST]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @cached_property
-    def _index(self) -> dict[type, list[ast.AST]]:
-        return _index_by_type(ast.walk(self.tree))
+    def _all(self) -> list[ast.AST]:
+        return walk_all(self.tree)
 
     @cached_property
-    def _block_index(self) -> dict[type, list[ast.AST]]:
-        return _index_by_type(walk_blocks(self.tree))
+    def _blocks(self) -> list[ast.AST]:
+        return list(walk_blocks(self.tree))
+
+    def _of_type(self, kind: type) -> list[ast.AST]:
+        """The nodes of exactly type `kind`, in walk order; only statements (and the
+        nodes holding them) are looked for among the statements alone."""
+        blocks_only = "_all" not in self.__dict__ and issubclass(kind, BLOCK_NODES)
+        key = (blocks_only, kind)
+        found = self._by_type.get(key)
+        if found is None:
+            found = self._by_type[key] = [n for n in (self._blocks if blocks_only else self._all) if type(n) is kind]
+        return found
 
     def nodes(self, *types: type) -> list[Any]:
-        blocks_only = "_index" not in self.__dict__ and all(issubclass(t, BLOCK_NODES) for t in types)
-        index = self._block_index if blocks_only else self._index
         if len(types) == 1:
-            return index.get(types[0], [])
-        found = [n for t in types for n in index.get(t, [])]
+            return self._of_type(types[0])
+        found = [n for t in types for n in self._of_type(t)]
         return sorted(found, key=lambda n: (n.lineno, n.col_offset))
 
     @cached_property
@@ -129,6 +138,35 @@ BLOCK_NODES = (ast.mod, ast.stmt, ast.excepthandler, ast.match_case)
 _BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")  # in `_fields` order
 
 
+def walk_all(tree: ast.AST) -> list[ast.AST]:
+    """Every node of `tree` but the `Load`/`Store`/`Del` markers, in `ast.walk` order:
+    the same breadth-first walk without its generators and without looking into
+    fields that never hold a node, which cost more than the walk on a large project."""
+    nodes = [tree]
+    for node in nodes:  # the list grows as the walk goes
+        kind = type(node)
+        names = _NODE_FIELDS.get(kind)
+        if names is None:
+            names = _NODE_FIELDS[kind] = tuple(n for n in kind._fields if n not in _NEVER_NODES)
+        for name in names:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        nodes.append(item)
+            elif isinstance(value, ast.AST):
+                nodes.append(value)
+    return nodes
+
+
+# Fields holding names, flags and the expression context, never a node worth visiting.
+_NEVER_NODES = frozenset(
+    {"ctx", "id", "attr", "name", "asname", "module", "arg", "kind", "type_comment", "conversion", "level",
+     "is_async", "simple", "tag"}
+)
+_NODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def walk_blocks(tree: ast.AST) -> Iterator[ast.AST]:
     """The `BLOCK_NODES` of `tree` in `ast.walk` order, without visiting expressions."""
     queue = deque([tree])
@@ -139,13 +177,6 @@ def walk_blocks(tree: ast.AST) -> Iterator[ast.AST]:
             children = getattr(node, name, None)
             if isinstance(children, list):
                 queue.extend(c for c in children if isinstance(c, BLOCK_NODES))
-
-
-def _index_by_type(nodes: Iterable[ast.AST]) -> dict[type, list[ast.AST]]:
-    index: dict[type, list[ast.AST]] = {}
-    for node in nodes:
-        index.setdefault(type(node), []).append(node)
-    return index
 
 
 def _dotted(node: ast.expr) -> tuple[str | None, list[str]]:
@@ -255,6 +286,8 @@ class Project:
         self._evaluating: set[str] = set()
         self._texts: dict[Path, str | None] = {}
         self._failures: dict[Path, SourceError] = {}  # why a file has no text or no tree
+        self._resolved: dict[str, tuple[Path, Path] | None] = {}
+        self._resolved_files: dict[str, Path | None] = {}
 
     @classmethod
     def get(
@@ -302,18 +335,24 @@ class Project:
         return layout.module_name(self.root, path)
 
     def resolve(self, dotted: str, roots: list[Path] | None = None) -> tuple[Path, Path] | None:
-        """(import root, file) that `import dotted` finds, trying roots in order."""
-        for root in roots if roots is not None else self.import_roots:
+        """(import root, file) that `import dotted` finds, trying roots in order
+        (the project's import roots unless given; those answers are kept)."""
+        if roots is None:
+            if dotted not in self._resolved:
+                self._resolved[dotted] = self.resolve(dotted, self.import_roots)
+            return self._resolved[dotted]
+        for root in roots:
             found = layout.resolve_module(root, dotted)
             if found is not None:
                 return root, found
         return None
 
     def resolve_file(self, dotted: str) -> Path | None:
-        found = self.resolve(dotted, [self.root])
-        if found is None or found[1].is_dir():
-            return None
-        return found[1]
+        """The file (not a namespace package) `dotted` names below the project root."""
+        if dotted not in self._resolved_files:
+            found = self.resolve(dotted, [self.root])
+            self._resolved_files[dotted] = None if found is None or found[1].is_dir() else found[1]
+        return self._resolved_files[dotted]
 
     def text(self, path: Path) -> str | None:
         """The text of a file, read once; None when it cannot be read (the reason is
@@ -587,6 +626,9 @@ class Project:
             source = self.source(path, needed=path.name in ("celery.py", "celery_app.py"))
             if source is not None:
                 apps.extend(self._apps_in(source))
+        for path in self.files:  # an app module that cannot be read mentions nothing: report it
+            if path.name in ("celery.py", "celery_app.py") and self.text(path) is None:
+                self.source(path, needed=True)
         if self.options.app:  # configured: only that module's app (and variable) counts
             module, _, variable = self.options.app.partition(":")
             apps = [a for a in apps if a.source.module == module and variable in ("", a.variable)]
