@@ -319,10 +319,11 @@ def modules_loaded_twice(app: Any) -> dict[str, list[str]]:
         file = getattr(module, "__file__", None)
         if file:
             task_files.add(os.path.realpath(file))
+    basenames = {os.path.basename(file) for file in task_files}
     names: dict[str, list[str]] = {}
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if file and os.path.realpath(file) in task_files:
+        if isinstance(file, str) and os.path.basename(file) in basenames and os.path.realpath(file) in task_files:
             names.setdefault(os.path.realpath(file), []).append(name)
     return {file: sorted(found) for file, found in names.items() if len(found) > 1}
 

@@ -134,6 +134,7 @@ class Reach:
     unknown: str | None = None  # why the designed reach cannot be known
     checks_unknown: str | None = None  # why what the checks import cannot be known
     names: dict[Path, str] = field(default_factory=dict)  # file -> the dotted name it was reached under
+    app_names: tuple[str, ...] = ()  # AppConfig.name of the installed project apps
 
     def status(self, path: Path) -> str | None:
         """"designed", "checks" (registered only because Django's checks import it), "never",
@@ -168,16 +169,22 @@ class _Walker:
         self.names: dict[Path, str] = {}
         self.queue: deque[tuple[str, Path]] = deque()
         self.unknown: str | None = None
+        self._files: dict[str, Path | None] = {}
+
+    def resolve(self, dotted: str) -> Path | None:
+        if dotted not in self._files:
+            found = self.project.resolve(dotted)
+            self._files[dotted] = found[1] if found is not None else None
+        return self._files[dotted]
 
     def add(self, dotted: str, importer: Path | None) -> None:
         """Import `dotted` (and so every package above it)."""
         parts = dotted.split(".")
         for i in range(1, len(parts) + 1):
             name = ".".join(parts[:i])
-            found = self.project.resolve(name)
-            if found is None:
+            path = self.resolve(name)
+            if path is None:
                 return  # not a project module: a library, or an import that fails
-            path = found[1]
             if path not in self.reached:
                 self.reached[path] = importer
                 self.names[path] = name
@@ -187,7 +194,7 @@ class _Walker:
     def add_symbol(self, text: str, importer: Path | None) -> None:
         """A "module.attr" / "module:attr" / "module" string: the module it imports."""
         module = text.partition(":")[0]
-        if self.project.resolve(module) is not None:
+        if self.resolve(module) is not None:
             self.add(module, importer)
         elif "." in module:
             self.add(module.rpartition(".")[0], importer)
@@ -226,8 +233,8 @@ class _Walker:
         for const in source.nodes(ast.Constant):
             text = const.value
             if isinstance(text, str) and id(const) not in skip and _DOTTED.fullmatch(text):
-                found = self.project.resolve(text)
-                if found is not None and not found[1].is_dir():
+                found = self.resolve(text)
+                if found is not None and not found.is_dir():
                     self.add(text, path)  # include("app.urls") and the like
 
     def _star(self, package: str, importer: Path) -> None:
@@ -243,7 +250,7 @@ class _Walker:
             self.unknown = f"__all__ of {package} cannot be read"
             return
         for item in names:
-            if self.project.resolve(f"{package}.{item}") is not None:
+            if self.resolve(f"{package}.{item}") is not None:
                 self.add(f"{package}.{item}", importer)
 
     def _dynamic(self, source: SourceModule, path: Path, call: ast.Call) -> None:
@@ -288,7 +295,7 @@ def task_name_constants(source: SourceModule) -> set[int]:
             if const_str(key) == "task" and value is not None:
                 found.add(id(value))
     for call in source.nodes(ast.Call):
-        if isinstance(call.func, ast.Attribute) and call.func.attr in ("send_task", "signature", "s", "si") and call.args:
+        if isinstance(call.func, ast.Attribute) and call.func.attr in ("send_task", "signature") and call.args:
             found.add(id(call.args[0]))
         elif isinstance(call.func, (ast.Name, ast.Attribute)) and call.args:
             if (source.qualname(call.func) or "").rpartition(".")[2] in ("signature", "Signature", "subtask"):
@@ -331,7 +338,7 @@ def worker_reach(project: Project) -> Reach:
         walker.add(name, None)
     walker.run()
     checks_unknown = roots.checks_unknown or walker.unknown
-    return Reach(designed, dict(walker.reached), None, checks_unknown, dict(walker.names))
+    return Reach(designed, dict(walker.reached), None, checks_unknown, dict(walker.names), tuple(roots.app_names))
 
 
 def _roots(project: Project) -> _Roots:
@@ -724,7 +731,7 @@ def task_names(project: Project) -> TaskNames:
     """Names of the project's tasks, under every dotted name their module can be imported as."""
     names: set[str] = set()
     roots = [r for r in project.import_roots if r == project.root or project.root in r.parents]
-    for path in project.files_mentioning("task", "Task"):
+    for path in project.files_mentioning("task"):
         source = project.source(path)
         if source is None:
             return TaskNames(unknown=f"{path} cannot be parsed")

@@ -276,3 +276,15 @@ def test_reach_is_computed_once_per_project(project):
     lint_paths([project], select_rules(["CEL205"]))
     info = worker_reach.cache_info()
     assert info.misses == 1 and info.hits >= 1
+
+
+def test_no_autodiscovery_at_all_is_left_to_cel005(project):
+    """One message per cause: without any autodiscover_tasks() call CEL005 speaks for the
+    apps' tasks modules; CEL205 still reports other modules."""
+    celery_py = CELERY_HEAD + 'app = Celery("proj")\n' + CONFIG
+    views = "def add_view(request):\n    return None\n"
+    files = {"proj/celery.py": celery_py, "demoapp/views.py": views, "demoapp/jobs.py": JOBS}
+    write_files(project, files)
+    found = [(path, code) for path, _, code in lint(project, "CEL205")]
+    assert found == [("demoapp/jobs.py", "CEL205")]
+    assert ("proj/celery.py", "CEL005") in [(path, code) for path, _, code in lint(project, "CEL005")]

@@ -94,11 +94,10 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
         if stmt is None or id(stmt) in reported:
             continue
         reported.add(id(stmt))
-        imported = canonical(project, qualname).rpartition(".")[0].rpartition(".")[0] or owner
         yield RULE.finding(
             source.path, stmt,
             f"the reusable app {app} imports the project's Celery app for @{ast.unparse(target)}: in another "
-            f"project the import of {imported} fails, and its tasks always use this app instead of the current "
+            f"project `{ast.unparse(stmt)}` fails, and its tasks always use this app instead of the current "
             f"one; use @shared_task",
             subject=str(source.path),
         )

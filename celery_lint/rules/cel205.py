@@ -22,6 +22,10 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     if status not in ("never", "checks"):
         return
     module = source.module
+    if module.rpartition(".")[0] in reach.app_names and module.endswith(".tasks") and not any(
+        True for _ in project.files_mentioning("autodiscover_tasks")
+    ):
+        return  # an app's tasks module without any autodiscovery: CEL005 reports the cause, once
     fix = f"import it from a tasks module the worker discovers, or add {module!r} to CELERY_IMPORTS"
     for task in tasks:
         if status == "never":
@@ -88,6 +92,7 @@ soon as the worker runs with `celery --skip-checks` or the URLconf changes.""",
             "projects without a Celery app configured from Django settings",
             "modules passed to `celery worker -I/--include` in Procfiles, compose files or scripts",
             "test modules (tests.py, test_*.py, conftest.py, tests/ directories)",
+            "an installed app's tasks module when the project never calls autodiscover_tasks(): CEL005 reports that",
         ),
         check_module=check,
     )

@@ -225,11 +225,15 @@ def verdict(ref: NameRef, tasks: TaskNames) -> str | None:
 
 
 def check(project: Project) -> Iterator[Finding]:
+    refs = [ref for ref in (*settings_refs(project), *conf_refs(project), *call_refs(project))
+            if not ref.name.startswith("celery.")]
+    if not refs:
+        return
     tasks = task_names(project)
     if tasks.unknown is not None:
         return
     seen: set[tuple[object, int, int]] = set()
-    for ref in [*settings_refs(project), *conf_refs(project), *call_refs(project)]:
+    for ref in refs:
         key = (ref.source.path, ref.node.lineno, ref.node.col_offset)
         message = verdict(ref, tasks)
         if message is None or key in seen:
