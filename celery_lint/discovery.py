@@ -69,16 +69,22 @@ _DEFAULT_LOADERS = frozenset({"celery.loaders.app:AppLoader", "celery.loaders.de
 # Celery subclass members that change what a worker imports or how tasks are named
 _CUSTOM_LOADING = frozenset({"__init__", "loader_cls", "autodiscover_tasks", "_autodiscover_tasks", "on_configure", "on_init"})
 _TEST_DIRS = frozenset({"tests", "test", "testing"})
-_CLI_INCLUDE = re.compile(r"\bcelery\b[^\n]*?\s(?:-I|--include)(?:=|\s+)['\"]?([\w.,]+)")
-_CLI_FILES = re.compile(r"(?:Procfile.*|Dockerfile.*|Makefile|.*\.(?:ya?ml|sh|ini|conf|cfg|toml|service|json|env))$")
+# `celery ... -A proj.worker ... -I a,b`: the app module and the modules a worker is told to import
+_CLI_LINE = re.compile(r"\bcelery\b.*")
+_CLI_MODULES = re.compile(r"\s(?:-I|--include|-A|--app)(?:=|\s+)['\"]?([\w.,:]+)")
+_CLI_FILES = re.compile(r"(?:Procfile.*|Dockerfile.*|Makefile|.*\.(?:ya?ml|sh|ini|conf|cfg|toml|service|env))$")
 
 
-def is_test_module(path: Path) -> bool:
+def is_test_module(project: Project, path: Path) -> bool:
     """Test code defines tasks for test workers and eager runs, never for the project's worker."""
-    name = path.name
+    try:
+        parts = path.relative_to(project.root).parts
+    except ValueError:
+        parts = path.parts[-1:]
+    name = parts[-1]
     if name in ("tests.py", "conftest.py") or name.startswith("test_") or name.endswith(("_test.py", "_tests.py")):
         return True
-    return any(part in _TEST_DIRS for part in path.parts[:-1])
+    return any(part in _TEST_DIRS for part in parts[:-1])
 
 
 # -- values -------------------------------------------------------------------------------------
@@ -692,7 +698,8 @@ def _add_modules(project: Project, source: SourceModule, node: ast.expr | None, 
 
 
 def cli_includes(root: Path) -> list[str]:
-    """Modules given to `celery ... worker -I/--include` in Procfiles, compose files, scripts."""
+    """Modules given to `celery -A/--app` and `worker -I/--include` in Procfiles, compose
+    files, scripts."""
     found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if not layout.is_skipped_dir(d)]
@@ -706,8 +713,9 @@ def cli_includes(root: Path) -> list[str]:
                 text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            for match in _CLI_INCLUDE.finditer(text):
-                found += [m for m in match.group(1).split(",") if m]
+            for line in _CLI_LINE.findall(text):
+                for match in _CLI_MODULES.finditer(line):
+                    found += [m.partition(":")[0] for m in match.group(1).split(",") if m]
     return found
 
 

@@ -198,6 +198,11 @@ def test_reached_only_through_templatetags(project):
         pytest.param({"demoapp/jobs.py": None, "conftest.py": JOBS}, id="conftest"),
         pytest.param({"Procfile": "worker: celery -A proj worker -l info -I demoapp.jobs\n"}, id="cli-include"),
         pytest.param(
+            {"proj/worker.py": "from proj.celery import app\nfrom demoapp import jobs\n",
+             "Procfile": "worker: celery -A proj.worker:app worker\n"},
+            id="cli-app-module",
+        ),
+        pytest.param(
             {"docker-compose.yml": "services:\n  worker:\n    command: celery -A proj worker --include=demoapp.jobs,x\n"},
             id="compose-include",
         ),
@@ -288,3 +293,10 @@ def test_no_autodiscovery_at_all_is_left_to_cel005(project):
     found = [(path, code) for path, _, code in lint(project, "CEL205")]
     assert found == [("demoapp/jobs.py", "CEL205")]
     assert ("proj/celery.py", "CEL005") in [(path, code) for path, _, code in lint(project, "CEL005")]
+
+
+def test_test_directories_are_judged_below_the_project_root(tmp_path):
+    """A project that itself lives under a directory named `tests` is still linted."""
+    root = tmp_path / "tests" / "project"
+    write_files(root, {"demoapp/jobs.py": JOBS})
+    assert [(path, code) for path, _, code in lint(root, "CEL205")] == [("demoapp/jobs.py", "CEL205")]

@@ -74,7 +74,7 @@ def _binding_import(source: SourceModule, name: str, depth: int = 0) -> ast.stmt
 
 
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    if "task" not in source.text or is_test_module(source.path):
+    if "task" not in source.text or is_test_module(project, source.path):
         return
     app = next((name for d, name in reusable_app_dirs(project).items() if d in source.path.parents), None)
     if app is None:

@@ -12,7 +12,7 @@ from celery_lint.tasks import task_defs
 
 
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    if "task" not in source.text or not source.module or is_test_module(source.path):
+    if "task" not in source.text or not source.module or is_test_module(project, source.path):
         return
     tasks = list(task_defs(project, source))
     if not tasks:
@@ -90,7 +90,7 @@ soon as the worker runs with `celery --skip-checks` or the URLconf changes.""",
             "__import__/import_string with a computed name in a reached module, a custom loader or Celery "
             "subclass that changes loading, a configuration object other than Django settings or a project module",
             "projects without a Celery app configured from Django settings",
-            "modules passed to `celery worker -I/--include` in Procfiles, compose files or scripts",
+            "modules passed to `celery -A/--app` or `worker -I/--include` in Procfiles, compose files or scripts",
             "test modules (tests.py, test_*.py, conftest.py, tests/ directories)",
             "an installed app's tasks module when the project never calls autodiscover_tasks(): CEL005 reports that",
         ),

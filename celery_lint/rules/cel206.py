@@ -162,7 +162,7 @@ def call_refs(project: Project) -> Iterator[NameRef]:
     """`<app>.send_task("...")`, `signature("...")`, `<app>.signature("...")`."""
     for path in project.files_mentioning("send_task", "signature", "Signature", "subtask"):
         source = project.source(path)
-        if source is None or is_test_module(path):
+        if source is None or is_test_module(project, path):
             continue
         for call in source.nodes(ast.Call):
             func = call.func
