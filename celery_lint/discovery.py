@@ -66,8 +66,10 @@ _OPAQUE_IMPORTS = frozenset(
 )
 _BUILTINS = frozenset({"__import__", "exec", "eval"})
 _DEFAULT_LOADERS = frozenset({"celery.loaders.app:AppLoader", "celery.loaders.default:Loader", "app", "default"})
-# Celery subclass members that change what a worker imports or how tasks are named
-_CUSTOM_LOADING = frozenset({"__init__", "loader_cls", "autodiscover_tasks", "_autodiscover_tasks", "on_configure", "on_init"})
+# Celery subclass members that change what a worker imports
+_CUSTOM_LOADING = frozenset(
+    {"__init__", "loader_cls", "autodiscover_tasks", "_autodiscover_tasks", "on_configure", "on_init"}
+)
 _TEST_DIRS = frozenset({"tests", "test", "testing"})
 # `celery ... -A proj.worker ... -I a,b`: the app module and the modules a worker is told to import
 _CLI_LINE = re.compile(r"\bcelery\b.*")

@@ -274,3 +274,12 @@ def test_unknown_is_silent(project, files):
 def test_bad_beat_alone_fires(project):
     """The unknown cases above are silent because of what they add, not because of BAD_BEAT."""
     assert cel206(project, BAD_BEAT) == [("proj/settings.py", 34, "CEL206")]
+
+
+def test_a_far_name_of_another_code_base_stays_silent(project):
+    """'reports.tasks.build_weekly' is not a typo of the project's 'demoapp.reports.build_monthly'."""
+    files = {
+        "demoapp/reports.py": "from celery import shared_task\n\n\n@shared_task\ndef build_monthly():\n    pass\n",
+        "demoapp/views.py": VIEWS_HEAD + '    app.send_task("reports.build_weekly")\n',
+    }
+    assert cel206(project, files) == []

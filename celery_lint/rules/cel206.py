@@ -210,7 +210,7 @@ def verdict(ref: NameRef, tasks: TaskNames) -> str | None:
     suggestion = nearest(name, tasks.names)
     in_project = name.split(".")[0] in tasks.top_levels
     is_suffix = suggestion is not None and suggestion.endswith("." + name)
-    typo = suggestion is not None and not is_suffix
+    typo = suggestion is not None and not is_suffix and celery_tables._edit_distance(name, suggestion) <= 2
     if not (in_project or typo or (is_suffix and ref.kind in ("beat", "route"))):
         return None  # may be a task of another code base
     hint = f"; did you mean {suggestion!r}?" if suggestion else ""
@@ -283,9 +283,9 @@ a `'re:...'` string is not.""",
             "a file that cannot be parsed",
             "Celery's built-in tasks ('celery.*')",
             "names that may belong to another code base: a name is checked only when its top-level module is "
-            "a top-level module or package of the project, or it is within a small edit distance of a real "
-            "task name, or (beat schedule and task_routes only) a real task name ends with '.' + the name "
-            "('tasks.add' for 'demoapp.tasks.add'); send_task('tasks.add') to another service stays silent",
+            "a top-level module or package of the project, or it is within two edits of a real task name, "
+            "or (beat schedule and task_routes only) a real task name ends with '.' + the name ('tasks.add' "
+            "for 'demoapp.tasks.add'); send_task('tasks.add') to another service stays silent",
             "task_routes globs that match some task, or whose first component is not a project package; "
             "compiled regular expression keys; router classes and functions",
             "names held in variables; send_task calls in test modules; receivers that are not a known Celery app",
