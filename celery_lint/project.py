@@ -626,8 +626,8 @@ class Project:
             source = self.source(path, needed=path.name in ("celery.py", "celery_app.py"))
             if source is not None:
                 apps.extend(self._apps_in(source))
-        for path in self.files:  # an app module that cannot be read mentions nothing: report it
-            if path.name in ("celery.py", "celery_app.py") and self.text(path) is None:
+        for path in self.files:  # one that cannot be read or parsed mentions nothing: report it
+            if path.name in ("celery.py", "celery_app.py"):
                 self.source(path, needed=True)
         if self.options.app:  # configured: only that module's app (and variable) counts
             module, _, variable = self.options.app.partition(":")
