@@ -162,6 +162,9 @@ def cel102(v: View) -> list[Live] | None:
     names = _unseen_names(v)
     if names is None or v.project is None:
         return None
+    old = [n for n in names if celery_tables.is_old_name(n) and n.startswith(cel102_rule.CELERY_OLD_PREFIXES)]
+    if not old:
+        return []
     what, severity = cel102_rule.verdict(v.project.celery_version)
     return [
         Live(
@@ -170,8 +173,7 @@ def cel102(v: View) -> list[Live] | None:
             f"{celery_tables.prefixed(celery_tables.OLD_TO_NEW[name])}",
             severity=severity,
         )
-        for name in names
-        if celery_tables.is_old_name(name) and name.startswith(cel102_rule.CELERY_OLD_PREFIXES)
+        for name in old
     ]
 
 
@@ -180,7 +182,10 @@ def cel104(v: View) -> list[Live] | None:
     if names is None:
         return None
     return [
-        Live("CEL104", name, f"settings.{name} is not a Celery setting and is silently ignored; did you mean {nearest}?")
+        Live(
+            "CEL104", name,
+            f"settings.{name} is not a Celery setting and is silently ignored; did you mean {nearest}?",
+        )
         for name in names
         if (nearest := celery_tables.nearest_prefixed(name)) is not None
     ]

@@ -92,7 +92,10 @@ unset, the default cache is used. `CELERY_CACHE_BACKEND = 'django-cache'` -- a
 mistake once printed in the documentation -- or a cache URL meant for Celery's own
 `cache` backend makes every result store and every result read raise
 `InvalidCacheBackendError: The connection 'django-cache' doesn't exist.`""",
-        bad=Example({"proj/settings.py": _SETTINGS.format(cache="django-cache")}, findings=(("proj/settings.py", "CEL303"),)),
+        bad=Example(
+            {"proj/settings.py": _SETTINGS.format(cache="django-cache")},
+            findings=(("proj/settings.py", "CEL303"),),
+        ),
         good=Example({"proj/settings.py": _SETTINGS.format(cache="default")}),
         silent_on=(
             "CELERY_CACHE_BACKEND unset (the default cache is used)",
