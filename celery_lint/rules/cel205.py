@@ -11,8 +11,15 @@ from celery_lint.registry import Example, Rule, register
 from celery_lint.tasks import task_defs
 
 
-def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    if "task" not in source.text or not source.module or is_test_module(project, source.path):
+def check(project: Project) -> Iterator[Finding]:
+    for path in project.files_mentioning("task"):
+        source = project.source(path)
+        if source is not None:
+            yield from _module_findings(project, source)
+
+
+def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
+    if not source.module or is_test_module(project, source.path):
         return
     tasks = list(task_defs(project, source))
     if not tasks:
@@ -94,6 +101,6 @@ soon as the worker runs with `celery --skip-checks` or the URLconf changes.""",
             "test modules (tests.py, test_*.py, conftest.py, tests/ directories)",
             "an installed app's tasks module when the project never calls autodiscover_tasks(): CEL005 reports that",
         ),
-        check_module=check,
+        check_project=check,
     )
 )
