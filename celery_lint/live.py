@@ -224,8 +224,12 @@ def cel303(v: View) -> list[Live] | None:
 
 
 def database_scheduler(scheduler: Any) -> bool | None:
-    """Whether the scheduler is the DatabaseScheduler or a subclass (None: cannot tell
-    without importing the project's scheduler module, which needs the app installed)."""
+    """Whether the scheduler is the DatabaseScheduler or a subclass (None: cannot tell).
+
+    The spellings are known without importing anything. Otherwise, with the app
+    installed, django-celery-beat's own `is_database_scheduler` decides (it imports the
+    scheduler, as beat would); without it that function raises the very RuntimeError
+    CEL304 is about, so only a class already loaded in the process is looked at."""
     if not scheduler:
         return False
     if isinstance(scheduler, str) and scheduler in SPELLINGS:
