@@ -596,6 +596,10 @@ def _packages(project: Project, source: SourceModule, node: ast.expr | None, app
     if node is None or (isinstance(node, ast.Constant) and node.value is None):
         return list(app_names)
     body = node.body if isinstance(node, ast.Lambda) else node
+    if isinstance(body, (ast.ListComp, ast.GeneratorExp)) and len(body.generators) == 1:
+        loop = body.generators[0].iter  # `[c.name for c in apps.get_app_configs()]`: the fixup's list
+        if isinstance(loop, ast.Call) and source.qualname(loop.func) == "django.apps.apps.get_app_configs":
+            return list(app_names)
     qualname = source.qualname(body)
     if qualname == f"{DJANGO_SETTINGS_OBJECT}.INSTALLED_APPS":
         entries: list[str] = []

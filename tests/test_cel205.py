@@ -300,3 +300,15 @@ def test_test_directories_are_judged_below_the_project_root(tmp_path):
     root = tmp_path / "tests" / "project"
     write_files(root, {"demoapp/jobs.py": JOBS})
     assert [(path, code) for path, _, code in lint(root, "CEL205")] == [("demoapp/jobs.py", "CEL205")]
+
+
+def test_autodiscovery_from_the_app_configs_lambda(project):
+    """`lambda: [c.name for c in apps.get_app_configs()]` is the fixup's own list: known, not unknown."""
+    celery_py = (CELERY_HEAD + "from django.apps import apps\n\n" + 'app = Celery("proj")\n' + CONFIG
+                 + "app.autodiscover_tasks(lambda: [config.name for config in apps.get_app_configs()])\n")
+    views = "def add_view(request):\n    return None\n"
+    assert cel205(project, {"proj/celery.py": celery_py, "demoapp/views.py": views, "demoapp/jobs.py": JOBS}) == [
+        ("demoapp/jobs.py", 5, "CEL205")
+    ]
+    reach = worker_reach(Project.get(project.resolve()))
+    assert reach.status((project / "demoapp/tasks.py").resolve()) == "designed"
