@@ -33,6 +33,8 @@ def cel101(project, files: dict[str, str]) -> list[tuple[str, int, str]]:
         pytest.param("TASK_ROUTES = {}\nTASK_ROUTES |= {'demoapp.tasks.add': {'queue': 'math'}}\n", [FIRST, FIRST + 1],
                      id="augmented"),
         pytest.param("BROKER_CONNECTION_RETRY_ON_STARTUP = True\nBROKER_POOL_LIMIT = 3\n", [], id="old-names-are-cel102"),
+        pytest.param("import os\n\nTASK_ALWAYS_EAGER = os.environ.get('EAGER') == '1'\n", [FIRST + 2],
+                     id="env-driven-value-of-a-wrong-name"),
     ],
 )
 def test_fires_at_each_assignment(project, appended, lines):
@@ -80,6 +82,8 @@ def test_split_settings_are_followed(project):
                      id="helper-read-in-settings"),
         pytest.param("def eager():\n    TASK_ALWAYS_EAGER = True\n    return TASK_ALWAYS_EAGER\n", id="function-local"),
         pytest.param("class Celery:\n    TASK_ALWAYS_EAGER = True\n", id="class-attribute"),
+        pytest.param("import environ\n\nenv = environ.Env()\nCELERY_TASK_ALWAYS_EAGER = env.bool('EAGER', False)\n"
+                     "CELERY_BROKER_URL = env('BROKER_URL')\n", id="env-driven-values"),
     ],
 )
 def test_silent(project, appended):

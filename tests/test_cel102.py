@@ -75,6 +75,8 @@ def test_split_settings_are_followed(project):
         pytest.param("BROKER_URL = 'redis://localhost'\nCELERY_BROKER_URL = BROKER_URL\n", id="helper-read-in-settings"),
         pytest.param("broker_url = 'redis://'\n", id="lowercase-is-cel103"),
         pytest.param("def old():\n    BROKER_URL = 'x'\n    return BROKER_URL\n", id="function-local"),
+        pytest.param("import os\n\nCELERY_BROKER_URL = os.environ['BROKER_URL']\n"
+                     "CELERY_RESULT_BACKEND = os.environ.get('RESULTS', 'django-db')\n", id="env-driven-values"),
     ],
 )
 def test_silent(project, appended):

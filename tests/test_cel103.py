@@ -65,6 +65,8 @@ def test_fires_under_if_and_in_star_imported_modules(project):
         pytest.param("from celery.schedules import crontab as beat_schedule\n", id="import"),
         pytest.param("for worker_concurrency in range(2):\n    pass\n", id="loop-variable"),
         pytest.param("CELERY_BROKER_URL = 'redis://'\n", id="uppercase"),
+        pytest.param("import os\n\nCELERY_BROKER_URL = os.environ.get('BROKER')\nCELERY_TASK_ALWAYS_EAGER = env('E')\n",
+                     id="env-driven-values"),
     ],
 )
 def test_silent(project, appended):

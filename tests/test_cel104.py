@@ -57,6 +57,8 @@ def test_fires_under_if_and_in_star_imported_modules(project):
         pytest.param("BROKER = 'redis://'\nRESULTS_BACKEND = 'x'\n", id="not-celery-prefixed"),
         pytest.param("CELERY_BROKER = 'redis://'\nCELERY_BROKER_URL = CELERY_BROKER\n", id="helper-read-in-settings"),
         pytest.param("import os\n\nCELERY_BROKER = os.environ.get('CELERY_BROKER')\n", id="env-var-name"),
+        pytest.param("CELERY_BROKER_URL = env('BROKER_URL')\nCELERY_TASK_TIME_LIMIT = env.int('LIMIT')\n",
+                     id="env-driven-values"),
     ],
 )
 def test_silent(project, appended):

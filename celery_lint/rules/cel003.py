@@ -9,6 +9,8 @@ from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
+from celery_lint.rules.cel102 import HONOURED_FROM, REMOVED_IN
+from celery_lint.versions import TargetVersion
 
 
 def _ignored_names(project: Project) -> list[str]:
@@ -23,6 +25,18 @@ def _shown(names: list[str]) -> str:
     return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
 
 
+def _lowercase_effect(target: TargetVersion | None, ignored: list[str]) -> str:
+    """What a lowercase namespace leaves. The old names are tried after the prefixed and
+    the new one: Celery 5.7 finds them in the settings first, earlier versions find the
+    new key's default first. CELERY_RESULT_BACKEND is read by name in every version."""
+    if target is not None and HONOURED_FROM <= target.version < REMOVED_IN:
+        return f"{target} reads only the old setting names" + (f" and ignores {_shown(ignored)}" if ignored else "")
+    if target is not None and target.version < HONOURED_FROM:
+        return f"{target} ignores every Celery setting but CELERY_RESULT_BACKEND"
+    found = f"{_shown(ignored)} are ignored" if ignored else "new setting names are ignored"
+    return f"{found}, and old ones are read only by Celery 5.7 (CELERY_RESULT_BACKEND by every version)"
+
+
 def check(project: Project) -> Iterator[Finding]:
     for app in project.django_apps:
         for config in app.config_calls:
@@ -31,15 +45,13 @@ def check(project: Project) -> Iterator[Finding]:
                 continue  # another source (a celeryconfig module, CEL002's settings module) may use any
             if isinstance(namespace, str) and namespace != namespace.upper():
                 # Celery matches the prefix's case (celery.utils.text.match_case): anything not
-                # all-uppercase looks for lowercase names, which Django never exposes; what is
-                # left are the old names, read without the prefix
-                ignored = _ignored_names(project)
-                what = f": {_shown(ignored)} are ignored" if ignored else ""
+                # all-uppercase looks for lowercase names, which Django never exposes
                 yield RULE.finding(
                     app.source.path, config.node,
                     f"namespace={namespace!r} makes Celery look for lowercase settings such as "
-                    f"{namespace.lower()}_broker_url, which Django never exposes, so only old setting names "
-                    f"are read{what}; use namespace={namespace.upper()!r}",
+                    f"{namespace.lower()}_broker_url, which Django never exposes: "
+                    f"{_lowercase_effect(project.celery_version, _ignored_names(project))}; "
+                    f"use namespace={namespace.upper()!r}",
                     subject="namespace",
                 )
             elif not namespace:  # None or "": no prefix
@@ -52,6 +64,7 @@ def check(project: Project) -> Iterator[Finding]:
                         subject="namespace",
                     )
 
+
 RULE = register(
     Rule(
         code="CEL003",
@@ -61,8 +74,10 @@ RULE = register(
         why="""\
 The namespace becomes a prefix matched to its own case
 (`celery/utils/collections.py`, `ConfigurationView._to_keys`): `namespace="celery"`
-looks for `celery_broker_url`, which Django never exposes, so every Celery setting
-is silently ignored. Without a namespace Celery reads only the old (Celery 3) names:
+looks for `celery_broker_url`, which Django never exposes, so the Celery settings
+are silently ignored: all but `CELERY_RESULT_BACKEND` (which Celery asks for by name)
+before Celery 5.7, all but the old (Celery 3) names on 5.7, which finds them after the
+prefixed one. Without a namespace Celery reads only the old names:
 `CELERY_BROKER_URL` or `CELERY_TASK_ALWAYS_EAGER` are ignored, while
 `CELERY_RESULT_BACKEND` still works because it is an old name too. Reported once,
 at the call, rather than once per setting.""",
