@@ -8,7 +8,10 @@ from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import BASE
 from tests.helpers import lint, write_files
 
-HEAD = 'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n\napp = Celery("proj")\n'
+HEAD = (
+    'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n\n'
+    'app = Celery("proj")\n'
+)
 CONFIG_LINE = 8  # the line after HEAD
 
 

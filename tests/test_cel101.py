@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import BASE
 from tests.helpers import lint, write_files
 
 # an appended settings text ("+proj/settings.py") starts on this line
 FIRST = BASE["proj/settings.py"].count("\n") + 2
 NO_NAMESPACE = 'app.config_from_object("django.conf:settings")\n'
-CELERY_PY = 'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\napp = Celery("proj")\n'
+CELERY_PY = (
+    'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n'
+    'app = Celery("proj")\n'
+)
 
 
 def cel101(project, files: dict[str, str]) -> list[tuple[str, int, str]]:
@@ -43,8 +47,6 @@ def test_fires_at_each_assignment(project, appended, lines):
 
 def test_message_names_the_prefixed_setting(project):
     write_files(project, {"+proj/settings.py": "TASK_ALWAYS_EAGER = True\n"})
-    from celery_lint.engine import lint_paths, select_rules
-
     (finding,) = lint_paths([project], select_rules(["CEL101"])).findings
     assert "TASK_ALWAYS_EAGER is ignored" in finding.message
     assert "CELERY_TASK_ALWAYS_EAGER" in finding.message

@@ -9,7 +9,10 @@ from celery_lint.examples import BASE
 from tests.helpers import lint, write_files
 
 FIRST = BASE["proj/settings.py"].count("\n") + 2
-CELERY_PY = 'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\napp = Celery("proj")\n'
+CELERY_PY = (
+    'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n'
+    'app = Celery("proj")\n'
+)
 
 
 def cel102(project, files: dict[str, str]) -> list[tuple[str, int, str]]:
@@ -102,4 +105,3 @@ def test_silent_on_a_name_the_project_reads(project):
 def test_silent_unless_the_namespace_is_celery(project, config):
     files = {"proj/celery.py": CELERY_PY + config, "+proj/settings.py": "BROKER_URL = 'redis://'\nCELERYD_CONCURRENCY = 2\n"}
     assert cel102(project, files) == []
-

@@ -9,7 +9,10 @@ from celery_lint.examples import BASE
 from tests.helpers import lint, write_files
 
 FIRST = BASE["proj/settings.py"].count("\n") + 2
-CELERY_PY = 'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\napp = Celery("proj")\n'
+CELERY_PY = (
+    'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n'
+    'app = Celery("proj")\n'
+)
 
 
 def cel103(project, files: dict[str, str]) -> list[tuple[str, int, str]]:

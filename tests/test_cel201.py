@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from celery_lint.engine import lint_paths, select_rules
-from celery_lint.examples import BASE
 from tests.helpers import lint, write_files
 
 TASKS = "from celery import shared_task\n\n\n@shared_task\ndef build(report_id):\n    return report_id\n"

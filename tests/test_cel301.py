@@ -10,7 +10,10 @@ from tests.helpers import lint, write_files
 
 WITHOUT_RESULTS = BASE["proj/settings.py"].replace('    "django_celery_results",\n', "")
 BACKEND_LINE = WITHOUT_RESULTS.splitlines().index('CELERY_RESULT_BACKEND = "django-db"') + 1
-CELERY_PY = 'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\napp = Celery("proj")\n'
+CELERY_PY = (
+    'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n'
+    'app = Celery("proj")\n'
+)
 
 
 def cel301(project, files: dict[str, str]) -> list[tuple[str, int, str]]:
