@@ -213,6 +213,7 @@ class ModuleEvaluator:
         self.module = module
         self.path = path
         self.loader = loader
+        self._binding_functions: set[str] = set()  # local functions that write module names
 
     def run(self, tree: ast.Module) -> Namespace:
         ns = Namespace(self.module, self.path)
@@ -239,6 +240,8 @@ class ModuleEvaluator:
         ns.bindings[name] = Binding(value, self.path, node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
     def _stmt(self, stmt: ast.stmt, ns: Namespace) -> None:
+        if self._binding_functions and _calls(stmt, self._binding_functions):
+            ns.open = ns.dynamic = True  # `load_env()` running `globals()[key] = value`
         if isinstance(stmt, ast.Assign):
             value = self.expr(stmt.value, ns)
             for target in stmt.targets:
@@ -268,6 +271,8 @@ class ModuleEvaluator:
             self._block(stmt.body, ns)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             self._bind(ns, stmt.name, Ref(f"{self.module}.{stmt.name}"), stmt)
+            if not isinstance(stmt, ast.ClassDef) and _writes_names(stmt):
+                self._binding_functions.add(stmt.name)
         elif isinstance(stmt, ast.Delete):
             for target in stmt.targets:
                 if isinstance(target, ast.Name):
@@ -393,6 +398,8 @@ class ModuleEvaluator:
         self._block(stmt.finalbody, ns)
 
     def _loop(self, stmt: ast.stmt, ns: Namespace) -> None:
+        if _writes_names(stmt):  # `for key in os.environ: globals()[key] = ...`
+            ns.open = ns.dynamic = True
         for node in ast.walk(stmt):
             targets: list[ast.expr] = []
             if isinstance(node, (ast.Assign,)):
@@ -598,6 +605,29 @@ class ModuleEvaluator:
 
 def _fs(value: str | FsPath) -> str:
     return value.path if isinstance(value, FsPath) else value
+
+
+def _writes_names(node: ast.AST) -> bool:
+    """Whether code the evaluator does not run step by step (a loop, a function body)
+    may bind module names it cannot see: `global`, `globals()`, `exec`, `setattr`..."""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Global):
+            return True
+        if isinstance(inner, ast.Call):
+            func = inner.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+            if name in _DYNAMIC_CALLS:
+                return True
+    return False
+
+
+def _calls(stmt: ast.stmt, functions: set[str]) -> bool:
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return False
+    return any(
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions
+        for node in ast.walk(stmt)
+    )
 
 
 def _is_globals_call(node: ast.expr) -> bool:
