@@ -109,28 +109,40 @@ def view(project: Project | None) -> View | None:
 # -- CEL003 and CEL1xx: names and namespace ------------------------------------------------
 
 
+def ignored_settings(v: View) -> list[str]:
+    """The project's `CELERY_` + new-name settings the running Celery does not read:
+    what the app's configuration holds for the key differs from the setting (the
+    installed Celery's own lookup decides, whatever its version)."""
+    ignored = []
+    for name in sorted(v.names):
+        key = name[len(celery_tables.PREFIX):].lower() if name.startswith(celery_tables.PREFIX) else None
+        if key in celery_tables.NEW_KEYS and v.conf.get(key) != getattr(django_settings, name, None):
+            ignored.append(name)
+    return ignored
+
+
 def cel003(v: View) -> list[Live] | None:
     """The namespace of the running app (the constructor's or config_from_object's)."""
     if v.app is None:
         return None
     namespace = v.namespace
+    ignored = ignored_settings(v)
+    shown = ", ".join(ignored[:5]) + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
     if isinstance(namespace, str) and namespace and namespace != namespace.upper():
         return [Live(
             "CEL003", "namespace",
             f"the Celery app reads the settings with namespace={namespace!r}: it looks for lowercase names such "
-            f"as {namespace.lower()}_broker_url, which Django never exposes, so only old setting names are read",
+            f"as {namespace.lower()}_broker_url, which Django never exposes"
+            + (f", and ignores {shown}" if ignored else ""),
             hint=f"Use namespace={namespace.upper()!r}.",
         )]
-    if not namespace:
-        ignored = sorted(n for n in v.names if celery_tables.ignored_without_namespace(n))
-        if ignored:
-            shown = ", ".join(ignored[:5]) + (f" and {len(ignored) - 5} more" if len(ignored) > 5 else "")
-            return [Live(
-                "CEL003", "namespace",
-                f"the Celery app reads the settings without a namespace: it reads only old setting names "
-                f"and ignores {shown}",
-                hint="Pass namespace='CELERY' to config_from_object().",
-            )]
+    if not namespace and ignored:
+        return [Live(
+            "CEL003", "namespace",
+            f"the Celery app reads the settings without a namespace: it reads only old setting names "
+            f"and ignores {shown}",
+            hint="Pass namespace='CELERY' to config_from_object().",
+        )]
     return []
 
 

@@ -11,6 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import celery
 import pytest
 
 from celery_lint.examples import BASE, write_project
@@ -116,9 +117,17 @@ def test_namespace_given_to_the_constructor(tmp_path):
 
 
 def test_lowercase_namespace_live(tmp_path):
-    found = messages(manage(project_of(tmp_path, REGISTRY["CEL003"].bad), "check"))
+    """The settings it names as ignored are those the installed Celery really does not read."""
+    files = {**REGISTRY["CEL003"].bad.texts(), "+proj/settings.py": 'CELERY_TASK_SERIALIZER = "pickle"\n'}
+    result = manage(project_of(tmp_path, files), "check")
+    found = messages(result)
     assert [i for _, i in found] == ["E003"]
     assert found[0][0].startswith("proj/celery.py:")
+    output = result.stdout + result.stderr
+    assert "ignores CELERY_BROKER_URL" in output  # a new name only
+    assert "CELERY_RESULT_BACKEND" not in output  # read by name in every version
+    # an old name too: Celery 5.7 finds it after the lowercase names, earlier versions find the default first
+    assert ("CELERY_TASK_SERIALIZER" in output) is (celery.VERSION < (5, 7))
 
 
 def test_timezone_set_on_the_app(tmp_path):
