@@ -28,12 +28,14 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def start_try_repo(work: Path, home: Path) -> subprocess.Popen[str]:
-    """`pre-commit try-repo <this repository> celery-lint --all-files` in the git repository `work`."""
+def start_try_repo(work: Path, home: Path, all_files: bool = True) -> subprocess.Popen[str]:
+    """`pre-commit try-repo <this repository> celery-lint [--all-files]` in the git repository `work`
+    (without --all-files pre-commit looks at the staged files, as on `git commit`)."""
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
     env.pop("DJANGO_SETTINGS_MODULE", None)
     head = git(REPO, "rev-parse", "HEAD")
-    args = [str(BIN / "pre-commit"), "try-repo", str(REPO), "celery-lint", "--ref", head, "--all-files"]
+    args = [str(BIN / "pre-commit"), "try-repo", str(REPO), "celery-lint", "--ref", head]
+    args += ["--all-files"] if all_files else []
     return subprocess.Popen(args, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -44,15 +46,30 @@ def throw_away_repository(root: Path, example: Example) -> Path:
     return root
 
 
+def commit_then_stage_one_file(root: Path) -> Path:
+    """Commit the project, then change and stage only demoapp/tasks.py: a commit that
+    does not touch proj/__init__.py, where CEL004 is reported."""
+    git(root, "-c", "user.name=test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "project")
+    tasks = root / "demoapp" / "tasks.py"
+    tasks.write_text(tasks.read_text(encoding="utf-8") + "\n\n@shared_task\ndef div(x, y):\n    return x / y\n")
+    git(root, "add", "demoapp/tasks.py")
+    return root
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, tuple[int, str]]:
-    """(exit status, output) of the hook on a bad and on a healthy project; the two
-    installs run side by side to keep the wall time of one."""
-    projects = {"bad": REGISTRY["CEL004"].bad, "healthy": Example({})}
+    """(exit status, output) of the hook on a bad project, on a healthy one, and on a
+    commit that changes one file of a bad project; the installs run side by side to
+    keep the wall time of one."""
+    projects = {"bad": REGISTRY["CEL004"].bad, "healthy": Example({}), "one-file": REGISTRY["CEL004"].bad}
     started = {}
     for name, example in projects.items():
         top = tmp_path_factory.mktemp(f"pre-commit-{name}")
-        started[name] = start_try_repo(throw_away_repository(top / "work", example), top / "home")
+        work = throw_away_repository(top / "work", example)
+        if name == "one-file":
+            started[name] = start_try_repo(commit_then_stage_one_file(work), top / "home", all_files=False)
+        else:
+            started[name] = start_try_repo(work, top / "home")
     results = {}
     for name, process in started.items():
         output, _ = process.communicate(timeout=600)
@@ -78,3 +95,11 @@ def test_hook_passes_on_a_healthy_project(runs):
     assert status == 0, output
     assert "celery-lint" in output and "Passed" in output
     assert "CEL" not in output.split("Passed", 1)[1]
+
+
+def test_a_commit_of_one_file_still_reports_findings_in_the_others(runs):
+    """pass_filenames: false -- the finding caused by the project, reported in an
+    unchanged file, is not lost at commit time."""
+    status, output = runs["one-file"]
+    assert status == 1, output
+    assert "proj/__init__.py:1:1: CEL004" in output
