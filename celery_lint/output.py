@@ -42,7 +42,8 @@ def text(report: Report, cwd: Path) -> str:
     lines = [finding.format(relative_to=cwd) for finding in report.findings]
     count = len(report.findings)
     noun = "finding" if count == 1 else "findings"
-    summary = f"Found {count} {noun} in {report.files} files." if count else f"No findings in {report.files} files."
+    files = f"{report.files} file" + ("" if report.files == 1 else "s")
+    summary = f"Found {count} {noun} in {files}." if count else f"No findings in {files}."
     if report.errors:
         summary += f" {len(report.errors)} file(s) could not be analysed."
     return "\n".join([*lines, summary]) + "\n"

@@ -175,3 +175,8 @@ def test_noqa_on_a_project_level_finding(tmp_path):
     write_project(Example({"proj/__init__.py": "# noqa: CEL004\n"}), tmp_path)
     result = celery_lint(tmp_path)
     assert (result.returncode, findings(result.stdout)) == (0, [])
+
+
+def test_summary_of_a_single_file(bad):
+    result = celery_lint(bad, "proj/settings.py")
+    assert result.stdout.splitlines()[-1] == "Found 4 findings in 1 file."
