@@ -1,0 +1,56 @@
+"""The command prints the same bytes on every run: whatever the hash seed (set and
+dict iteration order), and whether the tree is named by a relative or an absolute
+path. Real processes, as CI runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import BIN, clean_env, write_files
+
+NEVER_SET = (
+    "from celery import Celery\n\napp = Celery('proj')\n"
+    "app.config_from_object('django.conf:settings', namespace='CELERY')\napp.autodiscover_tasks()\n"
+)
+OLD_AND_UNPREFIXED = "BROKER_URL = 'memory://'\nTASK_ALWAYS_EAGER = True\nCELERY_RESULTS_BACKEND = 'django-db'\n"
+
+
+@pytest.fixture(scope="module")
+def repository(tmp_path_factory) -> Path:
+    """Two projects with findings in several files, and a file that cannot be parsed."""
+    root = tmp_path_factory.mktemp("determinism") / "repo"
+    write_files(root / "shop", {"+proj/settings.py": OLD_AND_UNPREFIXED, "proj/celery.py": NEVER_SET})
+    write_files(root / "blog", {"+proj/settings.py": OLD_AND_UNPREFIXED, "-proj/__init__.py": ""})
+    (root / "blog" / "templates.py").write_text("{% block body %}{% endblock %}\n", encoding="utf-8")
+    return root
+
+
+def celery_lint(args: list[str], cwd: Path, seed: str) -> bytes:
+    env = dict(clean_env(), PYTHONHASHSEED=seed)
+    result = subprocess.run([str(BIN / "celery-lint"), *args], cwd=cwd, capture_output=True, env=env, timeout=120)
+    assert result.returncode == 1, result.stderr.decode()
+    return b"exit 1\nstdout:\n" + result.stdout + b"stderr:\n" + result.stderr
+
+
+@pytest.mark.parametrize("output", ["text", "json"])
+def test_same_bytes_for_every_hash_seed(repository, output):
+    runs = {seed: celery_lint([".", "--format", output], repository, seed) for seed in ("0", "1", "4242", "random")}
+    first = runs["0"]
+    assert first.count(b"CEL") >= 6 and b"warning: blog/templates.py" in first
+    assert all(run == first for run in runs.values()), runs
+
+
+def test_same_bytes_from_a_relative_or_an_absolute_path(repository):
+    parent = repository.parent
+    relative = celery_lint([repository.name], parent, "0")
+    absolute = celery_lint([str(repository)], parent, "0")
+    assert relative == absolute
+    inside = celery_lint(["."], repository, "0")
+    inside_absolute = celery_lint([os.fspath(repository)], repository, "0")
+    assert inside == inside_absolute
+    # from the parent, each path carries the repository's name and nothing else changes
+    assert relative == inside.replace(b"shop/", b"repo/shop/").replace(b"blog/", b"repo/blog/")
