@@ -669,11 +669,13 @@ class Project:
                 ):
                     continue
                 if node.func.attr == "config_from_object":
-                    app.config_calls.append(self._config_call(app.source, node))
+                    app.config_calls.append(self._config_call(app.source, node, _constructor_namespace(app.call)))
                 elif node.func.attr == "autodiscover_tasks":
                     app.autodiscover_calls.append(node)
 
-    def _config_call(self, source: SourceModule, node: ast.Call) -> ConfigCall:
+    def _config_call(self, source: SourceModule, node: ast.Call, default_namespace: Any = None) -> ConfigCall:
+        """The call's source and namespace; without a namespace (None or ""), Celery keeps
+        the one given to the constructor (`self.namespace = namespace or self.namespace`)."""
         arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "obj"), None)
         value: Any = UNKNOWN
         if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
@@ -690,6 +692,8 @@ class Project:
                 namespace = UNKNOWN
         if len(node.args) > 3:
             namespace = UNKNOWN
+        if namespace is None or namespace == "":
+            namespace = default_namespace
         named = value if isinstance(value, str) and ":" not in value else getattr(value, "qualname", None)
         return ConfigCall(node, value, namespace, named if named and self.is_settings_module(named) else None)
 
@@ -743,6 +747,17 @@ class Project:
                 if source.qualname(target) in qualnames:
                     return True
         return False
+
+
+def _constructor_namespace(call: ast.Call) -> Any:
+    """The `namespace` given to `Celery(...)`: a string, None, or UNKNOWN."""
+    for keyword in call.keywords:
+        if keyword.arg == "namespace":
+            v = keyword.value
+            return v.value if isinstance(v, ast.Constant) and isinstance(v.value, (str, type(None))) else UNKNOWN
+        if keyword.arg is None:
+            return UNKNOWN
+    return UNKNOWN if len(call.args) > 16 or any(isinstance(a, ast.Starred) for a in call.args) else None
 
 
 def _flatten(stmt: ast.stmt) -> Iterator[ast.stmt]:

@@ -15,6 +15,11 @@ HEAD = (
 CONFIG_LINE = 8  # the line after HEAD
 
 
+def celery_py(config: str) -> str:
+    """HEAD and `config`; a `config` that creates the app itself replaces HEAD's app."""
+    return (HEAD.replace('app = Celery("proj")\n', "") if config.startswith("app = Celery(") else HEAD) + config
+
+
 def cel003(project, files: dict[str, str]) -> list[tuple[str, int, str]]:
     write_files(project, files)
     return lint(project, "CEL003")
@@ -33,6 +38,8 @@ def messages(project, files: dict[str, str]) -> list[str]:
         pytest.param('app.config_from_object("django.conf:settings")\n', id="no-namespace"),
         pytest.param('app.config_from_object("django.conf:settings", namespace=None)\n', id="explicit-none"),
         pytest.param('app.config_from_object("django.conf:settings", namespace="")\n', id="empty-string"),
+        pytest.param('app = Celery("proj", namespace="celery")\napp.config_from_object("django.conf:settings")\n',
+                     id="lowercase-given-to-the-constructor"),
         pytest.param('app.config_from_object(obj="django.conf:settings")\n', id="keyword-obj"),
         pytest.param(
             "from django.conf import settings\n\napp.config_from_object(settings)\n", id="settings-object"
@@ -40,8 +47,8 @@ def messages(project, files: dict[str, str]) -> list[str]:
     ],
 )
 def test_fires_at_the_call(project, config):
-    found = cel003(project, {"proj/celery.py": HEAD + config})
-    assert found == [("proj/celery.py", HEAD.count("\n") + config.count("\n"), "CEL003")]
+    text = celery_py(config)
+    assert cel003(project, {"proj/celery.py": text}) == [("proj/celery.py", text.count("\n"), "CEL003")]
 
 
 @pytest.mark.parametrize(
@@ -105,10 +112,12 @@ def test_no_namespace_with_split_settings(project):
             id="second-call-not-django",
         ),
         pytest.param('app.conf.update(broker_url="memory://")\n', "", id="not-configured-from-django"),
+        pytest.param('app = Celery("proj", namespace="CELERY")\napp.config_from_object("django.conf:settings")\n', "",
+                     id="namespace-given-to-the-constructor"),
     ],
 )
 def test_silent(project, config, settings):
-    files = {"proj/celery.py": HEAD + config, "proj/celeryconfig.py": "broker_url = 'memory://'\n"}
+    files = {"proj/celery.py": celery_py(config), "proj/celeryconfig.py": "broker_url = 'memory://'\n"}
     if settings:
         files["proj/settings.py"] = BASE["proj/settings.py"].replace(
             'CELERY_BROKER_URL = "memory://"\nCELERY_RESULT_BACKEND = "django-db"\nCELERY_TASK_SERIALIZER = "json"\n',
@@ -124,7 +133,11 @@ def test_silent(project, config, settings):
         pytest.param('NS = "celery"\napp.config_from_object("django.conf:settings", namespace=NS)\n', id="variable"),
         pytest.param('app.config_from_object("django.conf:settings", **OPTIONS)\n', id="star-kwargs"),
         pytest.param('app.config_from_object(CONFIG_SOURCE, namespace="celery")\n', id="unknown-source"),
+        pytest.param('app = Celery("proj", **OPTIONS)\napp.config_from_object("django.conf:settings")\n',
+                     id="constructor-star-kwargs"),
+        pytest.param('app = Celery("proj", namespace=NS)\napp.config_from_object("django.conf:settings")\n',
+                     id="constructor-namespace-variable"),
     ],
 )
 def test_unknown_is_silent(project, config):
-    assert cel003(project, {"proj/celery.py": HEAD + config}) == []
+    assert cel003(project, {"proj/celery.py": celery_py(config)}) == []

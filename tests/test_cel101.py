@@ -151,3 +151,11 @@ def test_namespace_with_trailing_underscore_is_celery(project):
     config = 'app.config_from_object("django.conf:settings", namespace="CELERY_")\n'
     files = {"proj/celery.py": CELERY_PY + config, "+proj/settings.py": "TASK_ALWAYS_EAGER = True\n"}
     assert cel101(project, files) == [("proj/settings.py", FIRST, "CEL101")]
+
+
+def test_namespace_given_to_the_constructor(project):
+    """Celery keeps the constructor's namespace when config_from_object gives none."""
+    config = 'app = Celery("proj", namespace="CELERY")\napp.config_from_object("django.conf:settings")\n'
+    celery_py = CELERY_PY.replace('app = Celery("proj")\n', "") + config
+    files = {"proj/celery.py": celery_py, "+proj/settings.py": "TASK_ALWAYS_EAGER = True\n"}
+    assert cel101(project, files) == [("proj/settings.py", FIRST, "CEL101")]

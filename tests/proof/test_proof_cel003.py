@@ -97,3 +97,13 @@ def test_no_namespace_message_names_the_ignored_setting_and_not_the_working_ones
     assert finding.message.startswith("no namespace: Celery reads only old setting names and ignores CELERY_BROKER_URL")
     assert "CELERY_RESULT_BACKEND" not in finding.message and "CELERY_TASK_SERIALIZER" not in finding.message
     assert finding.message.endswith("; add namespace='CELERY'")
+
+
+def test_namespace_given_to_the_constructor_is_kept(tmp_path):
+    """config_from_object() without a namespace keeps the constructor's: no finding, and
+    Celery reads the settings."""
+    celery_py = RULE.good.texts()["proj/celery.py"].replace('Celery("proj")', 'Celery("proj", namespace="CELERY")')
+    example = Example({"proj/celery.py": celery_py.replace(', namespace="CELERY")\napp.autodiscover', ")\napp.autodiscover")})
+    assert 'config_from_object("django.conf:settings")' in example.texts()["proj/celery.py"]
+    assert effective_conf(example, tmp_path)["broker_url"] == "memory://"
+    assert lint_paths([tmp_path], select_rules(["CEL003"])).findings == []
