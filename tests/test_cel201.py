@@ -100,3 +100,18 @@ def test_app_listed_by_its_app_config(project):
         "proj/reports/views.py": "from reports.tasks import build\n",
     }
     assert cel201(project, files) == [("proj/reports/views.py", 1, "CEL201")]
+
+
+def test_relative_imports_follow_the_installed_name(project):
+    """apps/ on sys.path and the app installed as "billing": relative imports inside it
+    resolve against "billing", whatever its path from the project root says."""
+    files = {
+        "+proj/settings.py": 'import sys\n\nsys.path.insert(0, str(BASE_DIR / "apps"))\nINSTALLED_APPS += ["billing"]\n',
+        "apps/billing/__init__.py": "",
+        "apps/billing/tasks.py": TASKS,
+        "apps/billing/views.py": "from .tasks import build\nfrom . import tasks\n",
+        "apps/billing/reports/__init__.py": "",
+        "apps/billing/reports/views.py": "from ..tasks import build\n",
+        "demoapp/billing_views.py": "from apps.billing.tasks import build\n",
+    }
+    assert cel201(project, files) == [("demoapp/billing_views.py", 1, "CEL201")]
