@@ -110,6 +110,20 @@ def test_silent_when_an_app_config_ready_imports_it(project):
     assert cel004(project, files) == []
 
 
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        pytest.param("demoapp/models.py", "from proj.celery import app  # noqa: F401\n", id="models"),
+        pytest.param("proj/wsgi.py", "from proj.celery import app  # noqa: F401\n", id="wsgi"),
+        pytest.param("proj/asgi.py", "import proj.celery  # noqa: F401\n", id="asgi"),
+        pytest.param("+manage.py", "import proj.celery  # noqa: F401,E402\n", id="manage"),
+        pytest.param("+proj/settings.py", "from .celery import app as celery_app  # noqa: F401,E402\n", id="settings"),
+    ],
+)
+def test_silent_when_another_start_up_module_imports_it(project, path, line):
+    assert cel004(project, {"proj/__init__.py": "", path: line}) == []
+
+
 def test_silent_when_every_shared_task_module_imports_the_app(project):
     files = {
         "proj/__init__.py": "",

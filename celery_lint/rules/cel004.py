@@ -11,9 +11,16 @@ from celery_lint.project import SHARED_TASK, CeleryApp, Project
 from celery_lint.registry import Example, Rule, register
 
 
+# modules the web process imports on its way up: django.setup() imports every installed
+# app's models and runs AppConfig.ready(); runserver and the WSGI/ASGI servers import
+# the application module
+STARTUP_FILES = frozenset({"apps.py", "models.py", "wsgi.py", "asgi.py", "manage.py"})
+
+
 def startup_modules(project: Project) -> list[Path]:
     """Modules Django imports at start-up: the packages above each settings module
-    and above each app module, and every `apps.py` (AppConfig.ready())."""
+    and above each app module, the settings modules themselves, and every `apps.py`,
+    `models.py`, `wsgi.py`, `asgi.py` and `manage.py`."""
     paths: list[Path] = []
     names = list(project.settings_module_names) + [a.source.module for a in project.django_apps if a.source.module]
     for name in names:
@@ -22,7 +29,8 @@ def startup_modules(project: Project) -> list[Path]:
             found = project.resolve_file(".".join(parts[:i]))
             if found is not None and found.name == "__init__.py" and found not in paths:
                 paths.append(found)
-    paths += [p for p in project.files if p.name == "apps.py" and p not in paths]
+    paths += [p for p in sorted(project.settings_files) if p not in paths]
+    paths += [p for p in project.files if p.name in STARTUP_FILES and p not in paths]
     return paths
 
 
@@ -106,7 +114,8 @@ two lines of "First steps with Django" in the project package's `__init__.py`.""
         ),
         silent_on=(
             "the app imported under any name (app, celery_app), from a config package or a sub-package",
-            "the app imported from an AppConfig.ready() (any apps.py)",
+            "the app imported from an AppConfig.ready() (any apps.py), a models.py, the settings, manage.py, "
+            "wsgi.py or asgi.py",
             "every module that uses shared_task imports the app module itself",
             "projects whose tasks use only @app.task",
             "a start-up module that imports modules dynamically (importlib.import_module, import_string)",
