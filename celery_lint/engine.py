@@ -109,8 +109,12 @@ def project_for(
 ) -> Project:
     """The project a file belongs to: the nearest `manage.py` above it, else its directory."""
     directory = path.parent if not path.is_dir() else path
-    root = layout.find_project_root(directory.resolve())
-    return Project.get(root or directory.resolve(), settings_modules, options)
+    return _project_in(directory.resolve(), settings_modules, options)
+
+
+def _project_in(directory: Path, settings_modules: tuple[str, ...], options: ProjectOptions) -> Project:
+    """The project of the files in `directory`, a resolved path."""
+    return Project.get(layout.find_project_root(directory) or directory, settings_modules, options)
 
 
 def findings_for_file(
@@ -122,7 +126,7 @@ def findings_for_file(
 ) -> list[Finding]:
     """Everything to report in one file (the flake8 view of the catalogue)."""
     path = path.resolve()
-    project = project_for(path, settings_modules, options)
+    project = _project_in(path.parent, settings_modules, options)  # flake8 names files only
     found = [f for f in project_findings(project, rules) if f.path == path]
     found += module_findings(project, path, rules, tree)
     return sorted(set(found))
@@ -168,7 +172,7 @@ def _lint_paths(
     for path in files:
         project = by_directory.get(path.parent)
         if project is None:
-            project = by_directory[path.parent] = project_for(path, settings_modules, options)
+            project = by_directory[path.parent] = _project_in(path.parent, settings_modules, options)
         projects.setdefault(project.root, project)
         source = project.source(path, needed=path in named)
         report.files += 1

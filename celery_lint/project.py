@@ -294,10 +294,12 @@ class Project:
         cls, root: Path, settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
     ) -> Project:
         """The project at `root`, built once per process."""
-        key = (root.resolve(), settings_modules, options)
-        project = cls._cache.get(key)
+        project = cls._cache.get((root, settings_modules, options))  # a resolved root: no lookup
         if project is None:
-            project = cls._cache[key] = cls(key[0], settings_modules, options)
+            key = (root.resolve(), settings_modules, options)
+            project = cls._cache.get(key)
+            if project is None:
+                project = cls._cache[key] = cls(key[0], settings_modules, options)
         return project
 
     @cached_property
