@@ -141,7 +141,7 @@ def test_function_merely_called_from_an_atomic_block_is_not_followed(project):
 @pytest.mark.parametrize(
     ("send", "fix"),
     [
-        ("add.delay(1, 2)", "use add.delay_on_commit(...) (Celery >= 5.4"),
+        ("add.delay(1, 2)", "use add.delay_on_commit(...) (app with the Django fixup)"),
         ("mul.apply_async((1, 2))", "use mul.apply_async_on_commit(...)"),
         ("add.s(1, 2).delay()", "use transaction.on_commit(lambda: add.s(1, 2).delay(...))"),
     ],
@@ -150,6 +150,16 @@ def test_message_suggests_the_on_commit_form(project, send, fix):
     write_files(project, {"demoapp/views.py": view("with transaction.atomic():", f"    {send}")})
     [finding] = lint_paths([project], select_rules(["CEL204"])).findings
     assert "before the transaction commits" in finding.message and fix in finding.message
+
+
+@pytest.mark.parametrize(("pin", "on_commit_methods"), [("celery==5.3.6", False), ("celery==5.4.0", True)])
+def test_message_follows_the_target_celery(project, pin, on_commit_methods):
+    """delay_on_commit() arrived in Celery 5.4: a project pinned below gets on_commit() only."""
+    write_files(project, {"demoapp/views.py": view("with transaction.atomic():", "    add.delay(1, 2)"),
+                          "requirements.txt": pin + "\n"})
+    [finding] = lint_paths([project], select_rules(["CEL204"])).findings
+    assert "transaction.on_commit(lambda: add.delay(...))" in finding.message
+    assert ("delay_on_commit" in finding.message) is on_commit_methods
 
 
 @pytest.mark.parametrize(

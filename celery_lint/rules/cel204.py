@@ -138,6 +138,12 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
     yield from visit(source.tree, False, [])
 
 
+def _has_on_commit_methods(project: Project) -> bool:
+    """Whether the target Celery has DjangoTask.delay_on_commit() (5.4 and later)."""
+    target = project.celery_version
+    return target is None or target.version >= (5, 4, 0)
+
+
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     text = source.text
     if "atomic" not in text or (".delay" not in text and ".apply_async" not in text):
@@ -146,7 +152,9 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
         method = call.func.attr  # type: ignore[attr-defined]
         receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
         later = f"transaction.on_commit(lambda: {receiver}.{method}(...))"
-        fix = f"use {receiver}.{SEND[method]}(...) (Celery >= 5.4, app with the Django fixup) or {later}"
+        fix = f"use {receiver}.{SEND[method]}(...) (app with the Django fixup) or {later}"
+        if not _has_on_commit_methods(project):
+            kind = "other"  # delay_on_commit() arrived in Celery 5.4: older targets get on_commit only
         yield RULE.finding(
             source.path, call,
             f"{receiver}.{method}() inside transaction.atomic() publishes the task before the transaction commits: "

@@ -36,9 +36,9 @@ except Exception as exc:
 
 
 def test_bad_example_scheduler_fails_on_missing_tables(tmp_path):
-    assert probe(RULE.bad, tmp_path, START_SCHEDULER) == {
-        "error": "OperationalError: no such table: django_celery_beat_crontabschedule"
-    }
+    # Which table the scheduler reads first differs between django-celery-beat versions.
+    error = probe(RULE.bad, tmp_path, START_SCHEDULER)["error"]
+    assert error.startswith("OperationalError: no such table: django_celery_beat_"), error
 
 
 def test_good_example_scheduler_starts_after_migrate(tmp_path):
