@@ -213,7 +213,7 @@ def cel301(v: View) -> list[Live] | None:
         return [Live(
             "CEL301", "result_backend",
             f"the result backend is {backend!r} but 'django_celery_results' is not in INSTALLED_APPS: "
-            f"the first result access raises RuntimeError",
+            f"the first .delay() or result access raises RuntimeError",
             hint="Add 'django_celery_results' to INSTALLED_APPS and run manage.py migrate.",
         )]
     return []
