@@ -25,10 +25,11 @@ def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info")
 
 
-def iter_python_files(top: Path, own_project: bool = False) -> Iterator[Path]:
+def iter_python_files(top: Path, own_project: bool = False, packages: bool = True) -> Iterator[Path]:
     """Python files below `top`, in a stable order, never following directory symlinks
     (a symlink to a parent would loop). `own_project`: leave out the directories that
-    hold their own `manage.py`, the files of another project (a monorepo)."""
+    hold their own `manage.py`, the files of another project (a monorepo); without
+    `packages`, leave out packages too (each tree is a project of its own)."""
     if top.is_file():
         yield top
         return
@@ -36,6 +37,8 @@ def iter_python_files(top: Path, own_project: bool = False) -> Iterator[Path]:
         dirnames[:] = sorted(d for d in dirnames if not is_skipped_dir(d))
         if own_project:
             dirnames[:] = [d for d in dirnames if not os.path.isfile(os.path.join(dirpath, d, "manage.py"))]
+        if not packages:
+            dirnames[:] = [d for d in dirnames if not os.path.isfile(os.path.join(dirpath, d, "__init__.py"))]
         for name in sorted(filenames):
             if name.endswith(".py"):
                 yield Path(dirpath, name)
@@ -57,6 +60,26 @@ def find_project_root(directory: Path) -> Path | None:
     if directory.parent == directory or any((directory / m).exists() for m in (".git", ".hg")):
         return None
     return find_project_root(directory.parent)
+
+
+@lru_cache(maxsize=4096)
+def package_scope(directory: Path) -> tuple[Path, Path]:
+    """For files no `manage.py` claims: (the import root their modules are named
+    from, the directory whose files make their project). Inside a package: the parent
+    of the top-level package, and that package (one project per package tree, so a
+    deep tree is read once, under real module names). Elsewhere (scripts, a
+    repository root): the directory itself, twice, its packages being projects of
+    their own."""
+    if not (directory / "__init__.py").is_file():
+        return directory, directory
+    top = directory
+    while (
+        top.parent != top
+        and (top.parent / "__init__.py").is_file()
+        and not any((top / m).exists() for m in (".git", ".hg"))
+    ):
+        top = top.parent
+    return top.parent, top
 
 
 def repository_top(root: Path) -> Path:

@@ -271,12 +271,19 @@ class ProjectOptions:
 class Project:
     """Everything the rules know about one project. Build with `Project.get(root)`."""
 
-    _cache: dict[tuple[Path, tuple[str, ...], ProjectOptions], Project] = {}
+    _cache: dict[tuple[Path, tuple[str, ...], ProjectOptions, Path | None], Project] = {}
 
     def __init__(
-        self, root: Path, settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
+        self,
+        root: Path,
+        settings_modules: tuple[str, ...] = (),
+        options: ProjectOptions = ProjectOptions(),
+        scope: Path | None = None,
     ) -> None:
         self.root = root
+        # The files of the project: all below `root`, or those of the package tree
+        # `scope`, or, when `scope` is no package, those below it outside packages.
+        self.scope = scope
         self.has_manage = (root / "manage.py").is_file()
         self.configured_settings = settings_modules
         self.options = options
@@ -291,15 +298,20 @@ class Project:
 
     @classmethod
     def get(
-        cls, root: Path, settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
+        cls,
+        root: Path,
+        settings_modules: tuple[str, ...] = (),
+        options: ProjectOptions = ProjectOptions(),
+        scope: Path | None = None,
     ) -> Project:
-        """The project at `root`, built once per process."""
-        project = cls._cache.get((root, settings_modules, options))  # a resolved root: no lookup
+        """The project at `root` (made of the files below `scope`, default `root`),
+        built once per process."""
+        project = cls._cache.get((root, settings_modules, options, scope))  # resolved paths: no lookup
         if project is None:
-            key = (root.resolve(), settings_modules, options)
+            key = (root.resolve(), settings_modules, options, scope and scope.resolve())
             project = cls._cache.get(key)
             if project is None:
-                project = cls._cache[key] = cls(key[0], settings_modules, options)
+                project = cls._cache[key] = cls(key[0], settings_modules, options, key[3])
         return project
 
     @cached_property
@@ -313,7 +325,10 @@ class Project:
 
     @cached_property
     def files(self) -> list[Path]:
-        return list(layout.iter_python_files(self.root, own_project=True))
+        if self.scope is None:
+            return list(layout.iter_python_files(self.root, own_project=True))
+        whole = (self.scope / "__init__.py").is_file()
+        return list(layout.iter_python_files(self.scope, own_project=True, packages=whole))
 
     @cached_property
     def import_roots(self) -> list[Path]:

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from celery_lint import cli, sources
+from celery_lint.engine import lint_paths, select_rules
 from celery_lint.project import Project
 from flake8_plugin import CeleryLintPlugin
 from tests.helpers import BIN, lint, run, write_files
@@ -335,3 +336,24 @@ def test_the_flake8_plugin_on_deep_code(project, caplog, path):
     reported = list(CeleryLintPlugin(ast.parse(target.read_text(encoding="utf-8")), str(target)).run())
     assert caplog.records == []
     assert [message.split()[0] for _, _, message, _ in reported] == (["CEL101"] if path == "proj/settings.py" else [])
+
+
+def test_a_deep_package_tree_without_manage_py_is_one_project(tmp_path):
+    """Not one project per directory (each re-reading the whole tree below it): one per
+    top-level package, its modules named from the directory it is imported from."""
+    files = {"setup.py": "", "tools/release.py": ""}
+    path = "pkg"
+    for depth in range(6):
+        files[f"{path}/__init__.py"] = ""
+        files[f"{path}/m{depth}.py"] = "from celery import shared_task\n\n\n@shared_task\ndef t():\n    pass\n"
+        path += f"/sub{depth}"
+    write_files(tmp_path, files, base=False)
+    Project._cache.clear()
+    report = lint_paths([tmp_path], select_rules())
+    assert (report.findings, report.errors, report.files) == ([], [], 14)
+    roots = sorted((p.root.name, p.scope.name) for p in Project._cache.values())
+    assert roots == [(tmp_path.name, "pkg"), (tmp_path.name, tmp_path.name), ("tools", "tools")]
+    [package] = [p for p in Project._cache.values() if p.scope.name == "pkg"]
+    deepest = package.source(tmp_path.resolve() / path.rpartition("/")[0] / "m5.py")
+    assert deepest is not None and deepest.module == "pkg.sub0.sub1.sub2.sub3.sub4.m5"
+    assert len(package.files) == 12
