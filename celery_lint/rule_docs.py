@@ -135,9 +135,8 @@ def _enabling(rule: Rule) -> list[str]:
         "",
         f"`celery-lint` leaves {rule.code} out unless it is selected: `celery-lint --extend-select {rule.code}`,",
         f'or `extend-select = ["{rule.code}"]` in `[tool.celery-lint]` ([configuration](../configuration.md)).',
-        "`manage.py check` does not run it. flake8 does its own selecting and reports it",
-        "whenever the code is selected, plain `flake8` and `--select=CEL` included;",
-        f"`--extend-ignore={rule.code}` turns it off there.",
+        "`manage.py check` does not run it. In flake8 it is in the default ignore list, so plain",
+        f"`flake8` and `--select=CEL` leave it out; `flake8 --extend-select={rule.code}` turns it on.",
         "",
     ]
 

@@ -25,6 +25,17 @@ from celery_lint.versions import VersionError, parse_version
 LOG = logging.getLogger(__name__)
 
 
+def _cel_prefixes(codes: list[str] | None) -> list[str]:
+    """The --select/--extend-select prefixes that can match a CEL code ("C", "CEL1", "CEL202").
+
+    flake8 filters what the plugin reports; the plugin runs only the rules selected,
+    and, as flake8-bugbear does for B9, an opt-in rule only when a prefix more
+    specific than "CEL" names it: `--select=CEL` leaves CEL202 off,
+    `--extend-select=CEL202` turns it on.
+    """
+    return [c for c in codes or () if c and ("CEL".startswith(c) or c.startswith("CEL"))]
+
+
 class CeleryLintPlugin:
     name = "celery-lint"
     version = __version__
@@ -75,6 +86,11 @@ class CeleryLintPlugin:
                 parse_version(version)
         except (ConfigError, VersionError) as exc:
             raise ExecutionError(f"celery-lint: {exc}") from exc
+        select, extend = _cel_prefixes(options.select), _cel_prefixes(options.extend_select)
+        if options.select and not select and not extend:
+            cls._rules = []  # an explicit --select without CEL: flake8 would drop every finding
+        else:
+            cls._rules = select_rules(select, extend_select=extend)
         cls._settings = tuple(getattr(options, "celery_lint_settings", None) or ()) or config.settings
         cls._options = config.options_with(
             getattr(options, "celery_lint_app", None),
@@ -90,9 +106,8 @@ class CeleryLintPlugin:
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
         if self.filename in ("stdin", "-", ""):
             return
-        if CeleryLintPlugin._rules is None:
-            # flake8 does the selecting; an opt-in rule reports only when selected there.
-            CeleryLintPlugin._rules = select_rules(extend_select=["CEL202"])
+        if CeleryLintPlugin._rules is None:  # run without flake8's option parsing
+            CeleryLintPlugin._rules = select_rules()
         try:
             findings = findings_for_file(
                 Path(self.filename), self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,

@@ -99,15 +99,17 @@ def test_an_opt_in_rule_page_says_how_to_enable_it():
 
 @pytest.mark.parametrize("rule", [r for r in RULES if not r.default_enabled], ids=lambda r: r.code)
 def test_an_opt_in_rule_is_enabled_as_its_page_says(rule: Rule, project: Path):
-    """The command leaves it out unless selected; flake8 reports it under --select=CEL."""
+    """Both the command and flake8 leave it out unless it is selected by its own code."""
     pytest.importorskip("flake8")
     write_project(rule.bad, project)
     plain = run([sys.executable, "-m", "celery_lint", "."], project)
     selected = run([sys.executable, "-m", "celery_lint", "--extend-select", rule.code, "."], project)
     flake8 = run([sys.executable, "-m", "flake8", "--select=CEL", "."], project)
+    flake8_selected = run([sys.executable, "-m", "flake8", "--select=CEL", f"--extend-select={rule.code}", "."], project)
     assert rule.code not in plain.stdout and plain.returncode == 0, plain.stdout
     assert rule.code in selected.stdout and selected.returncode == 1, selected.stdout
-    assert rule.code in flake8.stdout, flake8.stdout + flake8.stderr
+    assert rule.code not in flake8.stdout, flake8.stdout + flake8.stderr
+    assert rule.code in flake8_selected.stdout, flake8_selected.stdout + flake8_selected.stderr
 
 
 def test_the_rule_index_lists_exactly_the_registry():

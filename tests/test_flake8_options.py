@@ -86,3 +86,27 @@ def test_a_bad_table_stops_flake8_with_the_reason(project):
     (project / "pyproject.toml").unlink()
     status, _, output = flake8(project, "--celery-version", "soon")
     assert status == 1 and "not a version number: 'soon'" in output
+
+
+SELECTION_PROJECT = {"+proj/settings.py": "TASK_ALWAYS_EAGER = True\nCELERYD_CONCURRENCY = 4\n"}
+
+
+def flake8_codes(root: Path, *args: str) -> set[str]:
+    result = run([str(BIN / "flake8"), "--format", "%(code)s", *args, "."], root)
+    return {line for line in result.stdout.split() if line.startswith("CEL")}
+
+
+def test_selection_is_flake8s_and_opt_in_rules_need_their_own_code(project):
+    """`--select=CEL` runs the default rules, a narrower prefix fewer, and an opt-in rule
+    (CEL202) only when a prefix more specific than CEL names it, as flake8-bugbear's B9."""
+    write_files(project, {
+        **SELECTION_PROJECT,
+        "demoapp/tasks.py": "from proj.celery import app\n\n\n@app.task\ndef add(x, y):\n    return x + y\n",
+    })
+    assert flake8_codes(project, "--select=CEL") == {"CEL101", "CEL102"}
+    assert flake8_codes(project, "--select=CEL10") == {"CEL101", "CEL102"}
+    assert flake8_codes(project, "--select=CEL101") == {"CEL101"}
+    assert flake8_codes(project, "--select=E501") == set()
+    assert flake8_codes(project) == {"CEL101", "CEL102"}
+    assert flake8_codes(project, "--select=CEL", "--extend-select=CEL202") == {"CEL101", "CEL102", "CEL202"}
+    assert flake8_codes(project, "--select=CEL", "--extend-ignore=CEL102") == {"CEL101"}
