@@ -132,8 +132,14 @@ def findings_for_file(
     """Everything to report in one file (the flake8 view of the catalogue)."""
     path = path.resolve()
     project = _project_in(path.parent, settings_modules, options)  # flake8 names files only
-    found = [f for f in project_findings(project, rules) if f.path == path]
-    found += module_findings(project, path, rules, tree)
+    built = project in _project_findings
+    with _no_cyclic_gc():  # the first file builds the project model
+        found = [f for f in project_findings(project, rules) if f.path == path]
+        found += module_findings(project, path, rules, tree)
+    if not built:
+        # The model lives as long as the process: spare the host's (flake8's) later
+        # collections a scan of its millions of nodes, each time.
+        gc.freeze()
     return sorted(set(found))
 
 

@@ -76,7 +76,8 @@ def _binding_import(source: SourceModule, name: str, depth: int = 0) -> ast.stmt
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     if "task" not in source.text or is_test_module(project, source.path):
         return
-    app = next((name for d, name in reusable_app_dirs(project).items() if d in source.path.parents), None)
+    parents = set(source.path.parents)  # `in path.parents` compares one by one: slow per app and file
+    app = next((name for d, name in reusable_app_dirs(project).items() if d in parents), None)
     if app is None:
         return
     ours = project_app_qualnames(project)
