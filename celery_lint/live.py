@@ -116,9 +116,18 @@ def ignored_settings(v: View) -> list[str]:
     ignored = []
     for name in sorted(v.names):
         key = name[len(celery_tables.PREFIX):].lower() if name.startswith(celery_tables.PREFIX) else None
-        if key in celery_tables.NEW_KEYS and v.conf.get(key) != getattr(django_settings, name, None):
+        if key in celery_tables.NEW_KEYS and read_setting(v.conf, key) != getattr(django_settings, name, None):
             ignored.append(name)
     return ignored
+
+
+def read_setting(conf: Any, key: str) -> Any:
+    """A setting as Celery itself reads it: through the `Settings` property where there is
+    one (`result_backend` asks for CELERY_RESULT_BACKEND by name before Celery 5.7), else
+    by the configuration's key lookup."""
+    if isinstance(getattr(type(conf), key, None), property):
+        return getattr(conf, key)
+    return conf.get(key)
 
 
 def cel003(v: View) -> list[Live] | None:

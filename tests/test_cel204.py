@@ -147,7 +147,8 @@ def test_function_merely_called_from_an_atomic_block_is_not_followed(project):
     ],
 )
 def test_message_suggests_the_on_commit_form(project, send, fix):
-    write_files(project, {"demoapp/views.py": view("with transaction.atomic():", f"    {send}")})
+    write_files(project, {"demoapp/views.py": view("with transaction.atomic():", f"    {send}"),
+                          "requirements.txt": "celery==5.7.0\n"})
     [finding] = lint_paths([project], select_rules(["CEL204"])).findings
     assert "before the transaction commits" in finding.message and fix in finding.message
 
