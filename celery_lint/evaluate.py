@@ -252,7 +252,8 @@ class ModuleEvaluator:
         elif isinstance(stmt, ast.AugAssign):
             if isinstance(stmt.target, ast.Name):
                 current = ns.value(stmt.target.id)
-                self._bind(ns, stmt.target.id, _binop(stmt.op, current, self.expr(stmt.value, ns)), stmt.target)
+                value = bounded(_binop(stmt.op, current, self.expr(stmt.value, ns)))
+                self._bind(ns, stmt.target.id, value, stmt.target)
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
                 bound = alias.asname or alias.name.partition(".")[0]
@@ -300,7 +301,7 @@ class ModuleEvaluator:
             if isinstance(current, dict) and is_known(key):
                 updated = dict(current)
                 updated[key] = value
-                self._bind(ns, name, updated, target.value)
+                self._bind(ns, name, bounded(updated), target.value)
             elif name in ns.bindings:
                 self._bind(ns, name, UNKNOWN, target.value)
             elif name == "globals":
@@ -371,7 +372,7 @@ class ModuleEvaluator:
             getattr(value, method)(*args)
         except Exception:  # noqa: BLE001 - the project's code would fail here too
             return UNKNOWN
-        return value if len(value) <= MAX_ITEMS else UNKNOWN  # X.extend(X) in a loop
+        return bounded(value)  # X.extend(X) in a loop
 
     def _if(self, stmt: ast.If, ns: Namespace) -> None:
         test = self.expr(stmt.test, ns)
@@ -430,7 +431,7 @@ class ModuleEvaluator:
 
     def expr(self, node: ast.expr, ns: Namespace) -> Any:
         try:
-            return self._expr(node, ns)
+            return bounded(self._expr(node, ns))
         except RecursionError:
             return UNKNOWN
 
@@ -692,6 +693,28 @@ def _too_big(op: ast.operator, left: Any, right: Any) -> bool:
         sized = left if isinstance(right, int) else right
         return _size(sized) * max(count, 0) > _limit(sized)
     return False
+
+
+def bounded(value: Any) -> Any:
+    """`value`, or UNKNOWN when it holds more than MAX_ITEMS items counting nested ones
+    again each time they are shared: `X = [X, X]` forty times is a value of 2**40
+    items that every later question (is it known? is it equal?) would walk."""
+    if not isinstance(value, (list, tuple, dict, set, frozenset, OneOf)):
+        return value
+    pending, count = [value], 0
+    while pending:
+        item = pending.pop()
+        count += 1
+        if count > MAX_ITEMS:
+            return UNKNOWN
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            pending.extend(item)
+        elif isinstance(item, OneOf):
+            pending.extend(item.options)
+    return value
 
 
 def _size(value: Any) -> int:

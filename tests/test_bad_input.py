@@ -240,10 +240,13 @@ def test_deep_expressions(project, monkeypatch, capsys, path, code):
 
 
 def test_huge_values_in_settings_stay_small(project):
-    """Doubling a string or a list in a loop, huge integers in f-strings: unknown, fast."""
+    """Doubling a string or a list in a loop, huge integers in f-strings, values
+    nesting themselves (2**60 items when expanded): unknown, fast."""
     doubling = 'S = "ab"\n' + "S += S\n" * 60 + "L = [1]\n" + "L = L + L\n" * 60 + "M = [1]\n" + "M.extend(M)\n" * 60
     big = "N = 0x" + "f" * 4000 + "\nF = f'{N}'\nG = f'{N * N}'\nI = 10\n" + "I = I * I\n" * 40
-    added = doubling + big
+    shared = "T = [1]\n" + "T = [T, T]\n" * 60 + "A = [1]\n" + "A.append(A)\n" * 60 + "D = {}\n" + "D['k'] = [D, D]\n" * 60
+    shared += "CELERY_TASK_ROUTES = {'a': T, 'b': A, 'c': D}\n"
+    added = doubling + big + shared
     write_files(project, {"+proj/settings.py": added + UNPRESCRIBED})
     assert lint(project) == [("proj/settings.py", 33 + added.count("\n"), "CEL101")]
 
