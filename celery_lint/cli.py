@@ -126,12 +126,12 @@ def run() -> NoReturn:
     so would one last scan of them by the cyclic collector, which this short-lived
     process never needs (the analysis builds no cycles worth reclaiming)."""
     gc.disable()
-    status = main()
     try:
+        status = main()
         sys.stdout.flush()
         sys.stderr.flush()
-    except OSError:  # a closed pipe (`celery-lint | head`): the status still stands
-        pass
+    except BrokenPipeError:  # the reader left (`celery-lint | head -1`): nothing to say to it
+        status = 1
     os._exit(status)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -360,3 +361,14 @@ def test_a_deep_package_tree_without_manage_py_is_one_project(tmp_path):
     deepest = package.source(tmp_path.resolve() / path.rpartition("/")[0] / "m5.py")
     assert deepest is not None and deepest.module == "pkg.sub0.sub1.sub2.sub3.sub4.m5"
     assert len(package.files) == 12
+
+
+def test_output_to_a_closed_pipe(tmp_path):
+    """`celery-lint | head -1`: the reader leaves early; no traceback about it."""
+    write_files(tmp_path / "project", {"+proj/settings.py": UNPRESCRIBED * 3 + "BROKER_URL = 'memory://'\n" * 3000})
+    child = subprocess.Popen(
+        [str(BIN / "celery-lint"), "."], cwd=tmp_path / "project", stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    child.stdout.close()
+    stderr = child.stderr.read().decode()
+    assert (child.wait(), stderr) == (1, "")
