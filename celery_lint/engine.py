@@ -177,14 +177,14 @@ def _lint_paths(
                 continue
             if skip is None or not skip(real):
                 files[real.resolve() if real.is_symlink() else real] = None
-    projects: dict[Path, Project] = {}
+    projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root
     by_directory: dict[Path, Project] = {}
     unanalysed: list[tuple[Project, Path]] = []
     for path in files:
         project = by_directory.get(path.parent)
         if project is None:
             project = by_directory[path.parent] = _project_in(path.parent, settings_modules, options)
-        projects.setdefault(project.root, project)
+        projects.setdefault((project.root, project.scope), project)
         source = project.source(path, needed=path in named)
         report.files += 1
         if source is None:
@@ -234,7 +234,7 @@ def part_matches(path: Path, pattern: str) -> bool:
     return any(part == pattern.strip("/") for part in path.parts)
 
 
-def _suppressed(finding: Finding, projects: dict[Path, Project]) -> bool:
+def _suppressed(finding: Finding, projects: dict[tuple[Path, Path | None], Project]) -> bool:
     for project in projects.values():
         text = project.text(finding.path)
         if text is not None:

@@ -372,3 +372,17 @@ def test_output_to_a_closed_pipe(tmp_path):
     child.stdout.close()
     stderr = child.stderr.read().decode()
     assert (child.wait(), stderr) == (1, "")
+
+
+def test_package_trees_side_by_side_each_report(tmp_path):
+    """Two package trees share an import root: both projects' findings are reported."""
+    never_set = (
+        "from celery import Celery\n\napp = Celery('proj')\n"
+        "app.config_from_object('django.conf:settings', namespace='CELERY')\n"
+    )
+    files = {"a/__init__.py": "", "a/celery.py": never_set, "b/__init__.py": "", "b/celery.py": never_set}
+    write_files(tmp_path, files, base=False)
+    Project._cache.clear()
+    report = lint_paths([tmp_path], select_rules(["CEL001"]))
+    found = [(f.path.relative_to(tmp_path.resolve()).as_posix(), f.code) for f in report.findings]
+    assert found == [("a/celery.py", "CEL001"), ("b/celery.py", "CEL001")]
