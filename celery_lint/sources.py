@@ -11,6 +11,7 @@ import io
 import stat
 import sys
 import tokenize
+import warnings
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024  # larger "source" is generated data, not code
@@ -53,7 +54,9 @@ def read_text(path: Path) -> str:
 
 def parse_text(path: Path, text: str) -> ast.Module:
     try:
-        return ast.parse(text, filename=str(path))
+        with warnings.catch_warnings():  # `"\d"`: the project's business, and an error under -W error
+            warnings.simplefilter("ignore")
+            return ast.parse(text, filename=str(path))
     except SyntaxError as exc:
         # the running Python's grammar: newer syntax (PEP 695 `type X = int` on 3.11) fails too
         raise SourceError(path, f"syntax error (Python {_PYTHON}): {exc.msg}", exc.lineno or 1) from None

@@ -23,7 +23,7 @@ from celery_lint import cli, sources
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.project import Project
 from flake8_plugin import CeleryLintPlugin
-from tests.helpers import BIN, lint, run, write_files
+from tests.helpers import BIN, PYTHON, lint, run, write_files
 
 UNPRESCRIBED = "TASK_ALWAYS_EAGER = True\n"  # CEL101 when appended to the base settings (line 33)
 FINDING = ("proj/settings.py", 33, "CEL101")
@@ -386,3 +386,12 @@ def test_package_trees_side_by_side_each_report(tmp_path):
     report = lint_paths([tmp_path], select_rules(["CEL001"]))
     found = [(f.path.relative_to(tmp_path.resolve()).as_posix(), f.code) for f in report.findings]
     assert found == [("a/celery.py", "CEL001"), ("b/celery.py", "CEL001")]
+
+
+def test_compiler_warnings_are_not_ours(project):
+    """An invalid escape sequence warns (and fails under -W error) when parsed: the
+    project's own business, not a reason to skip its file or to print anything."""
+    write_files(project, {"+proj/settings.py": 'PATTERN = "\\d+"\n' + UNPRESCRIBED})
+    result = run([PYTHON, "-W", "error", str(BIN / "celery-lint"), "."], project)
+    assert (result.returncode, result.stderr) == (1, "")
+    assert "proj/settings.py:34:1: CEL101" in result.stdout
