@@ -365,7 +365,7 @@ def test_a_deep_package_tree_without_manage_py_is_one_project(tmp_path):
 
 def test_output_to_a_closed_pipe(tmp_path):
     """`celery-lint | head -1`: the reader leaves early; no traceback about it."""
-    write_files(tmp_path / "project", {"+proj/settings.py": UNPRESCRIBED * 3 + "BROKER_URL = 'memory://'\n" * 3000})
+    write_files(tmp_path / "project", {"+proj/settings.py": UNPRESCRIBED * 3 + "BROKER_URL = 'memory://'\n" * 300})
     child = subprocess.Popen(
         [str(BIN / "celery-lint"), "."], cwd=tmp_path / "project", stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )

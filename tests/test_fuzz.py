@@ -22,6 +22,9 @@ from celery_lint.project import Project, SourceModule, walk_all
 from flake8_plugin import CeleryLintPlugin
 from tests.helpers import write_files
 
+# hypothesmith compiles what it generates: its compiler warnings are not ours
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
+
 settings.register_profile(
     "celery-lint-fuzz",
     max_examples=25,
