@@ -6,6 +6,7 @@ import ast
 import enum
 from collections.abc import Iterator
 
+from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.project import CeleryApp, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
@@ -181,21 +182,7 @@ module tells.""",
             },
             findings=(("proj/celery.py", "CEL001"),),
         ),
-        good=Example(
-            {
-                "proj/celery.py": """\
-                import os
-
-                from celery import Celery
-
-                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
-
-                app = Celery("proj")
-                app.config_from_object("django.conf:settings", namespace="CELERY")
-                app.autodiscover_tasks()
-                """
-            }
-        ),
+        good=Example({"proj/celery.py": BASE["proj/celery.py"]}),
         silent_on=(
             'os.environ["DJANGO_SETTINGS_MODULE"] = ... before the call, also when set on every branch of an if',
             "setdefault inside the same factory function before the call, or at module level of a factory's module",

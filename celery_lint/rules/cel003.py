@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from celery_lint import celery_tables
 from celery_lint.evaluate import UNKNOWN
+from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
@@ -82,36 +83,10 @@ prefixed one. Without a namespace Celery reads only the old names:
 `CELERY_RESULT_BACKEND` still works because it is an old name too. Reported once,
 at the call, rather than once per setting.""",
         bad=Example(
-            {
-                "proj/celery.py": """\
-                import os
-
-                from celery import Celery
-
-                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
-
-                app = Celery("proj")
-                app.config_from_object("django.conf:settings", namespace="celery")
-                app.autodiscover_tasks()
-                """
-            },
+            {"proj/celery.py": BASE["proj/celery.py"].replace('namespace="CELERY"', 'namespace="celery"')},
             findings=(("proj/celery.py", "CEL003"),),
         ),
-        good=Example(
-            {
-                "proj/celery.py": """\
-                import os
-
-                from celery import Celery
-
-                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
-
-                app = Celery("proj")
-                app.config_from_object("django.conf:settings", namespace="CELERY")
-                app.autodiscover_tasks()
-                """
-            }
-        ),
+        good=Example({"proj/celery.py": BASE["proj/celery.py"]}),
         silent_on=(
             "no namespace while the settings use only old names, or names valid both ways (CELERY_RESULT_BACKEND)",
             "a namespace held in a variable the analysis cannot resolve",

@@ -103,7 +103,10 @@ def test_namespace_given_to_the_constructor_is_kept(tmp_path):
     """config_from_object() without a namespace keeps the constructor's: no finding, and
     Celery reads the settings."""
     celery_py = RULE.good.texts()["proj/celery.py"].replace('Celery("proj")', 'Celery("proj", namespace="CELERY")')
-    example = Example({"proj/celery.py": celery_py.replace(', namespace="CELERY")\napp.autodiscover', ")\napp.autodiscover")})
+    celery_py = celery_py.replace(
+        'config_from_object("django.conf:settings", namespace="CELERY")', 'config_from_object("django.conf:settings")'
+    )
+    example = Example({"proj/celery.py": celery_py})
     assert 'config_from_object("django.conf:settings")' in example.texts()["proj/celery.py"]
     assert effective_conf(example, tmp_path)["broker_url"] == "memory://"
     assert lint_paths([tmp_path], select_rules(["CEL003"])).findings == []
