@@ -459,7 +459,7 @@ def app_modules(project: Project, entry: str) -> tuple[list[str], str | None] | 
         return [entry, f"{entry}.apps", f"{entry}.models", f"{entry}.admin"], entry
     module, _, cls = entry.rpartition(".")
     if module and project.resolve(module) is not None:
-        name = _config_name(project, module, cls)
+        name = project.appconfig_name(module, cls)
         if name is None:
             return UNKNOWN
         return [module, name, f"{name}.models", f"{name}.admin"], name
@@ -467,21 +467,6 @@ def app_modules(project: Project, entry: str) -> tuple[list[str], str | None] | 
         return UNKNOWN  # a project package under an import root the analysis did not see
     return [], None
 
-
-def _config_name(project: Project, module: str, cls: str) -> str | None:
-    source = project.source_of(module)
-    if source is None:
-        return None
-    for node in source.tree.body:
-        if isinstance(node, ast.ClassDef) and node.name == cls:
-            for stmt in node.body:
-                if (
-                    isinstance(stmt, ast.Assign)
-                    and any(isinstance(t, ast.Name) and t.id == "name" for t in stmt.targets)
-                    and const_str(stmt.value)
-                ):
-                    return const_str(stmt.value)
-    return None
 
 
 @lru_cache(maxsize=64)

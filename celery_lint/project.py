@@ -524,7 +524,11 @@ class Project:
         if self.resolve(entry) is not None:
             return entry
         module, _, cls = entry.rpartition(".")
-        source = self.source_of(module) if module else None
+        return self.appconfig_name(module, cls) if module else None
+
+    def appconfig_name(self, module: str, cls: str) -> str | None:
+        """The literal `name = "..."` of AppConfig class `cls` in project module `module`."""
+        source = self.source_of(module)
         if source is None:
             return None
         for node in source.tree.body:

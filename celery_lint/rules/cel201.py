@@ -64,6 +64,26 @@ def charge(invoice_id):
     return invoice_id
 """
 
+# An installed app "apps.billing" whose parent directory the settings also put on sys.path.
+_APP = {
+    "+proj/settings.py": """\
+import sys
+
+sys.path.insert(0, str(BASE_DIR / "apps"))
+INSTALLED_APPS += ["apps.billing"]
+""",
+    "apps/__init__.py": "",
+    "apps/billing/__init__.py": "",
+    "apps/billing/tasks.py": _TASKS,
+}
+_VIEWS = """\
+from {module} import charge
+
+
+def pay(request, invoice_id):
+    charge.delay(invoice_id)
+"""
+
 RULE = register(
     Rule(
         code="CEL201",
@@ -77,47 +97,9 @@ imports `<AppConfig.name>.tasks`; importing the same file under another dotted p
 Python load it twice, as two modules, with two task names. The web process sends
 one name, the worker knows the other, and the message is rejected as "Received
 unregistered task of type ...".""",
-        bad=Example(
-            {
-                "+proj/settings.py": """\
-                import sys
-
-                sys.path.insert(0, str(BASE_DIR / "apps"))
-                INSTALLED_APPS += ["apps.billing"]
-                """,
-                "apps/__init__.py": "",
-                "apps/billing/__init__.py": "",
-                "apps/billing/tasks.py": _TASKS,
-                "apps/billing/views.py": """\
-                from billing.tasks import charge
-
-
-                def pay(request, invoice_id):
-                    charge.delay(invoice_id)
-                """,
-            },
-            findings=(("apps/billing/views.py", "CEL201"),),
-        ),
-        good=Example(
-            {
-                "+proj/settings.py": """\
-                import sys
-
-                sys.path.insert(0, str(BASE_DIR / "apps"))
-                INSTALLED_APPS += ["apps.billing"]
-                """,
-                "apps/__init__.py": "",
-                "apps/billing/__init__.py": "",
-                "apps/billing/tasks.py": _TASKS,
-                "apps/billing/views.py": """\
-                from apps.billing.tasks import charge
-
-
-                def pay(request, invoice_id):
-                    charge.delay(invoice_id)
-                """,
-            }
-        ),
+        bad=Example({**_APP, "apps/billing/views.py": _VIEWS.format(module="billing.tasks")},
+                    findings=(("apps/billing/views.py", "CEL201"),)),
+        good=Example({**_APP, "apps/billing/views.py": _VIEWS.format(module="apps.billing.tasks")}),
         silent_on=(
             "relative imports (from .tasks import add) and imports under the installed app's own name",
             "tasks modules of apps that are not installed, or an INSTALLED_APPS the analysis cannot resolve",
