@@ -127,6 +127,22 @@ def xsum(numbers):
 }
 
 
+def settings_module(apps: list[str], celery: str, before_celery: str = "") -> str:
+    """A compact Django settings module for a rule example: the canonical project's
+    essentials, these INSTALLED_APPS, then the Celery settings the example is about."""
+    listed = "".join(f'    "{app}",\n' for app in apps)
+    return (
+        "from pathlib import Path\n\n"
+        "BASE_DIR = Path(__file__).resolve().parent.parent\n"
+        'SECRET_KEY = "not-a-secret"\n'
+        f"INSTALLED_APPS = [\n{listed}]\n"
+        'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}\n'
+        f"{before_celery}\n"
+        'CELERY_BROKER_URL = "memory://"\n'
+        f"{celery}"
+    )
+
+
 def project_files(example: Example) -> dict[str, str]:
     """The full file set of an example: the base project with the example's changes."""
     files = dict(BASE)

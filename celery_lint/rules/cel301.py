@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from celery_lint.evaluate import options
+from celery_lint.examples import settings_module
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
@@ -33,17 +34,8 @@ def check(project: Project) -> Iterator[Finding]:
             )
 
 
-_SETTINGS = """\
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-SECRET_KEY = "not-a-secret"
-INSTALLED_APPS = [{apps}]
-DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}}}
-
-CELERY_BROKER_URL = "memory://"
-CELERY_RESULT_BACKEND = "django-db"
-"""
+_BACKEND = 'CELERY_RESULT_BACKEND = "django-db"\n'
 
 RULE = register(
     Rule(
@@ -59,15 +51,13 @@ the pending result) or a result access -- raises `RuntimeError: Model class
 django_celery_results.models.TaskResult doesn't declare an explicit app_label and
 isn't in an application in INSTALLED_APPS`.""",
         bad=Example(
-            {"proj/settings.py": _SETTINGS.format(apps='"django.contrib.contenttypes", "celery_lint", "demoapp"')},
+            {"proj/settings.py": settings_module(["django.contrib.contenttypes", "celery_lint", "demoapp"], _BACKEND)},
             findings=(("proj/settings.py", "CEL301"),),
         ),
         good=Example(
-            {
-                "proj/settings.py": _SETTINGS.format(
-                    apps='"django.contrib.contenttypes", "django_celery_results", "celery_lint", "demoapp"'
-                )
-            }
+            {"proj/settings.py": settings_module(
+                ["django.contrib.contenttypes", "django_celery_results", "celery_lint", "demoapp"], _BACKEND
+            )}
         ),
         silent_on=(
             "INSTALLED_APPS or the backend coming from the environment, or built in ways the analysis cannot follow",

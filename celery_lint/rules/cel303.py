@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from celery_lint.evaluate import UNKNOWN, is_known, options
+from celery_lint.examples import settings_module
 from celery_lint.findings import Finding
 from celery_lint.project import Project, Settings
 from celery_lint.registry import Example, Rule, register
@@ -64,19 +65,14 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
-_SETTINGS = """\
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-SECRET_KEY = "not-a-secret"
-INSTALLED_APPS = ["django.contrib.contenttypes", "django_celery_results", "celery_lint", "demoapp"]
-DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}}}
-CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}}}
+def _settings(cache: str) -> str:
+    return settings_module(
+        ["django.contrib.contenttypes", "django_celery_results", "celery_lint", "demoapp"],
+        f'CELERY_RESULT_BACKEND = "django-cache"\nCELERY_CACHE_BACKEND = "{cache}"\n',
+        before_celery='CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}\n',
+    )
 
-CELERY_BROKER_URL = "memory://"
-CELERY_RESULT_BACKEND = "django-cache"
-CELERY_CACHE_BACKEND = {cache!r}
-"""
 
 RULE = register(
     Rule(
@@ -93,10 +89,10 @@ mistake once printed in the documentation -- or a cache URL meant for Celery's o
 `cache` backend makes every result store and every result read raise
 `InvalidCacheBackendError: The connection 'django-cache' doesn't exist.`""",
         bad=Example(
-            {"proj/settings.py": _SETTINGS.format(cache="django-cache")},
+            {"proj/settings.py": _settings("django-cache")},
             findings=(("proj/settings.py", "CEL303"),),
         ),
-        good=Example({"proj/settings.py": _SETTINGS.format(cache="default")}),
+        good=Example({"proj/settings.py": _settings("default")}),
         silent_on=(
             "CELERY_CACHE_BACKEND unset (the default cache is used)",
             "result backends other than 'django-cache' (Celery's own 'cache' backend reads URLs there)",

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from celery_lint.evaluate import UNKNOWN, Ref, options
+from celery_lint.examples import settings_module
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
@@ -72,21 +73,17 @@ def check(project: Project) -> Iterator[Finding]:
             )
 
 
-_SETTINGS = """\
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-SECRET_KEY = "not-a-secret"
-INSTALLED_APPS = [{apps}]
-DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}}}
-USE_TZ = True
-TIME_ZONE = "UTC"
+def _settings(beat: bool) -> str:
+    apps = ["django.contrib.contenttypes", "django.contrib.auth", "django_celery_results"]
+    apps += ["django_celery_beat"] * beat + ["celery_lint", "demoapp"]
+    return settings_module(
+        apps,
+        'CELERY_RESULT_BACKEND = "django-db"\n'
+        'CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"\n',
+        before_celery='USE_TZ = True\nTIME_ZONE = "UTC"\n',
+    )
 
-CELERY_BROKER_URL = "memory://"
-CELERY_RESULT_BACKEND = "django-db"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-"""
-_APPS = '"django.contrib.contenttypes", "django.contrib.auth", "django_celery_results", {beat}"celery_lint", "demoapp"'
 
 RULE = register(
     Rule(
@@ -107,10 +104,10 @@ The scheduler is read where Celery reads it: `CELERY_BEAT_SCHEDULER` in the
 settings, or `app.conf.beat_scheduler` in the Celery app module (which wins).
 `celery beat -S django` on a command line is not visible to the analysis.""",
         bad=Example(
-            {"proj/settings.py": _SETTINGS.format(apps=_APPS.format(beat=""))},
+            {"proj/settings.py": _settings(beat=False)},
             findings=(("proj/settings.py", "CEL304"),),
         ),
-        good=Example({"proj/settings.py": _SETTINGS.format(apps=_APPS.format(beat='"django_celery_beat", '))}),
+        good=Example({"proj/settings.py": _settings(beat=True)}),
         silent_on=(
             "other schedulers (celery.beat:PersistentScheduler, redbeat, a project scheduler not derived "
             "from the DatabaseScheduler)",

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from celery_lint.evaluate import UNKNOWN, options
+from celery_lint.examples import settings_module
 from celery_lint.findings import Finding
 from celery_lint.project import Project, Settings
 from celery_lint.registry import Example, Rule, register
@@ -68,27 +69,16 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
-_SETTINGS = """\
-from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-SECRET_KEY = "not-a-secret"
-INSTALLED_APPS = [
-    "django.contrib.contenttypes",
-    "django.contrib.auth",
-    "django_celery_results",
-    "django_celery_beat",
-    "celery_lint",
-    "demoapp",
-]
-DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}}}
-USE_TZ = True
-TIME_ZONE = "Europe/Paris"
+def _settings(extra: str) -> str:
+    return settings_module(
+        ["django.contrib.contenttypes", "django.contrib.auth", "django_celery_results", "django_celery_beat",
+         "celery_lint", "demoapp"],
+        'CELERY_RESULT_BACKEND = "django-db"\n'
+        'CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"\n' + extra,
+        before_celery='USE_TZ = True\nTIME_ZONE = "Europe/Paris"\n',
+    )
 
-CELERY_BROKER_URL = "memory://"
-CELERY_RESULT_BACKEND = "django-db"
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-{extra}"""
 
 RULE = register(
     Rule(
@@ -105,8 +95,8 @@ Celery's time zone is `CELERY_TIMEZONE`, else Django's `TIME_ZONE` (itself
 "every day at 9:00" created in the admin runs at 9:00 UTC while everything else
 in the project, Celery included, speaks Paris time. Setting
 `CELERY_TIMEZONE = TIME_ZONE` makes both agree.""",
-        bad=Example({"proj/settings.py": _SETTINGS.format(extra="")}, findings=(("proj/settings.py", "CEL402"),)),
-        good=Example({"proj/settings.py": _SETTINGS.format(extra="CELERY_TIMEZONE = TIME_ZONE\n")}),
+        bad=Example({"proj/settings.py": _settings("")}, findings=(("proj/settings.py", "CEL402"),)),
+        good=Example({"proj/settings.py": _settings("CELERY_TIMEZONE = TIME_ZONE\n")}),
         silent_on=(
             "TIME_ZONE = 'UTC' (or another zone that is UTC all year), or CELERY_TIMEZONE set",
             "schedulers other than the DatabaseScheduler; django_celery_beat not installed (CEL304)",
