@@ -468,7 +468,6 @@ def app_modules(project: Project, entry: str) -> tuple[list[str], str | None] | 
     return [], None
 
 
-
 @lru_cache(maxsize=64)
 def _project_module_names(project: Project) -> frozenset[str]:
     """Dotted names of the project's modules and packages, from every import root inside it."""

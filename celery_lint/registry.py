@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 from celery_lint.findings import Finding
 
 if TYPE_CHECKING:
-    from celery_lint.project import Project, SourceModule
+    from celery_lint.project import Project, SourceModule  # noqa: F401 (used in the string types below)
+
 
 class Located(Protocol):
     """An ast node with a position (statements, expressions, arguments, aliases)."""

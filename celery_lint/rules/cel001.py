@@ -135,9 +135,9 @@ def check(project: Project) -> Iterator[Finding]:
         settings = project.settings_module_names[0] if project.settings_module_names else "proj.settings"
         if anywhere == Sets.ALWAYS:
             message = (
-                f"Celery() is created before DJANGO_SETTINGS_MODULE is set: a worker started without it in its "
-                f"environment gets no Django fixup (no django.setup(), tasks not discovered); "
-                f"move os.environ.setdefault(...) above this line"
+                "Celery() is created before DJANGO_SETTINGS_MODULE is set: a worker started without it in its "
+                "environment gets no Django fixup (no django.setup(), tasks not discovered); "
+                "move os.environ.setdefault(...) above this line"
             )
         else:
             message = (

@@ -34,7 +34,6 @@ def check(project: Project) -> Iterator[Finding]:
             )
 
 
-
 _BACKEND = 'CELERY_RESULT_BACKEND = "django-db"\n'
 
 RULE = register(

@@ -65,7 +65,6 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
-
 def _settings(cache: str) -> str:
     return settings_module(
         ["django.contrib.contenttypes", "django_celery_results", "celery_lint", "demoapp"],

@@ -73,7 +73,6 @@ def check(project: Project) -> Iterator[Finding]:
             )
 
 
-
 def _settings(beat: bool) -> str:
     apps = ["django.contrib.contenttypes", "django.contrib.auth", "django_celery_results"]
     apps += ["django_celery_beat"] * beat + ["celery_lint", "demoapp"]

@@ -69,7 +69,6 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
-
 def _settings(extra: str) -> str:
     return settings_module(
         ["django.contrib.contenttypes", "django.contrib.auth", "django_celery_results", "django_celery_beat",
