@@ -46,6 +46,8 @@ import textwrap
 import time
 from pathlib import Path
 
+from celery_lint.examples import BASE
+
 BIN = Path(sys.executable).parent
 
 # -- the project ------------------------------------------------------------------------
@@ -315,22 +317,7 @@ def app_files(name: str, index: int, apps: list[str]) -> dict[str, str]:
 def project_files(n_apps: int) -> dict[str, str]:
     apps = [f"app{i:03d}" for i in range(n_apps)]
     files: dict[str, str] = {
-        "manage.py": '''\
-            #!/usr/bin/env python
-            import os
-            import sys
-
-
-            def main():
-                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
-                from django.core.management import execute_from_command_line
-
-                execute_from_command_line(sys.argv)
-
-
-            if __name__ == "__main__":
-                main()
-            ''',
+        "manage.py": BASE["manage.py"].replace("proj.settings", "config.settings.production"),
         "config/__init__.py": '''\
             from .celery import app as celery_app
 

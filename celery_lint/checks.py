@@ -28,12 +28,12 @@ from celery_lint.config import ConfigError, discover
 from celery_lint.project import Project, ProjectOptions
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
+from celery_lint.rules.cel301 import RESULTS_APP
+from celery_lint.rules.cel304 import BEAT_APP
 
 load_rules()
 logger = logging.getLogger(__name__)
 TAG = "celery_lint"
-RESULTS_APP = "django_celery_results"
-BEAT_APP = "django_celery_beat"
 #: rules decided by the running process (`check_effective_settings`), not by `check_source`
 LIVE_CODES = frozenset(live.RULES)
 

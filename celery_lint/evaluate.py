@@ -234,12 +234,13 @@ class ModuleEvaluator:
 
     def _block(self, body: list[ast.stmt], ns: Namespace) -> None:
         for stmt in body:
-            self._stmt(stmt, ns)
+            self.statement(stmt, ns)
 
     def _bind(self, ns: Namespace, name: str, value: Any, node: ast.AST) -> None:
         ns.bindings[name] = Binding(value, self.path, node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
-    def _stmt(self, stmt: ast.stmt, ns: Namespace) -> None:
+    def statement(self, stmt: ast.stmt, ns: Namespace) -> None:
+        """Run one statement against `ns` (callers may inspect `ns` between statements)."""
         if self._binding_functions and _calls(stmt, self._binding_functions):
             ns.open = ns.dynamic = True  # `load_env()` running `globals()[key] = value`
         if isinstance(stmt, ast.Assign):

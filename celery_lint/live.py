@@ -23,16 +23,13 @@ from django.conf import settings as django_settings
 
 from celery_lint import celery_tables
 from celery_lint.evaluate import UNKNOWN
-from celery_lint.project import Project
+from celery_lint.project import DJANGO_CONFIG_STRINGS, Project
 from celery_lint.rules import cel102 as cel102_rule  # `cel102` below is this module's check
 from celery_lint.rules._settings import celery_specific, names_read
+from celery_lint.rules.cel301 import RESULTS_APP, RESULTS_BACKENDS
 from celery_lint.rules.cel303 import is_django_cache_backend
 from celery_lint.rules.cel304 import BEAT_APP, DATABASE_SCHEDULER, SPELLINGS
 from celery_lint.rules.cel402 import is_utc
-
-RESULTS_APP = "django_celery_results"
-RESULTS_BACKENDS = frozenset({"django-db", "django-cache"})
-DJANGO_SETTINGS_SOURCES = frozenset({"django.conf:settings", "django.conf.settings"})
 
 
 @dataclass(frozen=True)
@@ -79,7 +76,7 @@ def current_app() -> Any:
 
 def reads_django_settings(app: Any) -> bool:
     source = getattr(app, "_config_source", None)
-    return source is django_settings or (isinstance(source, str) and source in DJANGO_SETTINGS_SOURCES)
+    return source is django_settings or (isinstance(source, str) and source in DJANGO_CONFIG_STRINGS)
 
 
 def view(project: Project | None) -> View | None:

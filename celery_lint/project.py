@@ -596,10 +596,10 @@ class Project:
             if source is None:
                 continue
             module = self.module_name(path) or "__main__"
-            ns = ModuleEvaluator(module, path, lambda _: None).run(ast.Module(body=[], type_ignores=[]))
+            ns = Namespace(module, path)
             evaluator = ModuleEvaluator(module, path, lambda _: None)
             for stmt in source.tree.body:
-                evaluator._stmt(stmt, ns)
+                evaluator.statement(stmt, ns)
                 call = stmt.value if isinstance(stmt, ast.Expr) else None
                 if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
                     continue

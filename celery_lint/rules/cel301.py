@@ -10,6 +10,7 @@ from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
 
+RESULTS_APP = "django_celery_results"
 RESULTS_BACKENDS = frozenset({"django-db", "django-cache"})
 SETTING = "CELERY_RESULT_BACKEND"  # the new name with the prefix, and the old name too
 
@@ -25,7 +26,7 @@ def check(project: Project) -> Iterator[Finding]:
         values = options(binding.value)
         if not all(isinstance(v, str) and v in RESULTS_BACKENDS for v in values):
             continue
-        if project.is_installed(settings, "django_celery_results") is False:
+        if project.is_installed(settings, RESULTS_APP) is False:
             yield RULE.finding(
                 binding.path, binding.line,
                 f"result backend {values[0]!r} needs 'django_celery_results' in INSTALLED_APPS: "

@@ -73,14 +73,15 @@ def check(project: Project) -> Iterator[Finding]:
             )
 
 
-def _settings(beat: bool) -> str:
+def beat_settings(installed: bool, time_zone: str = "UTC", extra: str = "") -> str:
+    """Example settings with the DatabaseScheduler, django_celery_beat installed or not."""
     apps = ["django.contrib.contenttypes", "django.contrib.auth", "django_celery_results"]
-    apps += ["django_celery_beat"] * beat + ["celery_lint", "demoapp"]
+    apps += [BEAT_APP] * installed + ["celery_lint", "demoapp"]
     return settings_module(
         apps,
         'CELERY_RESULT_BACKEND = "django-db"\n'
-        'CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"\n',
-        before_celery='USE_TZ = True\nTIME_ZONE = "UTC"\n',
+        'CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"\n' + extra,
+        before_celery=f'USE_TZ = True\nTIME_ZONE = "{time_zone}"\n',
     )
 
 
@@ -103,10 +104,10 @@ The scheduler is read where Celery reads it: `CELERY_BEAT_SCHEDULER` in the
 settings, or `app.conf.beat_scheduler` in the Celery app module (which wins).
 `celery beat -S django` on a command line is not visible to the analysis.""",
         bad=Example(
-            {"proj/settings.py": _settings(beat=False)},
+            {"proj/settings.py": beat_settings(installed=False)},
             findings=(("proj/settings.py", "CEL304"),),
         ),
-        good=Example({"proj/settings.py": _settings(beat=True)}),
+        good=Example({"proj/settings.py": beat_settings(installed=True)}),
         silent_on=(
             "other schedulers (celery.beat:PersistentScheduler, redbeat, a project scheduler not derived "
             "from the DatabaseScheduler)",

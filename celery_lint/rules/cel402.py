@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from celery_lint.evaluate import UNKNOWN, options
-from celery_lint.examples import settings_module
 from celery_lint.findings import Finding
 from celery_lint.project import Project, Settings
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import NOT_SET, effective
-from celery_lint.rules.cel304 import BEAT_APP, is_database_scheduler
+from celery_lint.rules.cel304 import BEAT_APP, beat_settings, is_database_scheduler
 
 #: Django's TIME_ZONE when the settings do not set it (`django/conf/global_settings.py`)
 DJANGO_DEFAULT_TIME_ZONE = "America/Chicago"
@@ -69,16 +68,6 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
-def _settings(extra: str) -> str:
-    return settings_module(
-        ["django.contrib.contenttypes", "django.contrib.auth", "django_celery_results", "django_celery_beat",
-         "celery_lint", "demoapp"],
-        'CELERY_RESULT_BACKEND = "django-db"\n'
-        'CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"\n' + extra,
-        before_celery='USE_TZ = True\nTIME_ZONE = "Europe/Paris"\n',
-    )
-
-
 RULE = register(
     Rule(
         code="CEL402",
@@ -94,8 +83,10 @@ Celery's time zone is `CELERY_TIMEZONE`, else Django's `TIME_ZONE` (itself
 "every day at 9:00" created in the admin runs at 9:00 UTC while everything else
 in the project, Celery included, speaks Paris time. Setting
 `CELERY_TIMEZONE = TIME_ZONE` makes both agree.""",
-        bad=Example({"proj/settings.py": _settings("")}, findings=(("proj/settings.py", "CEL402"),)),
-        good=Example({"proj/settings.py": _settings("CELERY_TIMEZONE = TIME_ZONE\n")}),
+        bad=Example(
+            {"proj/settings.py": beat_settings(True, "Europe/Paris")}, findings=(("proj/settings.py", "CEL402"),)
+        ),
+        good=Example({"proj/settings.py": beat_settings(True, "Europe/Paris", "CELERY_TIMEZONE = TIME_ZONE\n")}),
         silent_on=(
             "TIME_ZONE = 'UTC' (or another zone that is UTC all year), or CELERY_TIMEZONE set",
             "schedulers other than the DatabaseScheduler; django_celery_beat not installed (CEL304)",
