@@ -104,15 +104,6 @@ def module_findings(project: Project, path: Path, rules: list[Rule], tree: ast.M
     return found
 
 
-def project_for(
-    path: Path, settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
-) -> Project:
-    """The project a file belongs to: the nearest `manage.py` above it, else the tree
-    of its top-level package (`layout.package_scope`), else its directory."""
-    directory = path.parent if not path.is_dir() else path
-    return _project_in(directory.resolve(), settings_modules, options)
-
-
 def _project_in(directory: Path, settings_modules: tuple[str, ...], options: ProjectOptions) -> Project:
     """The project of the files in `directory`, a resolved path."""
     root = layout.find_project_root(directory)

@@ -44,14 +44,6 @@ def iter_python_files(top: Path, own_project: bool = False, packages: bool = Tru
                 yield Path(dirpath, name)
 
 
-def find_manage_dirs(top: Path) -> list[Path]:
-    """Directories below (or at) `top` that hold a `manage.py`."""
-    if top.is_file():
-        found = find_project_root(top.parent)
-        return [found] if found else []
-    return sorted({p.parent for p in iter_python_files(top) if p.name == "manage.py"})
-
-
 @lru_cache(maxsize=4096)
 def find_project_root(directory: Path) -> Path | None:
     """The nearest directory at or above `directory` holding `manage.py`."""

@@ -758,9 +758,6 @@ class Project:
                 if alias.name != "*":
                     yield node, f"{base}.{alias.name}"
 
-    def imports_module(self, source: SourceModule, target: str) -> bool:
-        return any(name == target for _, name in self.imported_modules(source))
-
     def uses_decorator(self, source: SourceModule, qualnames: frozenset[str]) -> bool:
         for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
             for decorator in node.decorator_list:
