@@ -70,6 +70,14 @@ _DEFAULT_LOADERS = frozenset({"celery.loaders.app:AppLoader", "celery.loaders.de
 _CUSTOM_LOADING = frozenset(
     {"__init__", "loader_cls", "autodiscover_tasks", "_autodiscover_tasks", "on_configure", "on_init"}
 )
+# A call reaches one of those names only through a name or attribute spelled in the text:
+# files without any of these words make no such call.
+_IMPORTING_WORDS = frozenset(
+    q.rpartition(".")[2] for q in _IMPORT_MODULE | _IMPORT_SYMBOL | _OPAQUE_IMPORTS | {_AUTODISCOVER_MODULES}
+) | _BUILTINS
+# The start of a string literal naming a dotted module: its first name, right after the quote
+# (also the first piece of an implicit concatenation).
+_QUOTED_TOP = re.compile(r"""["']([A-Za-z_]\w*)\.[A-Za-z_]""")
 _TEST_DIRS = frozenset({"tests", "test", "testing"})
 # `celery ... -A proj.worker ... -I a,b`: the app module and the modules a worker is told to import
 _CLI_LINE = re.compile(r"\bcelery\b.*")
@@ -231,12 +239,15 @@ class _Walker:
                     self._star(base, path)
                 else:
                     self.add(f"{base}.{alias.name}", path)
-        for call in source.nodes(ast.Call):
-            self._dynamic(source, path, call)
-            if self.unknown is not None:
-                return
+        if any(word in source.text for word in _IMPORTING_WORDS):
+            for call in source.nodes(ast.Call):
+                self._dynamic(source, path, call)
+                if self.unknown is not None:
+                    return
         if path in self.project.settings_files:
             return  # settings strings are read from their values (ROOT_URLCONF apart)
+        if not any(self.resolve(top) for top in set(_QUOTED_TOP.findall(source.text))):
+            return  # no string can name a project module: spare the walk over every node
         skip = task_name_constants(source)
         for const in source.nodes(ast.Constant):
             text = const.value
@@ -722,6 +733,7 @@ class TaskNames:
 
 
 _TASK_DECORATOR_WORDS = frozenset({"task", "shared_task", "periodic_task"})
+_TASKS_ITEM = re.compile(r"\b_?tasks\s*\[")  # `app.tasks[name] = ...`
 
 
 @lru_cache(maxsize=64)
@@ -755,16 +767,16 @@ def _hidden_tasks(project: Project, source: SourceModule) -> str | None:
     """Why `source` may register tasks `task_defs` does not see, or None."""
     where = source.path
     decorators: set[int] = set()
-    for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-        for decorator in node.decorator_list:
+    for node in source.decorated:
+        for decorator in node.decorators:
             decorators.add(id(decorator))
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             last = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", None)
             if last in _TASK_DECORATOR_WORDS and decorator_kind(project, source, decorator) is None:
                 return f"an unrecognised task decorator at {where}:{decorator.lineno}"
-            if isinstance(node, ast.ClassDef) and decorator_kind(project, source, decorator) is not None:
+            if node.is_class and decorator_kind(project, source, decorator) is not None:
                 return f"a class decorated as a task at {where}:{decorator.lineno}"
-    for call in source.nodes(ast.Call):
+    for call in source.nodes(ast.Call) if _may_call_a_task_decorator(project, source) else ():
         func = call.func
         if id(call) not in decorators and decorator_kind(project, source, call) is not None:
             return f"a task decorator called as a function at {where}:{call.lineno}"
@@ -772,6 +784,8 @@ def _hidden_tasks(project: Project, source: SourceModule) -> str | None:
             func.attr == "register_task" or (func.attr == "register" and _is_tasks(func.value))
         ):
             return f"a task registered by hand at {where}:{call.lineno}"
+    if "gen_task_name" not in source.text and not _TASKS_ITEM.search(source.text):
+        return None  # nothing below can be spelled: spare a released module's statements
     for node in source.nodes(ast.Assign):
         for target in node.targets:
             if isinstance(target, ast.Subscript) and _is_tasks(target.value):
@@ -782,6 +796,19 @@ def _hidden_tasks(project: Project, source: SourceModule) -> str | None:
         if node.name == "gen_task_name":
             return f"custom task names (gen_task_name) at {where}:{node.lineno}"
     return None
+
+
+def _may_call_a_task_decorator(project: Project, source: SourceModule) -> bool:
+    """Whether `source` may call a task decorator or `register`: a call spells, right
+    before its parenthesis, a task decorator's own name, a name bound to one (under
+    any import alias or re-export), or `register`/`register_task`."""
+    names = {"register", "register_task", *_TASK_DECORATOR_WORDS}
+    for name, qualname in source.aliases.items():
+        last = canonical(project, qualname).rpartition(".")[2]
+        if last in _TASK_DECORATOR_WORDS or qualname.rpartition(".")[2] in _TASK_DECORATOR_WORDS:
+            names.add(name)
+    called = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\s*\(")
+    return called.search(source.text) is not None
 
 
 def _is_tasks(node: ast.expr) -> bool:

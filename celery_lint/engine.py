@@ -23,6 +23,7 @@ from celery_lint.project import Project, ProjectOptions, source_lines
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
 from celery_lint.sources import SourceError
+from celery_lint.tasks import defines_tasks
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
@@ -181,8 +182,9 @@ def _lint_paths(
         if source is None:
             unanalysed.append((project, path))
             continue
-        for finding in module_findings(project, path, rules):
-            report.findings.append(finding)
+        report.findings += module_findings(project, path, rules)
+        if not defines_tasks(project, source):  # the task modules' trees: asked for again by several rules
+            source.release()
     for project in projects.values():
         report.findings.extend(f for f in project_findings(project, rules) if f.path in files)
         report.errors.extend(project.errors)

@@ -96,19 +96,37 @@ def resolve_module(root: Path, dotted: str) -> Path | None:
     parts = dotted.split(".")
     if not is_identifier_path(tuple(parts)):
         return None
-    base = root.joinpath(*parts)
-    module = base.with_name(base.name + ".py")
-    try:
-        if module.is_file():
-            return module
-        init = base / "__init__.py"
-        if init.is_file():
-            return init
-        if base.is_dir() and len(parts) > 0:
-            return base  # a namespace package: a directory
-    except OSError:  # a name too long for the filesystem, a permission denied
-        pass
+    directory = os.path.join(str(root), *parts[:-1])
+    files, directories = _entries(directory)
+    name = parts[-1]
+    if name + ".py" in files:
+        return root.joinpath(*parts[:-1], name + ".py")
+    if name in directories:
+        if "__init__.py" in _entries(os.path.join(directory, name))[0]:
+            return root.joinpath(*parts, "__init__.py")
+        return root.joinpath(*parts)  # a namespace package: a directory
     return None
+
+
+@lru_cache(maxsize=16384)
+def _entries(directory: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(files, directories) in `directory`, symlinks followed; empty when it cannot be
+    listed. One listing per directory instead of a `stat` per name looked up."""
+    files: set[str] = set()
+    directories: set[str] = set()
+    try:
+        with os.scandir(directory) as listing:
+            for entry in listing:
+                try:
+                    if entry.is_file():
+                        files.add(entry.name)
+                    elif entry.is_dir():
+                        directories.add(entry.name)
+                except OSError:  # a broken symlink, a permission denied
+                    continue
+    except (OSError, ValueError):  # missing, not a directory, a name too long, a NUL byte
+        pass
+    return frozenset(files), frozenset(directories)
 
 
 def module_name(root: Path, path: Path) -> str | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -46,34 +45,73 @@ _DSM_RE = re.compile(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
+class Decorated:
+    """A decorated def or class, without its body."""
+
+    is_class: bool
+    name: str
+    lineno: int
+    decorators: list[ast.expr]
+
+
 class SourceModule:
     """One parsed file, with an index of its nodes by type built in a single walk
     (of the statements only, when only statement types are asked for: most files
-    are asked only for their imports and defs, and expressions are most of a tree)."""
+    are asked only for their imports and defs, and expressions are most of a tree).
 
-    path: Path
-    module: str | None
-    text: str
-    tree: ast.Module
-    _by_type: dict[tuple[bool, type], list[ast.AST]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    `release()` lets the tree go once the file's own rules have run, keeping what
+    whole-project analyses ask of every module (its imports and aliases): trees are
+    most of the memory of a large project. A released tree asked for again is parsed
+    again from the kept text."""
 
-    @cached_property
-    def _all(self) -> list[ast.AST]:
-        return walk_all(self.tree)
+    # the node types kept across `release()`: small statements, asked of every module
+    KEPT = (ast.Import, ast.ImportFrom)
 
-    @cached_property
-    def _blocks(self) -> list[ast.AST]:
-        return list(walk_blocks(self.tree))
+    def __init__(self, path: Path, module: str | None, text: str, tree: ast.Module) -> None:
+        self.path = path
+        self.module = module
+        self.text = text
+        self._tree: ast.Module | None = tree
+        self._by_type: dict[tuple[bool, type], list[ast.AST]] = {}
+        self._walked: list[ast.AST] | None = None  # every node
+        self._block_nodes: list[ast.AST] | None = None  # the statements and the nodes holding them
+
+    def __repr__(self) -> str:
+        return f"SourceModule({str(self.path)!r}, {self.module!r})"
+
+    @property
+    def tree(self) -> ast.Module:
+        if self._tree is None:
+            self._tree = parse_text(self.path, self.text)  # parsed before: cannot fail now
+            self._by_type = {}  # the kept nodes are of the old tree: one tree's nodes at a time
+        return self._tree
+
+    def release(self) -> None:
+        for kind in self.KEPT:
+            self._of_type(kind)
+        self.aliases  # noqa: B018 - computed while the tree is here
+        self.decorated  # noqa: B018
+        self._by_type = {k: v for k, v in self._by_type.items() if k[1] in self.KEPT}
+        self._tree = self._walked = self._block_nodes = None
 
     def _of_type(self, kind: type) -> list[ast.AST]:
         """The nodes of exactly type `kind`, in walk order; only statements (and the
         nodes holding them) are looked for among the statements alone."""
-        blocks_only = "_all" not in self.__dict__ and issubclass(kind, BLOCK_NODES)
-        key = (blocks_only, kind)
-        found = self._by_type.get(key)
+        blocks_only = self._walked is None and issubclass(kind, BLOCK_NODES)
+        found = self._by_type.get((blocks_only, kind))
+        if found is None and blocks_only and kind in self.KEPT:
+            found = self._by_type.get((False, kind))
         if found is None:
-            found = self._by_type[key] = [n for n in (self._blocks if blocks_only else self._all) if type(n) is kind]
+            if blocks_only:
+                if self._block_nodes is None:
+                    self._block_nodes = walk_blocks(self.tree)
+                nodes = self._block_nodes
+            else:
+                if self._walked is None:
+                    self._walked = walk_all(self.tree)
+                nodes = self._walked
+            found = self._by_type[(blocks_only, kind)] = [n for n in nodes if type(n) is kind]
         return found
 
     def nodes(self, *types: type) -> list[Any]:
@@ -81,6 +119,16 @@ class SourceModule:
             return self._of_type(types[0])
         found = [n for t in types for n in self._of_type(t)]
         return sorted(found, key=lambda n: (n.lineno, n.col_offset))
+
+    @cached_property
+    def decorated(self) -> list[Decorated]:
+        """The decorated defs and classes, kept across `release()`: whether a module
+        defines tasks is read from these alone."""
+        return [
+            Decorated(type(n) is ast.ClassDef, n.name, n.lineno, n.decorator_list)
+            for n in self.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+            if n.decorator_list
+        ]
 
     @cached_property
     def aliases(self) -> dict[str, str]:
@@ -167,16 +215,20 @@ _NEVER_NODES = frozenset(
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def walk_blocks(tree: ast.AST) -> Iterator[ast.AST]:
+def walk_blocks(tree: ast.AST) -> list[ast.AST]:
     """The `BLOCK_NODES` of `tree` in `ast.walk` order, without visiting expressions."""
-    queue = deque([tree])
-    while queue:
-        node = queue.popleft()
-        yield node
-        for name in _BLOCK_FIELDS:
-            children = getattr(node, name, None)
-            if isinstance(children, list):
-                queue.extend(c for c in children if isinstance(c, BLOCK_NODES))
+    nodes = [tree]
+    for node in nodes:  # the list grows as the walk goes
+        kind = type(node)
+        names = _BLOCK_FIELDS_OF.get(kind)
+        if names is None:
+            names = _BLOCK_FIELDS_OF[kind] = tuple(n for n in _BLOCK_FIELDS if n in kind._fields)
+        for name in names:
+            nodes.extend(c for c in getattr(node, name) if isinstance(c, BLOCK_NODES))
+    return nodes
+
+
+_BLOCK_FIELDS_OF: dict[type, tuple[str, ...]] = {}
 
 
 def _dotted(node: ast.expr) -> tuple[str | None, list[str]]:
@@ -416,10 +468,13 @@ class Project:
 
     def files_mentioning(self, *words: str) -> Iterator[Path]:
         """Files whose text contains any of `words`: a cheap filter before parsing."""
-        for path in self.files:
-            text = self.text(path)
+        for path, text in self._file_texts:
             if text is not None and any(w in text for w in words):
                 yield path
+
+    @cached_property
+    def _file_texts(self) -> list[tuple[Path, str | None]]:
+        return [(path, self.text(path)) for path in self.files]
 
     # -- settings ----------------------------------------------------------------------------
 
@@ -759,8 +814,8 @@ class Project:
                     yield node, f"{base}.{alias.name}"
 
     def uses_decorator(self, source: SourceModule, qualnames: frozenset[str]) -> bool:
-        for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
-            for decorator in node.decorator_list:
+        for node in source.decorated:
+            for decorator in node.decorators if not node.is_class else ():
                 target = decorator.func if isinstance(decorator, ast.Call) else decorator
                 if source.qualname(target) in qualnames:
                     return True

@@ -104,9 +104,20 @@ def decorator_kind(project: Project, source: SourceModule, decorator: ast.expr) 
     return None
 
 
+def defines_tasks(project: Project, source: SourceModule) -> bool:
+    """Whether some def of `source` has a task decorator: decided without the tree,
+    which a released module no longer has."""
+    return "task" in source.text and any(
+        decorator_kind(project, source, d) is not None
+        for node in source.decorated
+        if not node.is_class
+        for d in node.decorators
+    )
+
+
 def task_defs(project: Project, source: SourceModule) -> Iterator[TaskDef]:
     """The tasks defined in `source`, in source order."""
-    if "task" not in source.text:
+    if not defines_tasks(project, source):
         return
     for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
         for decorator in node.decorator_list:

@@ -10,6 +10,7 @@ UNKNOWN when the source does not tell.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -96,12 +97,18 @@ def from_app(project: Project, key: str) -> Setting:
     deployment's and are left out."""
     app_paths = {a.source.path for a in project.django_apps}
     found: list[tuple[Setting, bool]] = []
+    # a write spells `.conf.<key>`, `.conf[`, `.conf.update(`... or a Celery class:
+    # other files mentioning the key only read it (`from django.conf import settings`)
+    conf_write = re.compile(rf"\.conf[\s)]*(?:\[|\.\s*(?:{re.escape(key)}|update|setdefault|add_defaults)\b)")
+    classes = [c.rpartition(".")[2] for c in project.celery_classes]
     for path in dict.fromkeys([*sorted(app_paths), *project.files_mentioning(key)]):
-        source = project.source(path)
-        if source is None or is_test_module(project, path):
+        text = project.text(path) or ""
+        if is_test_module(project, path) or not (conf_write.search(text) or any(c in text for c in classes)):
             continue
-        nested = _nested_nodes(source)
-        for setting in _writes(source, key, project.celery_classes):
+        source = project.source(path)
+        writes = _writes(source, key, project.celery_classes) if source is not None else []
+        nested = _nested_nodes(source) if writes and source is not None else set()
+        for setting in writes:
             found.append((setting, path in app_paths and setting.line not in nested))
     if not found:
         return Setting(NOT_SET)
