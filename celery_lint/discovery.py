@@ -141,37 +141,63 @@ def is_conf(node: ast.expr) -> bool:
 # -- the worker's reach -------------------------------------------------------------------------
 
 
-@dataclass
 class Reach:
-    """The project files a worker imports: by design, and also through Django's checks."""
+    """The project files a worker imports: by design, and also through Django's checks.
 
-    designed: dict[Path, Path | None] = field(default_factory=dict)  # file -> the file that imported it
-    everything: dict[Path, Path | None] = field(default_factory=dict)  # ... also what the checks import
-    unknown: str | None = None  # why the designed reach cannot be known
-    checks_unknown: str | None = None  # why what the checks import cannot be known
-    names: dict[Path, str] = field(default_factory=dict)  # file -> the dotted name it was reached under
-    app_names: tuple[str, ...] = ()  # AppConfig.name of the installed project apps
+    Walked lazily: a question about one file walks the designed reach only until that
+    file turns up (an app's tasks module is a root: no walk at all). Proving that a
+    file is not designed, or reached only through the checks, takes the whole walk,
+    once, on the first such question."""
+
+    def __init__(
+        self,
+        walker: _Walker | None = None,
+        checks: tuple[list[str], str | None] = ([], None),  # the checks' roots, why they cannot be known
+        app_names: tuple[str, ...] = (),  # AppConfig.name of the installed project apps
+        unknown: str | None = None,  # why the designed reach cannot be known
+    ) -> None:
+        self._walker = walker
+        self._checks_roots, self.checks_unknown = checks
+        self.app_names = app_names
+        self.unknown = unknown
+        self._designed: dict[Path, Path | None] | None = None  # file -> importer, once complete
 
     def status(self, path: Path) -> str | None:
         """"designed", "checks" (registered only because Django's checks import it), "never",
         or None when the analysis cannot tell."""
-        if self.unknown is not None:
+        walker = self._walker
+        if self.unknown is not None or walker is None:
             return None
-        if path in self.designed:
+        if self._designed is None:
+            while path not in walker.reached and walker.queue and walker.unknown is None:
+                walker.step()
+            if path in walker.reached:
+                return "designed"
+            if walker.unknown is not None:
+                self.unknown = walker.unknown
+                return None
+            self._designed = dict(walker.reached)
+            for name in self._checks_roots:
+                walker.add(name, None)
+            walker.run()
+            self.checks_unknown = self.checks_unknown or walker.unknown
+        if path in self._designed:
             return "designed"
         if self.checks_unknown is not None:
             return None
-        return "checks" if path in self.everything else "never"
+        return "checks" if path in walker.reached else "never"
 
     def chain(self, path: Path) -> list[str]:
-        """Dotted names from a root of the reach to `path` (the import chain)."""
+        """Dotted names from a root of the reach to `path` (the import chain), once
+        `status` has walked it."""
         found: list[str] = []
         current: Path | None = path
-        while current is not None and len(found) < 20:
-            name = self.names.get(current)
+        walker = self._walker
+        while walker is not None and current is not None and len(found) < 20:
+            name = walker.names.get(current)
             if name is not None and name not in found:
                 found.append(name)
-            current = self.everything.get(current)
+            current = walker.reached.get(current)
         return found[::-1]
 
 
@@ -217,8 +243,11 @@ class _Walker:
 
     def run(self) -> None:
         while self.queue and self.unknown is None:
-            name, path = self.queue.popleft()
-            self._scan(name, path)
+            self.step()
+
+    def step(self) -> None:
+        name, path = self.queue.popleft()
+        self._scan(name, path)
 
     def _scan(self, name: str, path: Path) -> None:
         source = self.project.source(path)
@@ -349,15 +378,7 @@ def worker_reach(project: Project) -> Reach:
         walker.add(name, None)
     for text in roots.symbols:
         walker.add_symbol(text, None)
-    walker.run()
-    if walker.unknown is not None:
-        return Reach(unknown=walker.unknown)
-    designed = dict(walker.reached)
-    for name in roots.checks:
-        walker.add(name, None)
-    walker.run()
-    checks_unknown = roots.checks_unknown or walker.unknown
-    return Reach(designed, dict(walker.reached), None, checks_unknown, dict(walker.names), tuple(roots.app_names))
+    return Reach(walker, (roots.checks, roots.checks_unknown), tuple(roots.app_names), walker.unknown)
 
 
 def _roots(project: Project) -> _Roots:

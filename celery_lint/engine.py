@@ -90,7 +90,12 @@ def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:
     return cached[key]
 
 
-def module_findings(project: Project, path: Path, rules: list[Rule], tree: ast.Module | None = None) -> list[Finding]:
+def module_findings(
+    project: Project, path: Path, rules: list[Rule], tree: ast.Module | None = None, summarise: bool = True
+) -> list[Finding]:
+    """The module rules' findings in one file, whose tree is then released (task modules
+    keep theirs: several project rules ask for them again); `summarise=False` when the
+    project rules have already run."""
     source = project.source(path, tree=tree)
     if source is None:
         return []
@@ -102,6 +107,8 @@ def module_findings(project: Project, path: Path, rules: list[Rule], tree: ast.M
             except RecursionError:
                 reason = f"too deeply nested for {rule.code} to analyse"
                 project.errors.append(SourceError(path, reason, needed=False))
+    if not defines_tasks(project, source):
+        source.release(summarise)
     return found
 
 
@@ -127,7 +134,7 @@ def findings_for_file(
     built = project in _project_findings
     with _no_cyclic_gc():  # the first file builds the project model
         found = [f for f in project_findings(project, rules) if f.path == path]
-        found += module_findings(project, path, rules, tree)
+        found += module_findings(project, path, rules, tree, summarise=False)
     if not built:
         # The model lives as long as the process: spare the host's (flake8's) later
         # collections a scan of its millions of nodes, each time.
@@ -183,8 +190,6 @@ def _lint_paths(
             unanalysed.append((project, path))
             continue
         report.findings += module_findings(project, path, rules)
-        if not defines_tasks(project, source):  # the task modules' trees: asked for again by several rules
-            source.release()
     for project in projects.values():
         report.findings.extend(f for f in project_findings(project, rules) if f.path in files)
         report.errors.extend(project.errors)

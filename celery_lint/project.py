@@ -85,13 +85,17 @@ class SourceModule:
         if self._tree is None:
             self._tree = parse_text(self.path, self.text)  # parsed before: cannot fail now
             self._by_type = {}  # the kept nodes are of the old tree: one tree's nodes at a time
+            self.__dict__.pop("decorated", None)
         return self._tree
 
-    def release(self) -> None:
-        for kind in self.KEPT:
-            self._of_type(kind)
-        self.aliases  # noqa: B018 - computed while the tree is here
-        self.decorated  # noqa: B018
+    def release(self, summarise: bool = True) -> None:
+        """Let the tree go, keeping the imports, aliases and decorators (`summarise`:
+        computed now, while the tree is here, for analyses still to come)."""
+        if summarise:
+            for kind in self.KEPT:
+                self._of_type(kind)
+            self.aliases  # noqa: B018
+            self.decorated  # noqa: B018
         self._by_type = {k: v for k, v in self._by_type.items() if k[1] in self.KEPT}
         self._tree = self._walked = self._block_nodes = None
 

@@ -7,6 +7,7 @@ message a person can act on; nothing here raises anything else.
 from __future__ import annotations
 
 import ast
+import codecs
 import io
 import stat
 import sys
@@ -44,12 +45,25 @@ def read_text(path: Path) -> str:
         raise
     except OSError as exc:
         raise SourceError(path, f"cannot read file: {exc.strerror or exc}") from None
+    if not data.startswith(codecs.BOM_UTF8) and b"coding" not in _first_two_lines(data):
+        try:
+            return data.decode("utf-8")  # PEP 263's default, without tokenize's slower look
+        except UnicodeDecodeError:
+            pass  # for tokenize's message below
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding)
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
         reason = exc.msg if isinstance(exc, SyntaxError) else str(exc)
         raise SourceError(path, f"cannot decode file: {reason}") from None
+
+
+def _first_two_lines(data: bytes) -> bytes:
+    """Where PEP 263 looks for a coding cookie (lines end at b"\\n", as for tokenize)."""
+    end = data.find(b"\n")
+    if end >= 0:
+        end = data.find(b"\n", end + 1)
+    return data if end < 0 else data[:end]
 
 
 def parse_text(path: Path, text: str) -> ast.Module:
