@@ -113,12 +113,23 @@ def module_findings(
 
 
 def _project_in(directory: Path, settings_modules: tuple[str, ...], options: ProjectOptions) -> Project:
-    """The project of the files in `directory`, a resolved path."""
+    """The project of the files in `directory`, a resolved path; looked up once per
+    directory (flake8 asks for each file) while that project is the one built."""
+    key = (directory, settings_modules, options)
+    project = _by_directory.get(key)
+    if project is not None and Project._cache.get((project.root, settings_modules, options, project.scope)) is project:
+        return project
     root = layout.find_project_root(directory)
     if root is not None:
-        return Project.get(root, settings_modules, options)
-    root, scope = layout.package_scope(directory)
-    return Project.get(root, settings_modules, options, scope=scope)
+        project = Project.get(root, settings_modules, options)
+    else:
+        root, scope = layout.package_scope(directory)
+        project = Project.get(root, settings_modules, options, scope=scope)
+    _by_directory[key] = project
+    return project
+
+
+_by_directory: dict[tuple[Path, tuple[str, ...], ProjectOptions], Project] = {}
 
 
 def findings_for_file(

@@ -71,6 +71,11 @@ def view(*body: str, head: str = HEAD, decorator: str = "") -> str:
             11,
             id="method-decorator",
         ),
+        pytest.param(view("with transaction.atomic():", "    result = (", "        add", "        .delay(1, 2)", "    )"),
+                     9, id="send-spelled-on-a-continuation-line"),
+        pytest.param(view("with tx():", "    add.delay(1, 2)",
+                          head="from django.db.transaction import atomic as tx\n\nfrom demoapp.tasks import add\n\n\n"),
+                     8, id="atomic-under-an-alias"),
     ],
 )
 def test_fires_at_the_call(project, views, line):

@@ -236,6 +236,10 @@ BAD_BEAT = {"+proj/settings.py": beat("demoapp.tasks.nope")}
             id="decorator-called-as-function",
         ),
         pytest.param(
+            {"demoapp/more.py": "from celery import shared_task as wrap\n\n\ndef f():\n    pass\n\n\nnope = wrap(f)\n"},
+            id="aliased-decorator-called-as-function",
+        ),
+        pytest.param(
             {"demoapp/more.py": "from proj.celery import app\n\n\ndef f():\n    pass\n\n\n"
                                 "nope = app.task(name='x')(f)\n"},
             id="app-task-called",

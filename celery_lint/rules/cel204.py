@@ -110,19 +110,21 @@ def _sends_a_task(project: Project, source: SourceModule, receiver: ast.expr, sc
 
 def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[ast.Call, str]]:
     """(call, kind) for every `.delay()` / `.apply_async()` run while an atomic block is open.
-    Outside atomic blocks, only statements spanning a line that names `atomic` (or a local
-    alias of it) can open one: the others are not visited."""
+    Only statements spanning a line that spells `delay`/`apply_async` can send one, and,
+    outside atomic blocks, only those spanning a line that names `atomic` (or a local
+    alias of it) can open a block: the others are not visited."""
     words = ("atomic", *(name for name, qualname in source.aliases.items() if "atomic" in qualname))
-    marked = [i for i, line in enumerate(source.lines, 1) if any(w in line for w in words)]
+    opens = [i for i, line in enumerate(source.lines, 1) if any(w in line for w in words)]
+    sends = [i for i, line in enumerate(source.lines, 1) if any(w in line for w in SEND)]
 
-    def may_open(node: ast.stmt) -> bool:
+    def spans(lines: list[int], node: ast.stmt) -> bool:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
-        at = bisect.bisect_left(marked, start)
-        return at < len(marked) and marked[at] <= (node.end_lineno or node.lineno)
+        at = bisect.bisect_left(lines, start)
+        return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 
     def visit(node: ast.AST, atomic: bool, scopes: list[ast.AST]) -> Iterator[tuple[ast.Call, str]]:
-        if not atomic and isinstance(node, ast.stmt) and not may_open(node):
-            return
+        if isinstance(node, ast.stmt) and (not spans(sends, node) or not atomic and not spans(opens, node)):
+            return  # nothing sent in it, or (outside atomic blocks) no atomic block opened in it
         if isinstance(node, DEFERRED):
             inner = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _atomic_decorated(
                 project, source, node

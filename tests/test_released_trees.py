@@ -1,0 +1,74 @@
+"""Trees are released once a file's own rules ran, and re-parsed when asked for
+again: what the rules find must not depend on it, and a released module answers
+from one tree's nodes at a time."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from celery_lint.engine import lint_paths, select_rules
+from celery_lint.examples import write_project
+from celery_lint.project import Project, SourceModule
+from celery_lint.registry import REGISTRY
+from celery_lint.rules import load_rules
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+TEXT = "from celery import shared_task\nimport os\n\n\n@shared_task(bind=True)\ndef f(self):\n    return os.getcwd()\n"
+
+load_rules()
+
+
+def _findings(paths: list[Path]) -> list[tuple[str, int, str, str]]:
+    Project._cache.clear()
+    return [(str(f.path), f.line, f.code, f.message) for f in lint_paths(paths, select_rules(extend_select=["CEL202"])).findings]
+
+
+def _never_released(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(SourceModule, "release", lambda self, summarise=True: None)
+
+
+def test_example_project_findings_do_not_depend_on_released_trees(monkeypatch):
+    released = _findings([REPOSITORY / "example"])
+    _never_released(monkeypatch)
+    assert released == _findings([REPOSITORY / "example"])
+    assert len(released) >= 8
+
+
+@pytest.mark.parametrize("rule", [r for r in REGISTRY if not r.live_only], ids=lambda r: r.code)
+def test_bad_example_findings_do_not_depend_on_released_trees(rule, project, monkeypatch):
+    write_project(rule.bad, project)
+    released = _findings([project])
+    _never_released(monkeypatch)
+    assert released == _findings([project])
+    assert any(code == rule.code for _, _, code, _ in released)
+
+
+def test_a_released_module_keeps_its_imports_aliases_and_decorators():
+    source = SourceModule(Path("m.py"), "m", TEXT, ast.parse(TEXT))
+    imports = source.nodes(ast.Import, ast.ImportFrom)
+    source.release()
+    assert source.nodes(ast.Import, ast.ImportFrom) == imports
+    assert source.aliases == {"shared_task": "celery.shared_task", "os": "os"}
+    [decorated] = source.decorated
+    assert (decorated.name, decorated.lineno, decorated.is_class) == ("f", 6, False)
+
+
+def test_a_released_tree_asked_for_again_is_parsed_again_and_answers_from_it_alone():
+    source = SourceModule(Path("m.py"), "m", TEXT, ast.parse(TEXT))
+    source.release()
+    tree = source.tree
+    assert ast.dump(tree) == ast.dump(ast.parse(TEXT))
+    assert all(node in tree.body for node in source.nodes(ast.Import, ast.ImportFrom))
+    [func] = source.nodes(ast.FunctionDef)
+    assert func in tree.body
+    assert source.decorated[0].decorators[0] is func.decorator_list[0]
+
+
+def test_released_without_summary_answers_by_parsing_again():
+    source = SourceModule(Path("m.py"), "m", TEXT, ast.parse(TEXT))
+    source.release(summarise=False)
+    assert [type(n) for n in source.nodes(ast.Import, ast.ImportFrom)] == [ast.ImportFrom, ast.Import]
+    assert source.aliases["shared_task"] == "celery.shared_task"
