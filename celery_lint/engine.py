@@ -112,26 +112,6 @@ def module_findings(
     return found
 
 
-def _project_in(directory: Path, settings_modules: tuple[str, ...], options: ProjectOptions) -> Project:
-    """The project of the files in `directory`, a resolved path; looked up once per
-    directory (flake8 asks for each file) while that project is the one built."""
-    key = (directory, settings_modules, options)
-    project = _by_directory.get(key)
-    if project is not None and Project._cache.get((project.root, settings_modules, options, project.scope)) is project:
-        return project
-    root = layout.find_project_root(directory)
-    if root is not None:
-        project = Project.get(root, settings_modules, options)
-    else:
-        root, scope = layout.package_scope(directory)
-        project = Project.get(root, settings_modules, options, scope=scope)
-    _by_directory[key] = project
-    return project
-
-
-_by_directory: dict[tuple[Path, tuple[str, ...], ProjectOptions], Project] = {}
-
-
 def findings_for_file(
     path: Path,
     tree: ast.Module | None,
@@ -141,7 +121,7 @@ def findings_for_file(
 ) -> list[Finding]:
     """Everything to report in one file (the flake8 view of the catalogue)."""
     path = path.resolve()
-    project = _project_in(path.parent, settings_modules, options)  # flake8 names files only
+    project = Project.of_directory(path.parent, settings_modules, options)  # flake8 names files only
     built = project in _project_findings
     with _no_cyclic_gc():  # the first file builds the project model
         found = [f for f in project_findings(project, rules) if f.path == path]
@@ -188,12 +168,9 @@ def _lint_paths(
             if skip is None or not skip(real):
                 files[real.resolve() if real.is_symlink() else real] = None
     projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root
-    by_directory: dict[Path, Project] = {}
     unanalysed: list[tuple[Project, Path]] = []
     for path in files:
-        project = by_directory.get(path.parent)
-        if project is None:
-            project = by_directory[path.parent] = _project_in(path.parent, settings_modules, options)
+        project = Project.of_directory(path.parent, settings_modules, options)
         projects.setdefault((project.root, project.scope), project)
         source = project.source(path, needed=path in named)
         report.files += 1

@@ -328,6 +328,7 @@ class Project:
     """Everything the rules know about one project. Build with `Project.get(root)`."""
 
     _cache: dict[tuple[Path, tuple[str, ...], ProjectOptions, Path | None], Project] = {}
+    _by_directory: dict[tuple[Path, tuple[str, ...], ProjectOptions], Project] = {}
 
     def __init__(
         self,
@@ -368,6 +369,25 @@ class Project:
             project = cls._cache.get(key)
             if project is None:
                 project = cls._cache[key] = cls(key[0], settings_modules, options, key[3])
+        return project
+
+    @classmethod
+    def of_directory(
+        cls, directory: Path, settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
+    ) -> Project:
+        """The project of the files in `directory`, a resolved path: the one whose
+        `manage.py` is above it, else its package tree. Looked up once per directory
+        (flake8 asks for each file) while that project is the one built."""
+        project = cls._by_directory.get((directory, settings_modules, options))
+        if project is not None and cls._cache.get((project.root, settings_modules, options, project.scope)) is project:
+            return project
+        root = layout.find_project_root(directory)
+        if root is not None:
+            project = cls.get(root, settings_modules, options)
+        else:
+            root, scope = layout.package_scope(directory)
+            project = cls.get(root, settings_modules, options, scope=scope)
+        cls._by_directory[(directory, settings_modules, options)] = project
         return project
 
     @cached_property
