@@ -254,20 +254,20 @@ class _Walker:
         if source is None:
             self.unknown = f"{path} cannot be parsed"
             return
-        for node in source.nodes(ast.Import, ast.ImportFrom):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    self.add(alias.name, path)
+        for imported in source.imports:
+            if not imported.is_from:
+                for module, _ in imported.names:
+                    self.add(module, path)
                 continue
-            base = absolute_module(name, path, node)
+            base = absolute_module(name, path, imported)
             if not base:
                 continue
             self.add(base, path)
-            for alias in node.names:
-                if alias.name == "*":
+            for module, _ in imported.names:
+                if module == "*":
                     self._star(base, path)
                 else:
-                    self.add(f"{base}.{alias.name}", path)
+                    self.add(f"{base}.{module}", path)
         if any(word in source.text for word in _IMPORTING_WORDS):
             for call in source.nodes(ast.Call):
                 self._dynamic(source, path, call)
@@ -772,14 +772,14 @@ def task_names(project: Project) -> TaskNames:
         for task in task_defs(project, source):
             name = task.name
             if name is UNKNOWN:
-                return TaskNames(unknown=f"the name of task {task.node.name} in {path} cannot be resolved")
+                return TaskNames(unknown=f"the name of task {task.function.name} in {path} cannot be resolved")
             if task.option("name") is not None:
                 names.add(name)
                 continue
             for root in roots:
                 module = layout.module_name(root, path)
                 if module:
-                    names.add(f"{module}.{task.node.name}")
+                    names.add(f"{module}.{task.function.name}")
     tops = frozenset(n for n in _project_module_names(project) if "." not in n)
     return TaskNames(frozenset(names), tops)
 
@@ -787,10 +787,10 @@ def task_names(project: Project) -> TaskNames:
 def _hidden_tasks(project: Project, source: SourceModule) -> str | None:
     """Why `source` may register tasks `task_defs` does not see, or None."""
     where = source.path
-    decorators: set[int] = set()
+    decorators: set[tuple[int, int]] = set()  # positions: a released module's tree is a new one
     for node in source.decorated:
         for decorator in node.decorators:
-            decorators.add(id(decorator))
+            decorators.add((decorator.lineno, decorator.col_offset))
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             last = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", None)
             if last in _TASK_DECORATOR_WORDS and decorator_kind(project, source, decorator) is None:
@@ -799,7 +799,7 @@ def _hidden_tasks(project: Project, source: SourceModule) -> str | None:
                 return f"a class decorated as a task at {where}:{decorator.lineno}"
     for call in source.nodes(ast.Call) if _may_call_a_task_decorator(project, source) else ():
         func = call.func
-        if id(call) not in decorators and decorator_kind(project, source, call) is not None:
+        if (call.lineno, call.col_offset) not in decorators and decorator_kind(project, source, call) is not None:
             return f"a task decorator called as a function at {where}:{call.lineno}"
         if isinstance(func, ast.Attribute) and (
             func.attr == "register_task" or (func.attr == "register" and _is_tasks(func.value))
@@ -820,16 +820,26 @@ def _hidden_tasks(project: Project, source: SourceModule) -> str | None:
 
 
 def _may_call_a_task_decorator(project: Project, source: SourceModule) -> bool:
-    """Whether `source` may call a task decorator or `register`: a call spells, right
-    before its parenthesis, a task decorator's own name, a name bound to one (under
-    any import alias or re-export), or `register`/`register_task`."""
+    """Whether `source` may call a task decorator or `register` other than as a
+    decorator: a call spells, right before its parenthesis, a task decorator's own
+    name, a name bound to one (under any import alias or re-export), or
+    `register`/`register_task`; and it is not the call an `@` line starts with."""
     names = {"register", "register_task", *_TASK_DECORATOR_WORDS}
     for name, qualname in source.aliases.items():
         last = canonical(project, qualname).rpartition(".")[2]
         if last in _TASK_DECORATOR_WORDS or qualname.rpartition(".")[2] in _TASK_DECORATOR_WORDS:
             names.add(name)
-    called = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, names))) + r")\s*\(")
-    return called.search(source.text) is not None
+    called = re.compile(r"\b(" + "|".join(sorted(map(re.escape, names))) + r")\s*\(")
+    text = source.text
+    for match in called.finditer(text):
+        if match.group(1) in ("register", "register_task") or not _DECORATOR_HEAD.fullmatch(
+            text, text.rfind("\n", 0, match.start()) + 1, match.start()
+        ):
+            return True
+    return False
+
+
+_DECORATOR_HEAD = re.compile(r"[ \t]*@[\w. \t]*")  # a line up to the call a decorator makes
 
 
 def _is_tasks(node: ast.expr) -> bool:

@@ -23,7 +23,6 @@ from celery_lint.project import Project, ProjectOptions, source_lines
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
 from celery_lint.sources import SourceError
-from celery_lint.tasks import defines_tasks
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
@@ -93,9 +92,8 @@ def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:
 def module_findings(
     project: Project, path: Path, rules: list[Rule], tree: ast.Module | None = None, summarise: bool = True
 ) -> list[Finding]:
-    """The module rules' findings in one file, whose tree is then released (task modules
-    keep theirs: several project rules ask for them again); `summarise=False` when the
-    project rules have already run."""
+    """The module rules' findings in one file, whose tree is then released;
+    `summarise=False` when the project rules have already run."""
     source = project.source(path, tree=tree)
     if source is None:
         return []
@@ -107,8 +105,7 @@ def module_findings(
             except RecursionError:
                 reason = f"too deeply nested for {rule.code} to analyse"
                 project.errors.append(SourceError(path, reason, needed=False))
-    if not defines_tasks(project, source):
-        source.release(summarise)
+    source.release(summarise)
     return found
 
 

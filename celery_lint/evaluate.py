@@ -19,7 +19,7 @@ import os.path
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 
 class _Unknown:
@@ -195,7 +195,17 @@ def package_of(module: str, path: Path) -> str:
     return module if path.name == "__init__.py" else module.rpartition(".")[0]
 
 
-def absolute_module(module: str, path: Path, node: ast.ImportFrom) -> str | None:
+class RelativeImport(Protocol):
+    """A `from ... import` (an `ast.ImportFrom`, or a released module's `Imported`)."""
+
+    @property
+    def module(self) -> str | None: ...
+
+    @property
+    def level(self) -> int: ...
+
+
+def absolute_module(module: str, path: Path, node: RelativeImport) -> str | None:
     """The absolute name a `from ... import` refers to, inside module `module` at `path`."""
     if not node.level:
         return node.module

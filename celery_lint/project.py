@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from celery_lint import layout
 from celery_lint.evaluate import (
@@ -47,12 +47,24 @@ _DSM_RE = re.compile(
 
 @dataclass(frozen=True)
 class Decorated:
-    """A decorated def or class, without its body."""
+    """A decorated def or class, without its body (a released module keeps these)."""
 
     is_class: bool
     name: str
     lineno: int
+    col_offset: int  # 0 exactly for a module-level statement: nothing else starts a line unindented
     decorators: list[ast.expr]
+
+
+class Imported(NamedTuple):
+    """An import statement without its ast nodes: a released module keeps these."""
+
+    lineno: int
+    col_offset: int
+    is_from: bool  # `from module import names` (else `import names`)
+    module: str | None  # `from`'s module, relative to `level`
+    level: int
+    names: tuple[tuple[str, str | None], ...]  # (name, asname)
 
 
 class SourceModule:
@@ -61,12 +73,9 @@ class SourceModule:
     are asked only for their imports and defs, and expressions are most of a tree).
 
     `release()` lets the tree go once the file's own rules have run, keeping what
-    whole-project analyses ask of every module (its imports and aliases): trees are
-    most of the memory of a large project. A released tree asked for again is parsed
-    again from the kept text."""
-
-    # the node types kept across `release()`: small statements, asked of every module
-    KEPT = (ast.Import, ast.ImportFrom)
+    whole-project analyses ask of every module (its imports as `Imported` records,
+    its aliases, its decorated defs): trees are most of the memory of a large
+    project. A released tree asked for again is parsed again from the kept text."""
 
     def __init__(self, path: Path, module: str | None, text: str, tree: ast.Module) -> None:
         self.path = path
@@ -84,19 +93,16 @@ class SourceModule:
     def tree(self) -> ast.Module:
         if self._tree is None:
             self._tree = parse_text(self.path, self.text)  # parsed before: cannot fail now
-            self._by_type = {}  # the kept nodes are of the old tree: one tree's nodes at a time
-            self.__dict__.pop("decorated", None)
+            self.__dict__.pop("decorated", None)  # they hold the old tree's decorators
         return self._tree
 
     def release(self, summarise: bool = True) -> None:
         """Let the tree go, keeping the imports, aliases and decorators (`summarise`:
         computed now, while the tree is here, for analyses still to come)."""
         if summarise:
-            for kind in self.KEPT:
-                self._of_type(kind)
-            self.aliases  # noqa: B018
+            self.aliases  # noqa: B018 (computed from the imports)
             self.decorated  # noqa: B018
-        self._by_type = {k: v for k, v in self._by_type.items() if k[1] in self.KEPT}
+        self._by_type = {}
         self._tree = self._walked = self._block_nodes = None
 
     def _of_type(self, kind: type) -> list[ast.AST]:
@@ -104,8 +110,6 @@ class SourceModule:
         nodes holding them) are looked for among the statements alone."""
         blocks_only = self._walked is None and issubclass(kind, BLOCK_NODES)
         found = self._by_type.get((blocks_only, kind))
-        if found is None and blocks_only and kind in self.KEPT:
-            found = self._by_type.get((False, kind))
         if found is None:
             if blocks_only:
                 if self._block_nodes is None:
@@ -129,9 +133,20 @@ class SourceModule:
         """The decorated defs and classes, kept across `release()`: whether a module
         defines tasks is read from these alone."""
         return [
-            Decorated(type(n) is ast.ClassDef, n.name, n.lineno, n.decorator_list)
+            Decorated(type(n) is ast.ClassDef, n.name, n.lineno, n.col_offset, n.decorator_list)
             for n in self.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
             if n.decorator_list
+        ]
+
+    @cached_property
+    def imports(self) -> list[Imported]:
+        """The import statements anywhere in the module, in source order."""
+        return [
+            Imported(
+                node.lineno, node.col_offset, type(node) is ast.ImportFrom, getattr(node, "module", None),
+                getattr(node, "level", 0) or 0, tuple((a.name, a.asname) for a in node.names),
+            )
+            for node in self.nodes(ast.Import, ast.ImportFrom)
         ]
 
     @cached_property
@@ -139,20 +154,16 @@ class SourceModule:
         """Local name -> qualified name, from the imports anywhere in the module and
         simple module-level aliases (`task = shared_task`)."""
         names: dict[str, str] = {}
-        for node in self.nodes(ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    names[alias.asname] = alias.name
-                else:
-                    top = alias.name.partition(".")[0]
-                    names[top] = top
-        for node in self.nodes(ast.ImportFrom):
-            base = absolute_module(self.module or "", self.path, node) if node.level else node.module
-            if not base:
-                continue
-            for alias in node.names:
-                if alias.name != "*":
-                    names[alias.asname or alias.name] = f"{base}.{alias.name}"
+        for imported in self.imports:
+            if not imported.is_from:
+                for name, asname in imported.names:
+                    top = name.partition(".")[0]
+                    names[asname or top] = name if asname else top
+        for imported in self.imports:
+            base = absolute_module(self.module or "", self.path, imported) if imported.is_from else None
+            for name, asname in imported.names if base else ():
+                if name != "*":
+                    names[asname or name] = f"{base}.{name}"
         for stmt in self.tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 target = stmt.targets[0].id
@@ -822,20 +833,20 @@ class Project:
 
     # -- imports -------------------------------------------------------------------------------
 
-    def imported_modules(self, source: SourceModule) -> Iterator[tuple[ast.stmt, str]]:
+    def imported_modules(self, source: SourceModule) -> Iterator[tuple[Imported, str]]:
         """(statement, absolute module name) for every module an import may load."""
-        for node in source.nodes(ast.Import, ast.ImportFrom):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    yield node, alias.name
+        for imported in source.imports:
+            if not imported.is_from:
+                for name, _ in imported.names:
+                    yield imported, name
                 continue
-            base = absolute_module(source.module or "", source.path, node)
+            base = absolute_module(source.module or "", source.path, imported)
             if not base:
                 continue
-            yield node, base
-            for alias in node.names:
-                if alias.name != "*":
-                    yield node, f"{base}.{alias.name}"
+            yield imported, base
+            for name, _ in imported.names:
+                if name != "*":
+                    yield imported, f"{base}.{name}"
 
     def uses_decorator(self, source: SourceModule, qualnames: frozenset[str]) -> bool:
         for node in source.decorated:

@@ -19,10 +19,14 @@ if TYPE_CHECKING:
 
 
 class Located(Protocol):
-    """An ast node with a position (statements, expressions, arguments, aliases)."""
+    """Something with a position: an ast node (statements, expressions, arguments,
+    aliases), or a record of one that outlives its tree (`Imported`, a task)."""
 
-    lineno: int
-    col_offset: int
+    @property
+    def lineno(self) -> int: ...
+
+    @property
+    def col_offset(self) -> int: ...
 
 
 ProjectCheck = Callable[["Project"], Iterable[Finding]]

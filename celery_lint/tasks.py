@@ -14,17 +14,33 @@ from functools import lru_cache
 from typing import Any
 
 from celery_lint.evaluate import UNKNOWN
-from celery_lint.project import SHARED_TASK, Project, SourceModule
+from celery_lint.project import SHARED_TASK, Decorated, Project, SourceModule
 
 CURRENT_APP = frozenset({"celery.current_app", "celery._state.current_app"})
 
 
 @dataclass(frozen=True)
 class TaskDef:
+    """A task: read from the module's decorated defs, which outlive its tree."""
+
     source: SourceModule
-    node: ast.FunctionDef | ast.AsyncFunctionDef
-    decorator: ast.expr
+    function: Decorated  # the def, without its body
+    decorator: ast.expr  # one of `function.decorators`
     shared: bool  # @shared_task (True) or @app.task (False)
+
+    @property
+    def lineno(self) -> int:
+        return self.function.lineno
+
+    @property
+    def col_offset(self) -> int:
+        return self.function.col_offset
+
+    @property
+    def node(self) -> ast.FunctionDef | ast.AsyncFunctionDef:
+        """The def itself, from the module's tree (parsed again if it was released)."""
+        defs: list[ast.FunctionDef | ast.AsyncFunctionDef] = self.source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
+        return next(n for n in defs if (n.lineno, n.col_offset) == (self.lineno, self.col_offset))
 
     @property
     def options(self) -> dict[str, ast.expr]:
@@ -54,7 +70,7 @@ class TaskDef:
             return explicit if isinstance(explicit, str) else UNKNOWN
         if not self.source.module:
             return UNKNOWN
-        return f"{self.source.module}.{self.node.name}"
+        return f"{self.source.module}.{self.function.name}"
 
 
 @lru_cache(maxsize=64)
@@ -104,24 +120,13 @@ def decorator_kind(project: Project, source: SourceModule, decorator: ast.expr) 
     return None
 
 
-def defines_tasks(project: Project, source: SourceModule) -> bool:
-    """Whether some def of `source` has a task decorator: decided without the tree,
-    which a released module no longer has."""
-    return "task" in source.text and any(
-        decorator_kind(project, source, d) is not None
-        for node in source.decorated
-        if not node.is_class
-        for d in node.decorators
-    )
-
-
 def task_defs(project: Project, source: SourceModule) -> Iterator[TaskDef]:
     """The tasks defined in `source`, in source order."""
-    if not defines_tasks(project, source):
+    if "task" not in source.text:
         return
-    for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
-        for decorator in node.decorator_list:
+    for function in source.decorated:
+        for decorator in function.decorators if not function.is_class else ():
             kind = decorator_kind(project, source, decorator)
             if kind is not None:
-                yield TaskDef(source, node, decorator, kind)
+                yield TaskDef(source, function, decorator, kind)
                 break

@@ -240,6 +240,11 @@ BAD_BEAT = {"+proj/settings.py": beat("demoapp.tasks.nope")}
             id="aliased-decorator-called-as-function",
         ),
         pytest.param(
+            {"demoapp/more.py": "from functools import wraps\n\nfrom celery import shared_task\n\n\ndef f():\n"
+                                "    pass\n\n\n@wraps(shared_task(f))\ndef g():\n    pass\n"},
+            id="decorator-called-inside-another-decorator",
+        ),
+        pytest.param(
             {"demoapp/more.py": "from proj.celery import app\n\n\ndef f():\n    pass\n\n\n"
                                 "nope = app.task(name='x')(f)\n"},
             id="app-task-called",

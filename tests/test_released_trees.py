@@ -11,7 +11,8 @@ import pytest
 
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import write_project
-from celery_lint.project import Project, SourceModule
+from celery_lint import project as project_module
+from celery_lint.project import Imported, Project, SourceModule
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 
@@ -48,12 +49,40 @@ def test_bad_example_findings_do_not_depend_on_released_trees(rule, project, mon
 
 def test_a_released_module_keeps_its_imports_aliases_and_decorators():
     source = SourceModule(Path("m.py"), "m", TEXT, ast.parse(TEXT))
-    imports = source.nodes(ast.Import, ast.ImportFrom)
     source.release()
-    assert source.nodes(ast.Import, ast.ImportFrom) == imports
+    assert source.imports == [
+        Imported(1, 0, True, "celery", 0, (("shared_task", None),)),
+        Imported(2, 0, False, None, 0, (("os", None),)),
+    ]
     assert source.aliases == {"shared_task": "celery.shared_task", "os": "os"}
     [decorated] = source.decorated
-    assert (decorated.name, decorated.lineno, decorated.is_class) == ("f", 6, False)
+    assert (decorated.name, decorated.lineno, decorated.col_offset, decorated.is_class) == ("f", 6, 0, False)
+    assert source._tree is None  # all of it answered without parsing again
+
+
+@pytest.mark.parametrize("rule", [r for r in REGISTRY if not r.live_only], ids=lambda r: r.code)
+def test_a_healthy_project_is_parsed_once(rule, project, monkeypatch):
+    """Every file's tree is released after its own rules, task modules too: what the
+    project rules ask of them afterwards comes from the kept records. Only the few
+    modules the project model evaluates whole are parsed again: the settings, the
+    Celery app modules, the installed apps' AppConfig modules."""
+    parsed: list[Path] = []
+
+    def parse_text(path: Path, text: str) -> ast.Module:
+        parsed.append(path)
+        return ast.parse(text)
+
+    write_project(rule.good, project)
+    with (project / "demoapp" / "tasks.py").open("a", encoding="utf-8") as tasks:
+        tasks.write('\n\n@shared_task(bind=True, name="demoapp.tasks.ping")\ndef ping(self):\n    return self.request.id\n')
+    monkeypatch.setattr(project_module, "parse_text", parse_text)
+    Project._cache.clear()
+    report = lint_paths([project], select_rules())
+    model = Project.get(project.resolve())
+    evaluated = {f for s in model.settings for f in s.files} | {a.source.path for a in model.celery_apps}
+    again = {path for path in parsed if parsed.count(path) > 1}
+    assert report.files == len(set(parsed)) > 5
+    assert again - evaluated <= {project.resolve() / "demoapp" / "apps.py"}
 
 
 def test_a_released_tree_asked_for_again_is_parsed_again_and_answers_from_it_alone():
@@ -61,7 +90,7 @@ def test_a_released_tree_asked_for_again_is_parsed_again_and_answers_from_it_alo
     source.release()
     tree = source.tree
     assert ast.dump(tree) == ast.dump(ast.parse(TEXT))
-    assert all(node in tree.body for node in source.nodes(ast.Import, ast.ImportFrom))
+    assert all(node in tree.body for node in source.nodes(ast.Import, ast.ImportFrom))  # not the old tree's
     [func] = source.nodes(ast.FunctionDef)
     assert func in tree.body
     assert source.decorated[0].decorators[0] is func.decorator_list[0]

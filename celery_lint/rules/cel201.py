@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -39,7 +38,7 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     for stmt, name in project.imported_modules(source):
         if id(stmt) in seen or not name.endswith(".tasks") and ".tasks." not in name:
             continue
-        if isinstance(stmt, ast.ImportFrom) and stmt.level:
+        if stmt.is_from and stmt.level:
             continue  # relative: follows whatever name the importing package was loaded under
         module = name if name.endswith(".tasks") else name[: name.index(".tasks.") + len(".tasks")]
         resolved = project.resolve(module)

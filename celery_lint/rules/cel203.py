@@ -19,7 +19,7 @@ def _takes_instance(task: TaskDef) -> bool:
 def _wrapped(task: TaskDef) -> bool:
     """Decorators below the task decorator replace the function Celery sees: its
     signature is not the one written here."""
-    decorators = task.node.decorator_list
+    decorators = task.function.decorators
     return decorators.index(task.decorator) != len(decorators) - 1
 
 
@@ -29,9 +29,9 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     for task in task_defs(project, source):
         if task.option("bind") is not True or _takes_instance(task) or _wrapped(task):
             continue
-        name = task.node.name
+        name = task.function.name
         yield RULE.finding(
-            source.path, task.node,
+            source.path, task,
             f"bind=True passes the task instance as the first argument, but {name}() has no positional parameter "
             f"for it: every call (.delay(), .apply(), the worker) raises TypeError; add `self` as the first parameter",
             subject=f"{source.module}.{name}",

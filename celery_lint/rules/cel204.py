@@ -54,7 +54,7 @@ def _module_tasks(project: Project, module: str) -> set[str] | None:
     source = project.source(path) if path is not None else None
     if source is None:
         return set()
-    return {t.node.name for t in task_defs(project, source) if t.node in source.tree.body}
+    return {t.function.name for t in task_defs(project, source) if t.col_offset == 0}  # module-level defs
 
 
 def _local_names(scopes: list[ast.AST]) -> set[str]:

@@ -37,18 +37,18 @@ def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding
     for task in tasks:
         if status == "never":
             message = (
-                f"task {task.node.name} is defined in {module}, which the worker never imports (autodiscovery "
+                f"task {task.function.name} is defined in {module}, which the worker never imports (autodiscovery "
                 f"imports <app>.tasks; neither CELERY_IMPORTS/include nor any module the worker loads imports "
                 f"{module}): the worker rejects it as an unregistered task; {fix}"
             )
         else:
             chain = " -> ".join(reach.chain(source.path))
             message = (
-                f"task {task.node.name} is registered in the worker only because Django's system checks import "
+                f"task {task.function.name} is registered in the worker only because Django's system checks import "
                 f"the URLconf at worker start ({chain}): with `celery --skip-checks` the worker rejects it as "
                 f"an unregistered task; {fix}"
             )
-        yield RULE.finding(source.path, task.node, message, subject=str(source.path))
+        yield RULE.finding(source.path, task, message, subject=str(source.path))
 
 
 _JOBS = """\
