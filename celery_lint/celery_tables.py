@@ -7,7 +7,6 @@ upper case, then under its old (Celery 3) name. Django exposes only UPPERCASE na
 from __future__ import annotations
 
 import ast
-import difflib
 import importlib
 import os
 import sys
@@ -144,6 +143,8 @@ def nearest_prefixed(name: str) -> str | None:
         return None
     if name + "_URL" in PREFIXED_NAMES:  # CELERY_BROKER for CELERY_BROKER_URL
         return name + "_URL"
+    import difflib  # only for an unknown name: spares every run its import
+
     matches = difflib.get_close_matches(name, sorted(PREFIXED_NAMES), n=1, cutoff=0.9)
     if not matches:
         return None

@@ -20,23 +20,17 @@ a silently ignored configuration is the very bug this tool exists to catch.
 
 from __future__ import annotations
 
-import difflib
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from celery_lint import toml
 from celery_lint.project import ProjectOptions
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from celery_lint.versions import VersionError, parse_version
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10
-    import tomli as tomllib
 
 TABLE = "celery-lint"
 KEYS = (
@@ -165,12 +159,10 @@ def find_config(start: Path) -> Path | None:
 
 def read_toml(path: Path) -> dict[str, Any]:
     try:
-        with path.open("rb") as stream:
-            data: dict[str, Any] = tomllib.load(stream)
-            return data
+        return toml.load(path)
     except OSError as exc:
         raise ConfigError(path, "", f"cannot be read: {exc.strerror or exc}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except ValueError as exc:
         raise ConfigError(path, "", f"not valid TOML: {exc}") from exc
 
 
@@ -197,6 +189,8 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
     load_rules()
     for key in table:
         if key not in KEYS:
+            import difflib  # only for a mistyped key: spares every run its import
+
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f" (known keys: {', '.join(KEYS)})"
             raise ConfigError(path, key, f"unknown key{hint}")

@@ -8,7 +8,6 @@ directory when they are below it. Columns are 1-based, as editors count them.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -70,6 +69,8 @@ def as_json(report: Report, cwd: Path) -> str:
         ],
         "files": report.files,
     }
+    import json  # only for this format: spares the other runs its import
+
     return json.dumps(document, indent=2) + "\n"
 
 
@@ -117,6 +118,8 @@ def sarif(report: Report, cwd: Path) -> str:
         "results": results,
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    import json  # only for this format: spares the other runs its import
+
     return json.dumps(log, indent=2) + "\n"
 
 

@@ -104,6 +104,7 @@ class SourceModule:
             self.decorated  # noqa: B018
         self._by_type = {}
         self._tree = self._walked = self._block_nodes = None
+        self.__dict__.pop("lines", None)  # split again from the text if asked
 
     def _of_type(self, kind: type) -> list[ast.AST]:
         """The nodes of exactly type `kind`, in walk order; only statements (and the

@@ -13,18 +13,13 @@ Nothing here imports or runs project code.
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10
-    import tomli as tomllib
+from celery_lint import toml
 
 Version = tuple[int, int, int]
 
@@ -120,10 +115,8 @@ def pins_in_requirements(text: str) -> list[Version]:
 
 def _load_toml(path: Path) -> dict[str, Any] | None:
     try:
-        with path.open("rb") as stream:
-            data: dict[str, Any] = tomllib.load(stream)
-            return data
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return toml.load(path)
+    except (OSError, ValueError):
         return None
 
 
@@ -153,6 +146,8 @@ def pins_in_lock(path: Path) -> list[Version]:
     """The locked Celery version of uv.lock, poetry.lock or Pipfile.lock."""
     if path.name == "Pipfile.lock":
         try:
+            import json  # only for a Pipfile.lock: spares every run its import
+
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return []
