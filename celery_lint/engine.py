@@ -159,9 +159,10 @@ def _lint_paths(
         real_top = top.resolve()  # once: below it only a file itself can be a symlink
         prefix = os.path.join(str(real_top), "")
         for real in layout.iter_python_files(real_top):
-            shown = top / str(real)[len(prefix):] if real != real_top else top
-            if any(shown.match(pattern) or part_matches(shown, pattern) for pattern in excluded):
-                continue
+            if excluded:
+                shown = top / str(real)[len(prefix):] if real != real_top else top
+                if any(shown.match(pattern) or part_matches(shown, pattern) for pattern in excluded):
+                    continue
             if skip is None or not skip(real):
                 files[real.resolve() if real.is_symlink() else real] = None
     projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root

@@ -85,6 +85,8 @@ class SourceModule:
         self._by_type: dict[tuple[bool, type], list[ast.AST]] = {}
         self._walked: list[ast.AST] | None = None  # every node
         self._block_nodes: list[ast.AST] | None = None  # the statements and the nodes holding them
+        self._imports: list[Imported] | None = None
+        self._decorated: list[Decorated] | None = None
 
     def __repr__(self) -> str:
         return f"SourceModule({str(self.path)!r}, {self.module!r})"
@@ -93,14 +95,14 @@ class SourceModule:
     def tree(self) -> ast.Module:
         if self._tree is None:
             self._tree = parse_text(self.path, self.text)  # parsed before: cannot fail now
-            self.__dict__.pop("decorated", None)  # they hold the old tree's decorators
+            self._decorated = None  # they hold the old tree's decorators
         return self._tree
 
     def release(self, summarise: bool = True) -> None:
         """Let the tree go, keeping the imports, aliases and decorators (`summarise`:
         computed now, while the tree is here, for analyses still to come)."""
         if summarise:
-            self.aliases  # noqa: B018 (computed from the imports)
+            self.aliases  # noqa: B018 (reads the imports, and the decorated defs with them)
             self.decorated  # noqa: B018
         self._by_type = {}
         self._tree = self._walked = self._block_nodes = None
@@ -129,26 +131,42 @@ class SourceModule:
         found = [n for t in types for n in self._of_type(t)]
         return sorted(found, key=lambda n: (n.lineno, n.col_offset))
 
-    @cached_property
+    @property
     def decorated(self) -> list[Decorated]:
-        """The decorated defs and classes, kept across `release()`: whether a module
-        defines tasks is read from these alone."""
-        return [
-            Decorated(type(n) is ast.ClassDef, n.name, n.lineno, n.col_offset, n.decorator_list)
-            for n in self.nodes(ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-            if n.decorator_list
-        ]
+        """The decorated defs and classes, in source order, kept across `release()`:
+        which functions are tasks is read from these alone."""
+        if self._decorated is None:
+            self._read_statements()
+        assert self._decorated is not None
+        return self._decorated
 
-    @cached_property
+    @property
     def imports(self) -> list[Imported]:
         """The import statements anywhere in the module, in source order."""
-        return [
-            Imported(
-                node.lineno, node.col_offset, type(node) is ast.ImportFrom, getattr(node, "module", None),
-                getattr(node, "level", 0) or 0, tuple((a.name, a.asname) for a in node.names),
-            )
-            for node in self.nodes(ast.Import, ast.ImportFrom)
-        ]
+        if self._imports is None:
+            self._read_statements()
+        assert self._imports is not None
+        return self._imports
+
+    def _read_statements(self) -> None:
+        """The imports and the decorated defs, in one look at each statement."""
+        if self._block_nodes is None:
+            self._block_nodes = walk_blocks(self.tree)
+        imports: list[Imported] = []
+        decorated: list[Decorated] = []
+        for node in self._block_nodes:
+            if isinstance(node, ast.ImportFrom):
+                names = tuple([(a.name, a.asname) for a in node.names])
+                imports.append(Imported(node.lineno, node.col_offset, True, node.module, node.level, names))
+            elif isinstance(node, ast.Import):
+                names = tuple([(a.name, a.asname) for a in node.names])
+                imports.append(Imported(node.lineno, node.col_offset, False, None, 0, names))
+            elif isinstance(node, _DEFS) and node.decorator_list:
+                is_class = isinstance(node, ast.ClassDef)
+                decorated.append(Decorated(is_class, node.name, node.lineno, node.col_offset, node.decorator_list))
+        if self._imports is None:
+            self._imports = sorted(imports)  # records order by position first
+        self._decorated = sorted(decorated, key=lambda d: (d.lineno, d.col_offset))
 
     @cached_property
     def aliases(self) -> dict[str, str]:
@@ -197,6 +215,7 @@ class SourceModule:
         return source_lines(self.text)
 
 
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 # Nodes that hold statements: every statement sits in one of these, never in an expression.
 BLOCK_NODES = (ast.mod, ast.stmt, ast.excepthandler, ast.match_case)
 _BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")  # in `_fields` order
@@ -231,16 +250,18 @@ _NEVER_NODES = frozenset(
 _NODE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def walk_blocks(tree: ast.AST) -> list[ast.AST]:
-    """The `BLOCK_NODES` of `tree` in `ast.walk` order, without visiting expressions."""
-    nodes = [tree]
+def walk_blocks(tree: ast.Module) -> list[ast.AST]:
+    """The `BLOCK_NODES` of `tree` in `ast.walk` order, without visiting expressions.
+    Below a module, these fields of a statement, handler or case only ever hold
+    statements, handlers and cases (an expression's `body` is never reached)."""
+    nodes: list[ast.AST] = [tree]
     for node in nodes:  # the list grows as the walk goes
         kind = type(node)
         names = _BLOCK_FIELDS_OF.get(kind)
         if names is None:
             names = _BLOCK_FIELDS_OF[kind] = tuple(n for n in _BLOCK_FIELDS if n in kind._fields)
         for name in names:
-            nodes.extend(c for c in getattr(node, name) if isinstance(c, BLOCK_NODES))
+            nodes += getattr(node, name)
     return nodes
 
 
@@ -837,17 +858,8 @@ class Project:
     def imported_modules(self, source: SourceModule) -> Iterator[tuple[Imported, str]]:
         """(statement, absolute module name) for every module an import may load."""
         for imported in source.imports:
-            if not imported.is_from:
-                for name, _ in imported.names:
-                    yield imported, name
-                continue
-            base = absolute_module(source.module or "", source.path, imported)
-            if not base:
-                continue
-            yield imported, base
-            for name, _ in imported.names:
-                if name != "*":
-                    yield imported, f"{base}.{name}"
+            for name in modules_loaded(source, imported):
+                yield imported, name
 
     def uses_decorator(self, source: SourceModule, qualnames: frozenset[str]) -> bool:
         for node in source.decorated:
@@ -856,6 +868,17 @@ class Project:
                 if source.qualname(target) in qualnames:
                     return True
         return False
+
+
+def modules_loaded(source: SourceModule, imported: Imported) -> Iterator[str]:
+    """The absolute names of the modules one import statement of `source` may load."""
+    if not imported.is_from:
+        yield from (name for name, _ in imported.names)
+        return
+    base = absolute_module(source.module or "", source.path, imported)
+    if base:
+        yield base
+        yield from (f"{base}.{name}" for name, _ in imported.names if name != "*")
 
 
 def _constructor_namespace(call: ast.Call) -> Any:

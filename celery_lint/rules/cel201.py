@@ -8,7 +8,7 @@ from pathlib import Path
 
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
-from celery_lint.project import Project, SourceModule
+from celery_lint.project import Imported, Project, SourceModule, modules_loaded
 from celery_lint.registry import Example, Rule, register
 
 
@@ -34,12 +34,19 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     canonical = discovered_tasks_modules(project)
     if not canonical:
         return
-    seen: set[int] = set()
-    for stmt, name in project.imported_modules(source):
-        if id(stmt) in seen or not name.endswith(".tasks") and ".tasks." not in name:
+    for stmt in source.imports:
+        # relative imports follow whatever name the importing package was loaded under;
+        # an absolute one spells the tasks module it loads
+        if stmt.level or "tasks" not in (stmt.module or "") and not any("tasks" in n for n, _ in stmt.names):
             continue
-        if stmt.is_from and stmt.level:
-            continue  # relative: follows whatever name the importing package was loaded under
+        yield from _misnamed(project, source, stmt, canonical)
+
+
+def _misnamed(project: Project, source: SourceModule, stmt: Imported, canonical: dict[Path, str]) -> Iterator[Finding]:
+    """The first tasks module `stmt` loads under a name autodiscovery does not use."""
+    for name in modules_loaded(source, stmt):
+        if not name.endswith(".tasks") and ".tasks." not in name:
+            continue
         module = name if name.endswith(".tasks") else name[: name.index(".tasks.") + len(".tasks")]
         resolved = project.resolve(module)
         if resolved is None:
@@ -47,13 +54,13 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
         expected = canonical.get(resolved[1])
         if expected is None or expected == module:
             continue
-        seen.add(id(stmt))
         yield RULE.finding(
             source.path, stmt,
             f"{module} is the module autodiscovery imports as {expected}: the same file becomes two modules and "
             f"two task names, and the worker rejects one as an unregistered task; import it as {expected}",
             subject=str(resolved[1]),
         )
+        return  # one finding per statement
 
 
 _TASKS = """\
