@@ -117,17 +117,37 @@ def findings_for_file(
     options: ProjectOptions = ProjectOptions(),
 ) -> list[Finding]:
     """Everything to report in one file (the flake8 view of the catalogue)."""
-    path = path.resolve()
+    path = _resolved(path)
     project = Project.of_directory(path.parent, settings_modules, options)  # flake8 names files only
-    built = project in _project_findings
+    if project in _project_findings:
+        return _file_findings(project, path, tree, rules)
     with _no_cyclic_gc():  # the first file builds the project model
-        found = [f for f in project_findings(project, rules) if f.path == path]
-        found += module_findings(project, path, rules, tree, summarise=False)
-    if not built:
-        # The model lives as long as the process: spare the host's (flake8's) later
-        # collections a scan of its millions of nodes, each time.
-        gc.freeze()
+        found = _file_findings(project, path, tree, rules)
+    # The model lives as long as the process: spare the host's (flake8's) later
+    # collections a scan of its millions of nodes, each time.
+    gc.freeze()
+    return found
+
+
+def _file_findings(project: Project, path: Path, tree: ast.Module | None, rules: list[Rule]) -> list[Finding]:
+    found = [f for f in project_findings(project, rules) if f.path == path]
+    found += module_findings(project, path, rules, tree, summarise=False)
     return sorted(set(found))
+
+
+def _resolved(path: Path) -> Path:
+    """`path.resolve()`, resolving each directory once: flake8 names thousands of files
+    in a few hundred directories, and a symlink is resolved component by component."""
+    if path.is_symlink():
+        return path.resolve()
+    key = os.path.join(os.getcwd(), path.parent)  # a relative name is the working directory's
+    directory = _resolved_directories.get(key)
+    if directory is None:
+        directory = _resolved_directories[key] = path.parent.resolve()
+    return directory / path.name
+
+
+_resolved_directories: dict[str, Path] = {}
 
 
 def lint_paths(

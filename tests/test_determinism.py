@@ -4,13 +4,21 @@ path. Real processes, as CI runs them."""
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from celery_lint import engine
+from celery_lint.engine import findings_for_file, select_rules
+from celery_lint.examples import write_project
+from celery_lint.registry import REGISTRY
+from celery_lint.rules import load_rules
 from tests.helpers import BIN, clean_env, write_files
+
+load_rules()
 
 NEVER_SET = (
     "from celery import Celery\n\napp = Celery('proj')\n"
@@ -54,3 +62,21 @@ def test_same_bytes_from_a_relative_or_an_absolute_path(repository):
     assert inside == inside_absolute
     # from the parent, each path carries the repository's name and nothing else changes
     assert relative == inside.replace(b"shop/", b"repo/shop/").replace(b"blog/", b"repo/blog/")
+
+
+def test_the_flake8_view_is_the_same_from_a_relative_or_a_linked_name(project, monkeypatch):
+    """flake8 names files relative to its working directory; the plugin resolves each
+    directory once, and a relative name is always read against the current one."""
+    write_project(REGISTRY["CEL101"].bad, project)
+    root = project.resolve()
+    settings = root / "proj" / "settings.py"
+    tree = ast.parse(settings.read_text(encoding="utf-8"))
+    rules = select_rules()
+    expected = findings_for_file(settings, tree, rules)
+    assert [f.code for f in expected] == ["CEL101"]
+    monkeypatch.chdir(root / "proj")
+    assert findings_for_file(Path("settings.py"), tree, rules) == expected
+    monkeypatch.chdir(root / "demoapp")
+    assert engine._resolved(Path("tasks.py")) == root / "demoapp" / "tasks.py"  # ".", another directory
+    (root / "linked.py").symlink_to(settings)
+    assert findings_for_file(root / "linked.py", tree, rules) == expected
