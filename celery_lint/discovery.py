@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from celery_lint import celery_tables, layout
-from celery_lint.evaluate import UNKNOWN, ModuleEvaluator, Namespace, absolute_module, options
-from celery_lint.project import DJANGO_CONFIG_STRING, DJANGO_SETTINGS_OBJECT, Project, Settings, SourceModule
+from celery_lint.evaluate import UNKNOWN, ModuleEvaluator, Namespace, options
+from celery_lint.project import (
+    DJANGO_CONFIG_STRING, DJANGO_SETTINGS_OBJECT, Project, Settings, SourceModule, modules_loaded,
+)
 from celery_lint.tasks import app_qualnames, canonical, decorator_kind, task_defs
 
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
@@ -255,19 +257,11 @@ class _Walker:
             self.unknown = f"{path} cannot be parsed"
             return
         for imported in source.imports:
-            if not imported.is_from:
-                for module, _ in imported.names:
-                    self.add(module, path)
-                continue
-            base = absolute_module(name, path, imported)
-            if not base:
-                continue
-            self.add(base, path)
-            for module, _ in imported.names:
-                if module == "*":
-                    self._star(base, path)
-                else:
-                    self.add(f"{base}.{module}", path)
+            loaded = list(modules_loaded(name, path, imported))  # relative to the name reached under
+            for module in loaded:
+                self.add(module, path)
+            if loaded and imported.is_from and ("*", None) in imported.names:
+                self._star(loaded[0], path)  # the `from` module, first
         if any(word in source.text for word in _IMPORTING_WORDS):
             for call in source.nodes(ast.Call):
                 self._dynamic(source, path, call)

@@ -155,12 +155,11 @@ class SourceModule:
         imports: list[Imported] = []
         decorated: list[Decorated] = []
         for node in self._block_nodes:
-            if isinstance(node, ast.ImportFrom):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
                 names = tuple([(a.name, a.asname) for a in node.names])
-                imports.append(Imported(node.lineno, node.col_offset, True, node.module, node.level, names))
-            elif isinstance(node, ast.Import):
-                names = tuple([(a.name, a.asname) for a in node.names])
-                imports.append(Imported(node.lineno, node.col_offset, False, None, 0, names))
+                is_from = isinstance(node, ast.ImportFrom)
+                module, level = (node.module, node.level) if isinstance(node, ast.ImportFrom) else (None, 0)
+                imports.append(Imported(node.lineno, node.col_offset, is_from, module, level, names))
             elif isinstance(node, _DEFS) and node.decorator_list:
                 is_class = isinstance(node, ast.ClassDef)
                 decorated.append(Decorated(is_class, node.name, node.lineno, node.col_offset, node.decorator_list))
@@ -858,7 +857,7 @@ class Project:
     def imported_modules(self, source: SourceModule) -> Iterator[tuple[Imported, str]]:
         """(statement, absolute module name) for every module an import may load."""
         for imported in source.imports:
-            for name in modules_loaded(source, imported):
+            for name in modules_loaded(source.module or "", source.path, imported):
                 yield imported, name
 
     def uses_decorator(self, source: SourceModule, qualnames: frozenset[str]) -> bool:
@@ -870,12 +869,13 @@ class Project:
         return False
 
 
-def modules_loaded(source: SourceModule, imported: Imported) -> Iterator[str]:
-    """The absolute names of the modules one import statement of `source` may load."""
+def modules_loaded(module: str, path: Path, imported: Imported) -> Iterator[str]:
+    """The absolute names of the modules one import statement may load, in module
+    `module` at `path`: a `from` import's own module first."""
     if not imported.is_from:
         yield from (name for name, _ in imported.names)
         return
-    base = absolute_module(source.module or "", source.path, imported)
+    base = absolute_module(module, path, imported)
     if base:
         yield base
         yield from (f"{base}.{name}" for name, _ in imported.names if name != "*")

@@ -44,7 +44,7 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
 
 def _misnamed(project: Project, source: SourceModule, stmt: Imported, canonical: dict[Path, str]) -> Iterator[Finding]:
     """The first tasks module `stmt` loads under a name autodiscovery does not use."""
-    for name in modules_loaded(source, stmt):
+    for name in modules_loaded(source.module or "", source.path, stmt):
         if not name.endswith(".tasks") and ".tasks." not in name:
             continue
         module = name if name.endswith(".tasks") else name[: name.index(".tasks.") + len(".tasks")]
