@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 # Directories that hold no project code: environments, caches, build output, VCS data.
 SKIP_DIRS = frozenset(
@@ -30,26 +31,76 @@ def iter_python_files(top: Path, own_project: bool = False, packages: bool = Tru
     (a symlink to a parent would loop). `own_project`: leave out the directories that
     hold their own `manage.py`, the files of another project (a monorepo); without
     `packages`, leave out packages too (each tree is a project of its own)."""
+    for path, _ in python_files(top, own_project, packages):
+        yield path
+
+
+def python_files(top: Path, own_project: bool = False, packages: bool = True) -> Iterator[tuple[Path, bool]]:
+    """`iter_python_files`, each file with whether it is a symlink (known from the
+    listing: no `lstat` per file)."""
     if top.is_file():
-        yield top
+        yield top, top.is_symlink()
         return
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not is_skipped_dir(d))
+    pending = [str(top)]
+    while pending:
+        directory = pending.pop()
+        listing = walk_listing(directory)
+        yield from listing.python
+        entered = [d for d in listing.directories if not is_skipped_dir(d)]
         if own_project:
-            dirnames[:] = [d for d in dirnames if not os.path.isfile(os.path.join(dirpath, d, "manage.py"))]
+            entered = [d for d in entered if "manage.py" not in walk_listing(os.path.join(directory, d)).files]
         if not packages:
-            dirnames[:] = [d for d in dirnames if not os.path.isfile(os.path.join(dirpath, d, "__init__.py"))]
-        for name in sorted(filenames):
-            if name.endswith(".py"):
-                yield Path(dirpath, name)
+            entered = [d for d in entered if "__init__.py" not in walk_listing(os.path.join(directory, d)).files]
+        pending += [os.path.join(directory, d) for d in reversed(entered)]  # depth first, in name order
+
+
+class Listing(NamedTuple):
+    """One directory as `os.walk` without `followlinks` tells its entries apart: a
+    symlink to a directory is neither entered nor a file."""
+
+    files: tuple[str, ...]  # sorted
+    directories: tuple[str, ...]  # to enter, sorted
+    links: frozenset[str]  # the names that are symlinks
+    python: tuple[tuple[Path, bool], ...]  # the `.py` files, each with whether it is a symlink
+
+
+@lru_cache(maxsize=16384)
+def walk_listing(directory: str) -> Listing:
+    """`directory`'s listing, read once per process: the command's walk, the project's
+    own walk and the project-root lookups all read the same directories, and share
+    the same path objects."""
+    files: list[str] = []
+    directories: list[str] = []
+    links: set[str] = set()
+    try:
+        with os.scandir(directory) as listing:
+            for entry in listing:
+                try:
+                    if entry.is_symlink():
+                        links.add(entry.name)
+                    if not entry.is_dir():
+                        files.append(entry.name)
+                    elif entry.name not in links:
+                        directories.append(entry.name)
+                except OSError:  # vanished or unreadable: os.walk would list it as a file
+                    files.append(entry.name)
+    except (OSError, ValueError):  # unreadable or missing: os.walk skips it
+        pass
+    files.sort()
+    python = tuple((Path(directory, name), name in links) for name in files if name.endswith(".py"))
+    return Listing(tuple(files), tuple(sorted(directories)), frozenset(links), python)
 
 
 @lru_cache(maxsize=4096)
 def find_project_root(directory: Path) -> Path | None:
     """The nearest directory at or above `directory` holding `manage.py`."""
-    if (directory / "manage.py").is_file():
+    listing = walk_listing(str(directory))
+    names = {*listing.files, *listing.directories, *listing.links}
+    if not names:  # empty, or searchable but not listable: ask for the names themselves
+        names = {m for m in ("manage.py", ".git", ".hg") if (directory / m).exists()}
+    if "manage.py" in names and (directory / "manage.py").is_file():
         return directory
-    if directory.parent == directory or any((directory / m).exists() for m in (".git", ".hg")):
+    if directory.parent == directory or ".git" in names or ".hg" in names:
         return None
     return find_project_root(directory.parent)
 
@@ -132,13 +183,15 @@ def _entries(directory: str) -> tuple[frozenset[str], frozenset[str]]:
 def module_name(root: Path, path: Path) -> str | None:
     """The dotted name of `path` when imported from import root `root`."""
     prefix = os.path.join(str(root), "")  # strings: `Path.relative_to` is slow, and paths are normalised
-    if not str(path).startswith(prefix):
+    text = str(path)
+    if not text.startswith(prefix):
         return None
-    parts = str(path)[len(prefix):].split(os.sep)
-    if parts[-1] == "__init__.py":
+    parts = text[len(prefix):].split(os.sep)
+    last = parts[-1]
+    if last == "__init__.py":
         parts.pop()
-    elif parts[-1].endswith(".py"):
-        parts[-1] = parts[-1][:-3]
-    if not parts or not is_identifier_path(tuple(parts)):
+    elif last.endswith(".py"):
+        parts[-1] = last[:-3]
+    if not parts or not all(map(str.isidentifier, parts)):
         return None
     return ".".join(parts)
