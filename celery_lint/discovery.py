@@ -33,7 +33,7 @@ from typing import Any
 from celery_lint import celery_tables, layout
 from celery_lint.evaluate import UNKNOWN, ModuleEvaluator, Namespace, options
 from celery_lint.project import (
-    DJANGO_CONFIG_STRING, DJANGO_SETTINGS_OBJECT, Project, Settings, SourceModule, modules_loaded,
+    DJANGO_CONFIG_STRING, DJANGO_SETTINGS_OBJECT, TASK_WORD, Project, Settings, SourceModule, modules_loaded,
 )
 from celery_lint.tasks import app_qualnames, canonical, decorator_kind, task_defs
 
@@ -756,7 +756,7 @@ def task_names(project: Project) -> TaskNames:
     """Names of the project's tasks, under every dotted name their module can be imported as."""
     names: set[str] = set()
     roots = [r for r in project.import_roots if r == project.root or project.root in r.parents]
-    for path in project.files_mentioning("task"):
+    for path in project.files_mentioning(TASK_WORD):
         source = project.source(path)
         if source is None:
             return TaskNames(unknown=f"{path} cannot be parsed")

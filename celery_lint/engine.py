@@ -105,7 +105,7 @@ def module_findings(
             except RecursionError:
                 reason = f"too deeply nested for {rule.code} to analyse"
                 project.errors.append(SourceError(path, reason, needed=False))
-    source.release(summarise)
+    project.release(source, summarise)
     return found
 
 
@@ -178,13 +178,13 @@ def _lint_paths(
     for top in paths:
         real_top = top.resolve()  # once: below it only a file itself can be a symlink
         prefix = os.path.join(str(real_top), "")
-        for real in layout.iter_python_files(real_top):
+        for real, is_link in layout.python_files(real_top):
             if excluded:
                 shown = top / str(real)[len(prefix):] if real != real_top else top
                 if any(shown.match(pattern) or part_matches(shown, pattern) for pattern in excluded):
                     continue
             if skip is None or not skip(real):
-                files[real.resolve() if real.is_symlink() else real] = None
+                files[real.resolve() if is_link else real] = None
     projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root
     unanalysed: list[tuple[Project, Path]] = []
     for path in files:

@@ -40,13 +40,15 @@ DJANGO_SETTINGS_OBJECT = "django.conf.settings"
 DJANGO_CONFIG_STRING = "django.conf:settings"
 # Celery's loader falls back from a module import to module + attribute: the same object
 DJANGO_CONFIG_STRINGS = frozenset({DJANGO_CONFIG_STRING, "django.conf.settings"})
+# Every question about tasks (decorators, names, registrations) first asks whether a
+# module's text spells this: nothing else can define or register one.
+TASK_WORD = "task"
 _DSM_RE = re.compile(
     r"""DJANGO_SETTINGS_MODULE["']?\s*(?:["']\s*,\s*|\]\s*=\s*|=\s*|:\s*)["']?([A-Za-z_][\w.]*)"""
 )
 
 
-@dataclass(frozen=True)
-class Decorated:
+class Decorated(NamedTuple):
     """A decorated def or class, without its body (a released module keeps these)."""
 
     is_class: bool
@@ -154,15 +156,19 @@ class SourceModule:
             self._block_nodes = walk_blocks(self.tree)
         imports: list[Imported] = []
         decorated: list[Decorated] = []
-        for node in self._block_nodes:
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
+        nodes: list[Any] = self._block_nodes  # told apart by exact type: statements are never subclassed
+        for node in nodes:
+            kind = type(node)
+            if kind is ast.ImportFrom:
                 names = tuple([(a.name, a.asname) for a in node.names])
-                is_from = isinstance(node, ast.ImportFrom)
-                module, level = (node.module, node.level) if isinstance(node, ast.ImportFrom) else (None, 0)
-                imports.append(Imported(node.lineno, node.col_offset, is_from, module, level, names))
-            elif isinstance(node, _DEFS) and node.decorator_list:
-                is_class = isinstance(node, ast.ClassDef)
-                decorated.append(Decorated(is_class, node.name, node.lineno, node.col_offset, node.decorator_list))
+                imports.append(Imported(node.lineno, node.col_offset, True, node.module, node.level, names))
+            elif kind is ast.Import:
+                names = tuple([(a.name, a.asname) for a in node.names])
+                imports.append(Imported(node.lineno, node.col_offset, False, None, 0, names))
+            elif kind in _DEFS and node.decorator_list:
+                decorated.append(
+                    Decorated(kind is ast.ClassDef, node.name, node.lineno, node.col_offset, node.decorator_list)
+                )
         if self._imports is None:
             self._imports = sorted(imports)  # records order by position first
         self._decorated = sorted(decorated, key=lambda d: (d.lineno, d.col_offset))
@@ -214,7 +220,7 @@ class SourceModule:
         return source_lines(self.text)
 
 
-_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+_DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Nodes that hold statements: every statement sits in one of these, never in an expression.
 BLOCK_NODES = (ast.mod, ast.stmt, ast.excepthandler, ast.match_case)
 _BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")  # in `_fields` order
@@ -384,6 +390,7 @@ class Project:
         self._failures: dict[Path, SourceError] = {}  # why a file has no text or no tree
         self._resolved: dict[str, tuple[Path, Path] | None] = {}
         self._resolved_files: dict[str, Path | None] = {}
+        self._mentioning: dict[tuple[str, ...], list[Path]] = {}
 
     @classmethod
     def get(
@@ -514,6 +521,20 @@ class Project:
             return None
         return SourceModule(path, self.module_name(path), text or "", tree)
 
+    def release(self, source: SourceModule, summarise: bool = True) -> None:
+        """Let a module's tree go once its own rules have run. A module whose text
+        spells "task" keeps what the project rules ask of task modules (`summarise`:
+        its imports, aliases and decorated defs, see `SourceModule.release`). Any other
+        is forgotten but for its text and parsed again if asked for: in a healthy
+        project only the few modules the model evaluates or follows re-exports through
+        are, and summaries of every module cost more than those parses."""
+        if summarise and TASK_WORD in source.text:
+            source.release()
+            return
+        source.release(summarise=False)
+        if self._sources.get(source.path) is source:
+            del self._sources[source.path]
+
     def failure(self, path: Path) -> SourceError:
         """Why the file at `path` has no text or no tree (after `text` or `source` said None)."""
         return self._failures.get(path) or SourceError(path, "cannot be analysed")
@@ -522,11 +543,15 @@ class Project:
         path = self.resolve_file(dotted)
         return self.source(path, needed=needed) if path else None
 
-    def files_mentioning(self, *words: str) -> Iterator[Path]:
-        """Files whose text contains any of `words`: a cheap filter before parsing."""
-        for path, text in self._file_texts:
-            if text is not None and any(w in text for w in words):
-                yield path
+    def files_mentioning(self, *words: str) -> list[Path]:
+        """Files whose text contains any of `words`: a cheap filter before parsing,
+        answered once per set of words (several rules ask the same, some per app)."""
+        found = self._mentioning.get(words)
+        if found is None:
+            found = self._mentioning[words] = [
+                path for path, text in self._file_texts if text is not None and any(w in text for w in words)
+            ]
+        return found
 
     @cached_property
     def _file_texts(self) -> list[tuple[Path, str | None]]:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from celery_lint.evaluate import UNKNOWN
-from celery_lint.project import SHARED_TASK, Decorated, Project, SourceModule
+from celery_lint.project import SHARED_TASK, TASK_WORD, Decorated, Project, SourceModule
 
 CURRENT_APP = frozenset({"celery.current_app", "celery._state.current_app"})
 
@@ -122,7 +122,7 @@ def decorator_kind(project: Project, source: SourceModule, decorator: ast.expr) 
 
 def task_defs(project: Project, source: SourceModule) -> Iterator[TaskDef]:
     """The tasks defined in `source`, in source order."""
-    if "task" not in source.text:
+    if TASK_WORD not in source.text:
         return
     for function in source.decorated:
         for decorator in function.decorators if not function.is_class else ():

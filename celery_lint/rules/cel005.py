@@ -125,7 +125,7 @@ def _listed(modules: list[str]) -> str:
 def check(project: Project) -> Iterator[Finding]:
     for app in project.django_apps:
         yield from _legacy_findings(project, app)
-    if any(True for _ in project.files_mentioning("autodiscover_tasks")):
+    if project.files_mentioning("autodiscover_tasks"):
         return
     apps = [a for a in project.django_apps if a.variable is not None]
     if not apps:

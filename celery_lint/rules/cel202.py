@@ -10,7 +10,7 @@ from pathlib import Path
 from celery_lint.discovery import app_modules, installed_entries, is_test_module
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
-from celery_lint.project import Project, SourceModule
+from celery_lint.project import TASK_WORD, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.tasks import canonical, task_defs
 
@@ -74,7 +74,7 @@ def _binding_import(source: SourceModule, name: str, depth: int = 0) -> ast.stmt
 
 
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    if "task" not in source.text or is_test_module(project, source.path):
+    if TASK_WORD not in source.text or is_test_module(project, source.path):
         return
     parents = set(source.path.parents)  # `in path.parents` compares one by one: slow per app and file
     app = next((name for d, name in reusable_app_dirs(project).items() if d in parents), None)

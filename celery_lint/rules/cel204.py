@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
-from celery_lint.project import Project, SourceModule
+from celery_lint.project import BLOCK_NODES, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.tasks import canonical, task_defs
 
@@ -123,7 +123,10 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
         return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 
     def visit(node: ast.AST, atomic: bool, scopes: list[ast.AST]) -> Iterator[tuple[ast.Call, str]]:
-        if isinstance(node, ast.stmt) and (not spans(sends, node) or not atomic and not spans(opens, node)):
+        if not isinstance(node, BLOCK_NODES):
+            if not atomic:
+                return  # an expression opens no block: outside one, nothing in it is reported
+        elif isinstance(node, ast.stmt) and (not spans(sends, node) or not atomic and not spans(opens, node)):
             return  # nothing sent in it, or (outside atomic blocks) no atomic block opened in it
         if isinstance(node, DEFERRED):
             inner = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _atomic_decorated(

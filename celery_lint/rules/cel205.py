@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 from celery_lint.discovery import is_test_module, worker_reach
 from celery_lint.findings import Finding
-from celery_lint.project import Project, SourceModule
+from celery_lint.project import TASK_WORD, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.tasks import task_defs
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for path in project.files_mentioning("task"):
+    for path in project.files_mentioning(TASK_WORD):
         source = project.source(path)
         if source is not None:
             yield from _module_findings(project, source)
@@ -29,8 +29,10 @@ def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding
     if status not in ("never", "checks"):
         return
     module = source.module
-    if module.rpartition(".")[0] in reach.app_names and module.endswith(".tasks") and not any(
-        True for _ in project.files_mentioning("autodiscover_tasks")
+    if (
+        module.rpartition(".")[0] in reach.app_names
+        and module.endswith(".tasks")
+        and not project.files_mentioning("autodiscover_tasks")
     ):
         return  # an app's tasks module without any autodiscovery: CEL005 reports the cause, once
     fix = f"import it from a tasks module the worker discovers, or add {module!r} to CELERY_IMPORTS"
