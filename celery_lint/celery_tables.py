@@ -6,12 +6,12 @@ upper case, then under its old (Celery 3) name. Django exposes only UPPERCASE na
 
 from __future__ import annotations
 
-import ast
+import builtins
 import importlib
 import os
 import sys
 from functools import lru_cache
-from importlib.machinery import PathFinder
+from importlib.machinery import PathFinder, SourceFileLoader
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -39,41 +39,49 @@ def _imported_defaults() -> ModuleType:
 class _Passthrough:
     """Stands for the helpers `celery.app.defaults` imports from `celery.utils`
     (`memoize(...)` decorating `find`, `strtobool` in a type map): none of them is
-    called while the tables are built."""
+    called while the tables are built. Also stands for the module they come from."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if len(args) == 1 and not kwargs and callable(args[0]):
             return args[0]  # used as a decorator
         return self
 
+    def __getattr__(self, name: str) -> Any:
+        return self
+
+
+def _stand_in_import(
+    name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
+) -> Any:
+    """`__import__` for running `celery/app/defaults.py` alone: `from celery.<module>
+    import names` gets stand-ins; any other import of Celery or kombu is refused."""
+    if level == 0 and name.partition(".")[0] not in ("celery", "kombu"):
+        return builtins.__import__(name, globals, locals, fromlist, level)
+    if level == 0 and name.startswith("celery.") and fromlist:
+        return _Passthrough()
+    raise ImportError(f"no stand-in for importing {name!r}")
+
 
 def _tables_from_source() -> Any:
-    """The tables computed by running `celery/app/defaults.py` alone, its imports of
-    Celery's own modules replaced by `_Passthrough`: the same code and data as the
-    import, without loading kombu and most of Celery (a tenth of a second and 20 MiB
-    at every start). None when the module does not look as expected."""
+    """The tables computed by running `celery/app/defaults.py` alone (its compiled
+    code, as the import would use it), its imports of Celery's own helpers given
+    `_Passthrough` stand-ins: the same code and data as the import, without loading
+    kombu and most of Celery (a tenth of a second and 20 MiB at every start). None
+    when the module does not look as expected."""
     spec = PathFinder.find_spec("celery", _library_path())
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "app" / "defaults.py"
+    path = str(Path(next(iter(spec.submodule_search_locations))) / "app" / "defaults.py")
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, SyntaxError, UnicodeDecodeError):
+        code = SourceFileLoader("celery.app.defaults", path).get_code("celery.app.defaults")
+    except (ImportError, OSError, SyntaxError, ValueError):
         return None
-    names: dict[str, Any] = {"__name__": "celery.app.defaults", "__file__": str(path)}
-    body: list[ast.stmt] = []
-    for stmt in tree.body:
-        if isinstance(stmt, ast.ImportFrom) and (stmt.module or "").startswith("celery."):
-            names.update((a.asname or a.name, _Passthrough()) for a in stmt.names)
-        elif isinstance(stmt, (ast.Import, ast.ImportFrom)) and any(
-            (a.name if isinstance(stmt, ast.Import) else stmt.module or "").startswith(("celery", "kombu"))
-            for a in stmt.names
-        ):
-            return None  # an import this does not know how to stand in for
-        else:
-            body.append(stmt)
+    if code is None:
+        return None
+    stand_ins = {**vars(builtins), "__import__": _stand_in_import}
+    names: dict[str, Any] = {"__name__": "celery.app.defaults", "__file__": path, "__builtins__": stand_ins}
     try:
-        exec(compile(ast.Module(body, []), str(path), "exec"), names)  # noqa: S102 - the library's own table
+        exec(code, names)  # noqa: S102 - the library's own table
     except Exception:  # a newer Celery whose table needs more than this provides
         return None
     if not all(isinstance(names.get(n), (set, dict)) for n in ("SETTING_KEYS", "_TO_NEW_KEY", "_TO_OLD_KEY")):

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from celery_lint import celery_tables
 from tests.helpers import PYTHON, run
 
@@ -36,3 +38,12 @@ def test_the_command_lints_without_importing_celery_or_kombu():
     status, loaded = json.loads(result.stdout.strip().splitlines()[-1])
     assert status == 1  # the example project's planted findings
     assert loaded == []
+
+
+def test_only_from_imports_of_celery_helpers_get_stand_ins():
+    stand_in = celery_tables._stand_in_import("celery.utils.functional", fromlist=("memoize",))
+    assert stand_in.memoize(maxsize=10)(len) is len  # a decorator factory passes the function through
+    assert celery_tables._stand_in_import("json") is json
+    for name, fromlist, level in [("kombu.utils", ("x",), 0), ("celery.utils", (), 0), ("utils", ("x",), 1)]:
+        with pytest.raises(ImportError):
+            celery_tables._stand_in_import(name, fromlist=fromlist, level=level)
