@@ -9,8 +9,8 @@ settings with star imports; 2,410 modules for the default 200 apps) to a
 temporary directory and runs, each in a fresh process (the best of `--repeat`
 runs):
 
-- baseline: read every `.py` file the linter would read (same walk, same
-  decoding) and `ast.parse` it, keeping nothing: the least any whole-tree
+- baseline: read every `.py` file the linter would read (the same files in the
+  same order, by a plain `os.walk`; the same decoding) and `ast.parse` it, keeping nothing: the least any whole-tree
   analysis must do. Also reported: the same keeping every tree, for scale;
 - `celery-lint <tree>`: wall time and peak RSS (`ru_maxrss` of that child,
   from `os.wait4` in a small launcher, see `SPAWN`), expected to report no finding;
@@ -48,6 +48,7 @@ from pathlib import Path
 import celery_lint
 import flake8_plugin
 from celery_lint.examples import BASE
+from celery_lint.layout import SKIP_DIRS
 
 BIN = Path(sys.executable).parent
 
@@ -412,17 +413,25 @@ def write_tree(root: Path, n_apps: int) -> int:
 
 # -- measuring ----------------------------------------------------------------------------
 
-BASELINE = """\
-import ast, sys
+# The same files in the same order as the linter's walk, by a plain `os.walk` that keeps
+# nothing (the linter's own walk caches each directory's listing for its later lookups),
+# skipping the same directories (written into the script: importing `celery_lint.layout`
+# would add its imports to the baseline's memory).
+BASELINE = f"""\
+import ast, os, sys
 from pathlib import Path
-from celery_lint.layout import iter_python_files
 from celery_lint.sources import read_text
+skipped = {sorted(SKIP_DIRS)!r}
 keep = sys.argv[2] == "keep"
 kept = []
-for path in iter_python_files(Path(sys.argv[1])):
-    tree = ast.parse(read_text(path), filename=str(path))
-    if keep:
-        kept.append(tree)
+for directory, directories, files in os.walk(sys.argv[1]):
+    directories[:] = sorted(d for d in directories if d not in skipped and not d.endswith(".egg-info"))
+    for name in sorted(files):
+        if name.endswith(".py"):
+            path = Path(directory, name)
+            tree = ast.parse(read_text(path), filename=str(path))
+            if keep:
+                kept.append(tree)
 """
 
 FLAKE8 = """\
