@@ -499,9 +499,10 @@ def _project_module_names(project: Project) -> frozenset[str]:
     """Dotted names of the project's modules and packages, from every import root inside it."""
     names: set[str] = set()
     roots = [r for r in project.import_roots if r == project.root or project.root in r.parents]
-    for path in project.files:
-        for root in roots:
-            name = layout.module_name(root, path)
+    for root in roots:
+        own = root == project.root  # the names the project already knows
+        for path in project.files:
+            name = project.module_name(path) if own else layout.module_name(root, path)
             if name:
                 parts = name.split(".")
                 names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))

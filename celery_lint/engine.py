@@ -11,7 +11,6 @@ import ast
 import gc
 import os
 import re
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -67,17 +66,16 @@ class Report:
     files: int = 0
 
 
-# keyed by the project object itself: an id() would be reused by the next project
-_project_findings: weakref.WeakKeyDictionary[Project, dict[tuple[str, ...], list[Finding]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
 def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:
     """Findings of the project-level rules, computed once per project and rule set."""
-    cached = _project_findings.setdefault(project, {})
-    key = tuple(r.code for r in rules)
-    if key not in cached:
+    return _project_findings(project, rules)[0]
+
+
+def _project_findings(project: Project, rules: list[Rule]) -> tuple[list[Finding], dict[Path, list[Finding]]]:
+    """The project rules' findings, and the same by file (kept on the project)."""
+    key = tuple([rule.code for rule in rules])
+    cached = project.rule_findings.get(key)
+    if cached is None:
         found: list[Finding] = []
         for rule in rules:
             if rule.check_project is not None and not rule.live_only:
@@ -85,8 +83,11 @@ def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:
                     found.extend(rule.check_project(project))
                 except RecursionError:  # generated code nested deeper than the analysis can follow
                     project.errors.append(SourceError(project.root, f"code too deeply nested for {rule.code}"))
-        cached[key] = sorted(set(found))
-    return cached[key]
+        by_file: dict[Path, list[Finding]] = {}
+        for finding in sorted(set(found)):
+            by_file.setdefault(finding.path, []).append(finding)
+        cached = project.rule_findings[key] = (sorted(set(found)), by_file)
+    return cached
 
 
 def module_findings(
@@ -110,44 +111,53 @@ def module_findings(
 
 
 def findings_for_file(
-    path: Path,
+    path: Path | str,
     tree: ast.Module | None,
     rules: list[Rule],
     settings_modules: tuple[str, ...] = (),
     options: ProjectOptions = ProjectOptions(),
 ) -> list[Finding]:
     """Everything to report in one file (the flake8 view of the catalogue)."""
-    path = _resolved(path)
-    project = Project.of_directory(path.parent, settings_modules, options)  # flake8 names files only
-    if project in _project_findings:
+    directory, path = _resolved(str(path))
+    project = Project.of_directory(directory, settings_modules, options)  # flake8 names files only
+    if project.rule_findings:
         return _file_findings(project, path, tree, rules)
     with _no_cyclic_gc():  # the first file builds the project model
         found = _file_findings(project, path, tree, rules)
-    # The model lives as long as the process: spare the host's (flake8's) later
-    # collections a scan of its millions of nodes, each time.
-    gc.freeze()
+        # The model lives as long as the process: spare the host's (flake8's) later
+        # collections a scan of its millions of nodes, each time (and before the
+        # collector resumes, the one scan it would start at once).
+        gc.freeze()
     return found
 
 
 def _file_findings(project: Project, path: Path, tree: ast.Module | None, rules: list[Rule]) -> list[Finding]:
-    found = [f for f in project_findings(project, rules) if f.path == path]
-    found += module_findings(project, path, rules, tree, summarise=False)
+    found = _project_findings(project, rules)[1].get(path, [])
+    found = found + module_findings(project, path, rules, tree, summarise=False)
     return sorted(set(found))
 
 
-def _resolved(path: Path) -> Path:
-    """`path.resolve()`, resolving each directory once: flake8 names thousands of files
-    in a few hundred directories, and a symlink is resolved component by component."""
-    if path.is_symlink():
-        return path.resolve()
-    key = os.path.join(os.getcwd(), path.parent)  # a relative name is the working directory's
+def _resolved(filename: str) -> tuple[Path, Path]:
+    """(resolved directory, resolved file) of a name flake8 gives: each directory is
+    resolved once (flake8 names thousands of files in a few hundred directories),
+    and a file is the path object the walk listed (no `lstat`), but a symlink,
+    resolved in full."""
+    parent, name = os.path.split(filename)
+    key = (os.getcwd(), parent)  # a relative name is the working directory's
     directory = _resolved_directories.get(key)
     if directory is None:
-        directory = _resolved_directories[key] = path.parent.resolve()
-    return directory / path.name
+        directory = _resolved_directories[key] = Path(parent).resolve()
+    listing = layout.walk_listing(str(directory))
+    listed = listing.paths.get(name)
+    if listed is not None and name not in listing.links:
+        return directory, listed
+    path = Path(directory, name)  # a symlink, or a name the listing does not know
+    if path.is_symlink():
+        path = path.resolve()
+    return path.parent, path
 
 
-_resolved_directories: dict[str, Path] = {}
+_resolved_directories: dict[tuple[str, str], Path] = {}
 
 
 def lint_paths(
@@ -187,9 +197,13 @@ def _lint_paths(
                 files[real.resolve() if is_link else real] = None
     projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root
     unanalysed: list[tuple[Project, Path]] = []
+    directory = ""
     for path in files:
-        project = Project.of_directory(path.parent, settings_modules, options)
-        projects.setdefault((project.root, project.scope), project)
+        if not str(path).startswith(directory) or os.sep in str(path)[len(directory):]:
+            # the walk lists a directory's files together: one project lookup for them
+            directory = os.path.join(os.path.dirname(path), "")
+            project = Project.of_directory(path.parent, settings_modules, options)
+            projects.setdefault((project.root, project.scope), project)
         source = project.source(path, needed=path in named)
         report.files += 1
         if source is None:

@@ -45,7 +45,8 @@ def python_files(top: Path, own_project: bool = False, packages: bool = True) ->
     while pending:
         directory = pending.pop()
         listing = walk_listing(directory)
-        yield from listing.python
+        for name, path in listing.paths.items():
+            yield path, name in listing.links
         entered = [d for d in listing.directories if not is_skipped_dir(d)]
         if own_project:
             entered = [d for d in entered if "manage.py" not in walk_listing(os.path.join(directory, d)).files]
@@ -61,7 +62,7 @@ class Listing(NamedTuple):
     files: tuple[str, ...]  # sorted
     directories: tuple[str, ...]  # to enter, sorted
     links: frozenset[str]  # the names that are symlinks
-    python: tuple[tuple[Path, bool], ...]  # the `.py` files, each with whether it is a symlink
+    paths: dict[str, Path]  # the `.py` files by name, sorted
 
 
 @lru_cache(maxsize=16384)
@@ -87,8 +88,8 @@ def walk_listing(directory: str) -> Listing:
     except (OSError, ValueError):  # unreadable or missing: os.walk skips it
         pass
     files.sort()
-    python = tuple((Path(directory, name), name in links) for name in files if name.endswith(".py"))
-    return Listing(tuple(files), tuple(sorted(directories)), frozenset(links), python)
+    paths = {name: Path(directory, name) for name in files if name.endswith(".py")}
+    return Listing(tuple(files), tuple(sorted(directories)), frozenset(links), paths)
 
 
 @lru_cache(maxsize=4096)

@@ -31,6 +31,7 @@ from celery_lint.evaluate import (
     known_str,
     options,
 )
+from celery_lint.findings import Finding
 from celery_lint.sources import SourceError, parse_text, read_text
 from celery_lint.versions import TargetVersion, target_version
 
@@ -391,6 +392,9 @@ class Project:
         self._resolved: dict[str, tuple[Path, Path] | None] = {}
         self._resolved_files: dict[str, Path | None] = {}
         self._mentioning: dict[tuple[str, ...], list[Path]] = {}
+        self._module_names: dict[Path, str | None] = {}
+        # the project rules' findings by rule set, and the same by file (see `engine`)
+        self.rule_findings: dict[tuple[str, ...], tuple[list[Finding], dict[Path, list[Finding]]]] = {}
 
     @classmethod
     def get(
@@ -464,7 +468,10 @@ class Project:
         return roots
 
     def module_name(self, path: Path) -> str | None:
-        return layout.module_name(self.root, path)
+        """The dotted name of a file of the project, from the project root (kept)."""
+        if path not in self._module_names:
+            self._module_names[path] = layout.module_name(self.root, path)
+        return self._module_names[path]
 
     def resolve(self, dotted: str, roots: list[Path] | None = None) -> tuple[Path, Path] | None:
         """(import root, file) that `import dotted` finds, trying roots in order
@@ -548,14 +555,14 @@ class Project:
         answered once per set of words (several rules ask the same, some per app)."""
         found = self._mentioning.get(words)
         if found is None:
-            found = self._mentioning[words] = [
-                path for path, text in self._file_texts if text is not None and any(w in text for w in words)
-            ]
+            texts = self._file_texts
+            hits = {i for word in words for i, (_, text) in enumerate(texts) if word in text}
+            found = self._mentioning[words] = [texts[i][0] for i in sorted(hits)]
         return found
 
     @cached_property
-    def _file_texts(self) -> list[tuple[Path, str | None]]:
-        return [(path, self.text(path)) for path in self.files]
+    def _file_texts(self) -> list[tuple[Path, str]]:
+        return [(path, self.text(path) or "") for path in self.files]
 
     # -- settings ----------------------------------------------------------------------------
 

@@ -110,7 +110,7 @@ class CeleryLintPlugin:
             CeleryLintPlugin._rules = select_rules()
         try:
             findings = findings_for_file(
-                Path(self.filename), self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,
+                self.filename, self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,
                 CeleryLintPlugin._options,
             )
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the user's whole flake8 run

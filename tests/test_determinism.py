@@ -77,6 +77,6 @@ def test_the_flake8_view_is_the_same_from_a_relative_or_a_linked_name(project, m
     monkeypatch.chdir(root / "proj")
     assert findings_for_file(Path("settings.py"), tree, rules) == expected
     monkeypatch.chdir(root / "demoapp")
-    assert engine._resolved(Path("tasks.py")) == root / "demoapp" / "tasks.py"  # ".", another directory
+    assert engine._resolved("tasks.py") == (root / "demoapp", root / "demoapp" / "tasks.py")  # ".", another one
     (root / "linked.py").symlink_to(settings)
     assert findings_for_file(root / "linked.py", tree, rules) == expected
