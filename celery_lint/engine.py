@@ -18,7 +18,7 @@ from pathlib import Path
 
 from celery_lint import layout
 from celery_lint.findings import Finding
-from celery_lint.project import Project, ProjectOptions, source_lines
+from celery_lint.project import TASK_WORD, Project, ProjectOptions, source_lines
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
 from celery_lint.sources import SourceError
@@ -100,7 +100,7 @@ def module_findings(
         return []
     found: list[Finding] = []
     for rule in rules:
-        if rule.check_module is not None and not rule.live_only:
+        if rule.check_module is not None and not rule.live_only and rule.reads(source.text):
             try:
                 found.extend(rule.check_module(project, source))
             except RecursionError:
@@ -197,6 +197,7 @@ def _lint_paths(
                 files[real.resolve() if is_link else real] = None
     projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root
     unanalysed: list[tuple[Project, Path]] = []
+    module_rules = [rule for rule in rules if rule.check_module is not None and not rule.live_only]
     directory = ""
     for path in files:
         if not str(path).startswith(directory) or os.sep in str(path)[len(directory):]:
@@ -204,8 +205,14 @@ def _lint_paths(
             directory = os.path.join(os.path.dirname(path), "")
             project = Project.of_directory(path.parent, settings_modules, options)
             projects.setdefault((project.root, project.scope), project)
-        source = project.source(path, needed=path in named)
         report.files += 1
+        text = project.text(path)
+        if text is not None and TASK_WORD not in text and not any(rule.reads(text) for rule in module_rules):
+            # neither a module rule nor the project model's task questions read it: syntax only
+            if not project.parses(path, needed=path in named):
+                unanalysed.append((project, path))
+            continue
+        source = project.source(path, needed=path in named)
         if source is None:
             unanalysed.append((project, path))
             continue

@@ -32,7 +32,7 @@ from celery_lint.evaluate import (
     options,
 )
 from celery_lint.findings import Finding
-from celery_lint.sources import SourceError, parse_text, read_text
+from celery_lint.sources import SourceError, check_syntax, parse_text, read_text
 from celery_lint.versions import TargetVersion, target_version
 
 CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
@@ -516,6 +516,21 @@ class Project:
             if failure is not None and failure not in self.errors:
                 self.errors.append(failure)
         return module
+
+    def parses(self, path: Path, needed: bool = False) -> bool:
+        """Whether the file at `path` parses, keeping no tree: for a file no module
+        rule reads, whose syntax must still be checked. A failure is kept as
+        `source` keeps it; the project model parses the file if it asks for it."""
+        if path in self._sources:
+            return self.source(path, needed=needed) is not None
+        text = self.text(path)
+        failure = self._failures.get(path) if text is None else check_syntax(path, text)
+        if failure is None:
+            return True
+        self._failures[path] = failure
+        self._sources[path] = None
+        self.source(path, needed=needed)  # records a needed file's failure
+        return False
 
     def _load(self, path: Path, tree: ast.Module | None) -> SourceModule | None:
         text = self.text(path)

@@ -67,6 +67,14 @@ class Rule:
     live_only: bool = False  # reported only by `manage.py check`
     check_project: ProjectCheck | None = None
     check_module: ModuleCheck | None = None
+    # Whether a module's text can hold anything `check_module` reports: a cheap test
+    # that must be sound (a module it rejects has nothing to report). A module every
+    # module rule rejects is only checked for syntax, never kept as a tree. None: all.
+    module_text: Callable[[str], bool] | None = None
+
+    def reads(self, text: str) -> bool:
+        """Whether `check_module` looks at a module with this text."""
+        return self.check_module is not None and (self.module_text is None or self.module_text(text))
 
     @property
     def number(self) -> str:

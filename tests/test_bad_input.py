@@ -92,6 +92,20 @@ def test_a_clean_project_with_a_bad_file_exits_0(project, monkeypatch, capsys):
     assert "warning: templates/page.py:1:" in err
 
 
+def test_files_no_rule_reads_are_checked_for_syntax_with_the_parsers_verdict(project, monkeypatch, capsys):
+    """A file no module rule reads gets a syntax check that builds no tree (the
+    symbol-table pass), whose extra rejections (a duplicate parameter, `nonlocal` at
+    module level: compile errors, not syntax errors) must not become warnings."""
+    write_files(project, {
+        "demoapp/odd.py": "nonlocal x\n\n\ndef f(a, a):\n    return a\n",
+        "demoapp/broken.py": "def g(:\n",
+    })
+    status, out, err = command(project, monkeypatch, capsys, ".")
+    assert status == 0 and out.startswith("No findings in 10 files.")
+    assert "odd.py" not in err
+    assert "warning: demoapp/broken.py:1: syntax error" in err
+
+
 def test_a_file_named_on_the_command_line_is_needed(project, monkeypatch, capsys):
     write_files(project, {"demoapp/broken.py": "def f(:\n"})
     status, _, err = command(project, monkeypatch, capsys, "demoapp/broken.py")

@@ -28,9 +28,11 @@ def discovered_tasks_modules(project: Project) -> dict[Path, str]:
     return found
 
 
+def _may_import_tasks(text: str) -> bool:
+    return "tasks" in text  # every name this reports is spelled `...tasks`
+
+
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    if "tasks" not in source.text:  # every name this reports is spelled `...tasks`
-        return
     canonical = discovered_tasks_modules(project)
     if not canonical:
         return
@@ -114,5 +116,6 @@ unregistered task of type ...".""",
             "third-party packages (a dotted path that does not resolve to a file of the project)",
         ),
         check_module=check,
+        module_text=_may_import_tasks,
     )
 )

@@ -73,8 +73,12 @@ def _binding_import(source: SourceModule, name: str, depth: int = 0) -> ast.stmt
     return None
 
 
+def _may_define_tasks(text: str) -> bool:
+    return TASK_WORD in text
+
+
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    if TASK_WORD not in source.text or is_test_module(project, source.path):
+    if is_test_module(project, source.path):
         return
     parents = set(source.path.parents)  # `in path.parents` compares one by one: slow per app and file
     app = next((name for d, name in reusable_app_dirs(project).items() if d in parents), None)
@@ -152,5 +156,6 @@ default: many single-project code bases import the app on purpose.""",
         ),
         default_enabled=False,
         check_module=check,
+        module_text=_may_define_tasks,
     )
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from celery_lint.findings import Finding
-from celery_lint.project import Project, SourceModule
+from celery_lint.project import TASK_WORD, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.tasks import TaskDef, task_defs
 
@@ -23,9 +23,11 @@ def _wrapped(task: TaskDef) -> bool:
     return decorators.index(task.decorator) != len(decorators) - 1
 
 
+def _may_bind_tasks(text: str) -> bool:
+    return "bind" in text and TASK_WORD in text
+
+
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    if "bind" not in source.text:
-        return
     for task in task_defs(project, source):
         if task.option("bind") is not True or _takes_instance(task) or _wrapped(task):
             continue
@@ -80,5 +82,6 @@ the instance; `*args` does.""",
             "bind=False or no bind",
         ),
         check_module=check,
+        module_text=_may_bind_tasks,
     )
 )

@@ -161,10 +161,11 @@ def _has_on_commit_methods(project: Project) -> bool:
     return target is None or target.version >= (5, 4, 0)
 
 
+def _may_send_in_atomic(text: str) -> bool:
+    return "atomic" in text and (".delay" in text or ".apply_async" in text)
+
+
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    text = source.text
-    if "atomic" not in text or (".delay" not in text and ".apply_async" not in text):
-        return
     for call, kind in _sends_in_atomic(project, source):
         method = call.func.attr  # type: ignore[attr-defined]
         receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
@@ -246,5 +247,6 @@ every view under `ATOMIC_REQUESTS = True`, run inside a transaction too.""",
             "calls in functions that are merely called from inside an atomic block",
         ),
         check_module=check,
+        module_text=_may_send_in_atomic,
     )
 )
