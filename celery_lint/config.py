@@ -22,9 +22,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from celery_lint import toml
 from celery_lint.project import ProjectOptions
@@ -52,8 +51,7 @@ class ConfigError(Exception):
         self.path, self.key, self.problem = path, key, problem
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     """The validated table; `path` is None when no file configures the project."""
 
     path: Path | None = None
@@ -67,7 +65,7 @@ class Config:
     own_settings: frozenset[str] = frozenset()
     celery_version: str | None = None
     exclude: tuple[str, ...] = ()
-    base: Path = field(default_factory=Path.cwd)  # patterns are relative to this directory
+    base: Path = Path()  # patterns are relative to this directory (default: the working directory)
 
     def project_options(self) -> ProjectOptions:
         return ProjectOptions(
@@ -87,8 +85,7 @@ class Config:
     ) -> ProjectOptions:
         """The project options, with a front end's own options (given: not None) over them."""
         options = self.project_options()
-        return replace(
-            options,
+        return options._replace(
             app=app if app is not None else options.app,
             namespace=namespace if namespace is not None else options.namespace,
             own_settings=options.own_settings | frozenset(own_settings),

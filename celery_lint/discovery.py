@@ -25,10 +25,9 @@ import os
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from celery_lint import celery_tables, layout
 from celery_lint.evaluate import UNKNOWN, ModuleEvaluator, Namespace, options
@@ -345,16 +344,16 @@ def task_name_constants(source: SourceModule) -> set[int]:
     return found
 
 
-@dataclass
 class _Roots:
     """The modules a worker imports before following imports, or why they cannot be known."""
 
-    designed: list[str] = field(default_factory=list)
-    symbols: list[str] = field(default_factory=list)  # "module.attr" strings from the settings
-    checks: list[str] = field(default_factory=list)
-    app_names: list[str] = field(default_factory=list)
-    unknown: str | None = None
-    checks_unknown: str | None = None
+    def __init__(self) -> None:
+        self.designed: list[str] = []
+        self.symbols: list[str] = []  # "module.attr" strings from the settings
+        self.checks: list[str] = []
+        self.app_names: list[str] = []
+        self.unknown: str | None = None
+        self.checks_unknown: str | None = None
 
     def fail(self, reason: str) -> None:
         if self.unknown is None:
@@ -739,8 +738,7 @@ def cli_includes(root: Path) -> list[str]:
 # -- task names --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TaskNames:
+class TaskNames(NamedTuple):
     """Every task name the project registers, or why the set cannot be known."""
 
     names: frozenset[str] = frozenset()

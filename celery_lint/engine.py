@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from celery_lint import layout
@@ -59,11 +58,11 @@ def noqa_suppresses(line_text: str, code: str) -> bool:
     return any(code.startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c)
 
 
-@dataclass
 class Report:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[SourceError] = field(default_factory=list)
-    files: int = 0
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+        self.errors: list[SourceError] = []
+        self.files = 0
 
 
 def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:

@@ -17,9 +17,8 @@ from __future__ import annotations
 import ast
 import os.path
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 
 class _Unknown:
@@ -44,47 +43,90 @@ MAX_CHARS = 1_000_000
 MAX_INT_BITS = 4096
 
 
-@dataclass(frozen=True)
-class OneOf:
+class _StandIn:
+    """A value the evaluation stands in for with one field: equal to a stand-in of the
+    same kind holding an equal field, never to a plain value (a `OneOf` is not a tuple)."""
+
+    __slots__ = ()
+
+    def _field(self) -> Any:
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._field() == self._field()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._field()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._field()!r})"
+
+
+class OneOf(_StandIn):
     """The value is one of these, depending on a branch the analysis cannot decide."""
 
-    options: tuple[Any, ...]
+    __slots__ = ("options",)
+
+    def __init__(self, options: tuple[Any, ...]) -> None:
+        self.options = options
+
+    def _field(self) -> Any:
+        return self.options
 
 
-@dataclass(frozen=True)
-class FsPath:
+class FsPath(_StandIn):
     """A filesystem path built from `__file__` (`Path(__file__).resolve().parent`, ...)."""
 
-    path: str
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def _field(self) -> Any:
+        return self.path
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(_StandIn):
     """A name bound to something outside the evaluated code: `os`, `django.conf.settings`."""
 
-    qualname: str
+    __slots__ = ("qualname",)
+
+    def __init__(self, qualname: str) -> None:
+        self.qualname = qualname
+
+    def _field(self) -> Any:
+        return self.qualname
 
 
-@dataclass(frozen=True)
-class Binding:
+class Binding(NamedTuple):
     value: Any
     path: Path
     line: int
     col: int
 
 
-@dataclass
 class Namespace:
     """Module-level bindings after the module body ran."""
 
-    module: str
-    path: Path
-    bindings: dict[str, Binding] = field(default_factory=dict)
-    # Names may exist that the analysis cannot see (globals() writes, split-settings
-    # include(), star imports from outside the project): an absent name is unknown.
-    open: bool = False
-    # Some writes could not be followed: any value may have been replaced.
-    dynamic: bool = False
+    def __init__(
+        self,
+        module: str,
+        path: Path,
+        bindings: dict[str, Binding] | None = None,
+        open: bool = False,
+        dynamic: bool = False,
+    ) -> None:
+        self.module = module
+        self.path = path
+        self.bindings: dict[str, Binding] = {} if bindings is None else bindings
+        # Names may exist that the analysis cannot see (globals() writes, split-settings
+        # include(), star imports from outside the project): an absent name is unknown.
+        self.open = open
+        # Some writes could not be followed: any value may have been replaced.
+        self.dynamic = dynamic
+
+    def __repr__(self) -> str:
+        return f"Namespace({self.module!r}, {self.path!r}, open={self.open}, dynamic={self.dynamic})"
 
     def value(self, name: str) -> Any:
         if self.dynamic:

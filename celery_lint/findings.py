@@ -2,22 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
 class Finding:
-    path: Path
-    line: int
-    col: int
-    code: str
-    message: str
-    # What the finding is about (a setting name, a module): a live and a static
-    # report of the same cause share it, so a project gets one message per cause.
-    subject: str = field(default="", compare=False)
-    # "E" or "W": the rule's severity, or the one true for the target version (CEL102)
-    severity: str = field(default="", compare=False)
+    """Ordered, equal and hashed by (path, line, col, code, message); `subject` and
+    `severity` ride along. (A plain class: `dataclasses` would cost every start of
+    the command its import and a compiled method set per class.)"""
+
+    __slots__ = ("path", "line", "col", "code", "message", "subject", "severity")
+
+    def __init__(
+        self, path: Path, line: int, col: int, code: str, message: str, subject: str = "", severity: str = ""
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.col = col
+        self.code = code
+        self.message = message
+        # What the finding is about (a setting name, a module): a live and a static
+        # report of the same cause share it, so a project gets one message per cause.
+        self.subject = subject
+        # "E" or "W": the rule's severity, or the one true for the target version (CEL102)
+        self.severity = severity
+
+    def _key(self) -> tuple[Path, int, int, str, str]:
+        return (self.path, self.line, self.col, self.code, self.message)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Finding) and self._key() == other._key()
+
+    def __lt__(self, other: Finding) -> bool:
+        return self._key() < other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Finding(path={self.path!r}, line={self.line!r}, col={self.col!r}, code={self.code!r}, "
+            f"message={self.message!r}, subject={self.subject!r}, severity={self.severity!r})"
+        )
 
     def format(self, relative_to: Path | None = None) -> str:
         path = self.path

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -293,8 +292,7 @@ def source_lines(text: str) -> list[str]:
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-@dataclass
-class ConfigCall:
+class ConfigCall(NamedTuple):
     """`app.config_from_object(source, namespace=...)`."""
 
     node: ast.Call
@@ -311,16 +309,25 @@ class ConfigCall:
         return isinstance(self.source, Ref) and self.source.qualname == DJANGO_SETTINGS_OBJECT
 
 
-@dataclass
 class CeleryApp:
     """A `Celery(...)` instance created in a project module."""
 
-    source: SourceModule
-    call: ast.Call
-    variable: str | None
-    scope: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef
-    config_calls: list[ConfigCall] = field(default_factory=list)
-    autodiscover_calls: list[ast.Call] = field(default_factory=list)
+    def __init__(
+        self,
+        source: SourceModule,
+        call: ast.Call,
+        variable: str | None,
+        scope: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef,
+    ) -> None:
+        self.source = source
+        self.call = call
+        self.variable = variable
+        self.scope = scope
+        self.config_calls: list[ConfigCall] = []
+        self.autodiscover_calls: list[ast.Call] = []
+
+    def __repr__(self) -> str:
+        return f"CeleryApp({self.source!r}, variable={self.variable!r}, line={self.call.lineno})"
 
     @property
     def from_django(self) -> bool:
@@ -336,8 +343,7 @@ class CeleryApp:
         return found[0]
 
 
-@dataclass
-class Settings:
+class Settings(NamedTuple):
     """A Django settings module, evaluated."""
 
     module: str
@@ -352,8 +358,7 @@ class Settings:
         return self.ns.bindings.get(name)
 
 
-@dataclass(frozen=True)
-class ProjectOptions:
+class ProjectOptions(NamedTuple):
     """What configuration (`[tool.celery-lint]`, command options) says instead of the source."""
 
     app: str | None = None  # the Celery app module, "proj.celery" or "proj.celery:app"

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from celery_lint.findings import Finding
 
@@ -33,8 +32,7 @@ ProjectCheck = Callable[["Project"], Iterable[Finding]]
 ModuleCheck = Callable[["Project", "SourceModule"], Iterable[Finding]]
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     """A project as file overrides on top of the canonical healthy project.
 
     `files` maps a path relative to the project root to its text (dedented);
@@ -53,8 +51,7 @@ class Example:
         return {path: textwrap.dedent(text).lstrip("\n") for path, text in self.files.items()}
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     severity: str  # "E": broken; "W": likely wrong, or broken in some versions/deployments
     name: str
@@ -99,9 +96,9 @@ class Rule:
         return Finding(module_path, line, col, self.code, message, subject, severity or self.severity)
 
 
-@dataclass
 class Registry:
-    rules: dict[str, Rule] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.rules: dict[str, Rule] = {}
 
     def add(self, rule: Rule) -> Rule:
         if rule.code in self.rules:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import BASE, project_files, write_project
@@ -35,8 +35,7 @@ _CODE_SPAN = re.compile(r"(`[^`]*`)")
 _MARKDOWN_SPECIAL = re.compile(r"([\\*_\[\]<>|#])")
 
 
-@dataclass(frozen=True)
-class ShownFile:
+class ShownFile(NamedTuple):
     """One file of an example as a reader sees it: what changed from the base project."""
 
     path: str

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.project import SHARED_TASK, TASK_WORD, Decorated, Project, SourceModule
@@ -19,8 +18,7 @@ from celery_lint.project import SHARED_TASK, TASK_WORD, Decorated, Project, Sour
 CURRENT_APP = frozenset({"celery.current_app", "celery._state.current_app"})
 
 
-@dataclass(frozen=True)
-class TaskDef:
+class TaskDef(NamedTuple):
     """A task: read from the module's decorated defs, which outlive its tree."""
 
     source: SourceModule

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from celery_lint import toml
 
@@ -53,8 +52,7 @@ def format_version(version: Version) -> str:
     return ".".join(map(str, version))
 
 
-@dataclass(frozen=True)
-class TargetVersion:
+class TargetVersion(NamedTuple):
     """The Celery version messages are written for, and where it was read."""
 
     version: Version

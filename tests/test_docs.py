@@ -3,7 +3,6 @@ registry, `--explain` from the same rendering, and a strict MkDocs build."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import subprocess
 import sys
@@ -89,11 +88,11 @@ def test_a_live_only_rule_reports_under_the_command_its_page_names(rule: Rule, t
 
 
 def test_an_opt_in_rule_page_says_how_to_enable_it():
-    rule = dataclasses.replace(RULES[0], default_enabled=False)
+    rule = RULES[0]._replace(default_enabled=False)
     page = rule_docs.rule_page(rule)
     assert "## Enabling it" in page
     assert f"`celery-lint --extend-select {rule.code}`" in page
-    assert "## Enabling it" not in rule_docs.rule_page(dataclasses.replace(rule, default_enabled=True))
+    assert "## Enabling it" not in rule_docs.rule_page(rule._replace(default_enabled=True))
     assert f"Off by default: enable with --extend-select {rule.code}." in rule_docs.explain_text(rule)
 
 

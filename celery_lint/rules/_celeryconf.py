@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from celery_lint import celery_tables
 from celery_lint.evaluate import UNKNOWN, Ref
@@ -36,8 +35,7 @@ _CELERY_POSITIONAL = ("main", "loader", "backend", "amqp", "events", "log", "con
                       "tasks", "broker", "include", "changes")
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """What Celery uses for one setting, and where the source says so."""
 
     value: Any  # NOT_SET, UNKNOWN, or a value (a `OneOf` when branches disagree)

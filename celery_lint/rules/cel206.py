@@ -6,7 +6,7 @@ import ast
 import fnmatch
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from celery_lint import celery_tables
 from celery_lint.discovery import TaskNames, app_receiver, const_str, is_conf, is_test_module, nearest, task_names
@@ -26,8 +26,7 @@ SIGNATURES = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class NameRef:
+class NameRef(NamedTuple):
     """A string that Celery reads as a task name."""
 
     source: SourceModule
