@@ -89,6 +89,8 @@ class SourceModule:
         self._block_nodes: list[ast.AST] | None = None  # the statements and the nodes holding them
         self._imports: list[Imported] | None = None
         self._decorated: list[Decorated] | None = None
+        # module-level `name = dotted.name` statements: (name, the dotted name's parts)
+        self._assigned: list[tuple[str, str, list[str]]] | None = None
 
     def __repr__(self) -> str:
         return f"SourceModule({str(self.path)!r}, {self.module!r})"
@@ -101,11 +103,10 @@ class SourceModule:
         return self._tree
 
     def release(self, summarise: bool = True) -> None:
-        """Let the tree go, keeping the imports, aliases and decorators (`summarise`:
-        computed now, while the tree is here, for analyses still to come)."""
-        if summarise:
-            self.aliases  # noqa: B018 (reads the imports, and the decorated defs with them)
-            self.decorated  # noqa: B018
+        """Let the tree go, keeping what the aliases, imports and decorators are read
+        from (`summarise`: read now, while the tree is here, for analyses to come)."""
+        if summarise and self._assigned is None:
+            self._read_statements()
         self._by_type = {}
         self._tree = self._walked = self._block_nodes = None
         self.__dict__.pop("lines", None)  # split again from the text if asked
@@ -172,6 +173,13 @@ class SourceModule:
         if self._imports is None:
             self._imports = sorted(imports)  # records order by position first
         self._decorated = sorted(decorated, key=lambda d: (d.lineno, d.col_offset))
+        if self._assigned is None:
+            self._assigned = []
+            for stmt in self.tree.body:
+                if type(stmt) is ast.Assign and len(stmt.targets) == 1 and type(stmt.targets[0]) is ast.Name:
+                    name, attrs = _dotted(stmt.value)
+                    if name is not None:
+                        self._assigned.append((stmt.targets[0].id, name, attrs))
 
     @cached_property
     def aliases(self) -> dict[str, str]:
@@ -188,13 +196,13 @@ class SourceModule:
             for name, asname in imported.names if base else ():
                 if name != "*":
                     names[asname or name] = f"{base}.{name}"
-        for stmt in self.tree.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                target = stmt.targets[0].id
-                if target not in names and isinstance(stmt.value, (ast.Name, ast.Attribute)):
-                    qualname = self.qualname(stmt.value, names)
-                    if qualname:
-                        names[target] = qualname
+        if self._assigned is None:
+            self._read_statements()
+        assert self._assigned is not None
+        for target, name, attrs in self._assigned:
+            base = names.get(name)
+            if target not in names and base:
+                names[target] = ".".join([base, *attrs])
         return names
 
     def qualname(self, node: ast.expr, names: dict[str, str] | None = None) -> str | None:

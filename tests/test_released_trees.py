@@ -60,6 +60,17 @@ def test_a_released_module_keeps_its_imports_aliases_and_decorators():
     assert source._tree is None  # all of it answered without parsing again
 
 
+def test_module_level_aliases_are_answered_after_release_without_the_tree():
+    text = "import celery.app as ca\nfrom celery import shared_task\ntask = shared_task\nx = 1; t = task\nd = ca.task\n"
+    kept = SourceModule(Path("m.py"), "m", text, ast.parse(text))
+    expected = {"ca": "celery.app", "shared_task": "celery.shared_task", "task": "celery.shared_task",
+                "t": "celery.shared_task", "d": "celery.app.task"}
+    assert kept.aliases == expected
+    released = SourceModule(Path("m.py"), "m", text, ast.parse(text))
+    released.release()
+    assert released.aliases == expected and released._tree is None
+
+
 @pytest.mark.parametrize("rule", [r for r in REGISTRY if not r.live_only], ids=lambda r: r.code)
 def test_a_healthy_project_parses_task_modules_once_and_the_rest_at_most_twice(rule, project, monkeypatch):
     """Every file's tree is released after its own rules. A module that spells "task"
