@@ -56,47 +56,53 @@ def python_files(top: Path, own_project: bool = False, packages: bool = True) ->
 
 
 class Listing(NamedTuple):
-    """One directory as `os.walk` without `followlinks` tells its entries apart: a
-    symlink to a directory is neither entered nor a file."""
+    """One directory, read once per process: the command's walk, the project's own walk,
+    the project-root lookups and import resolution all read the same directories, and
+    share the same path objects."""
 
-    files: tuple[str, ...]  # sorted
-    directories: tuple[str, ...]  # to enter, sorted
+    directories: tuple[str, ...]  # to enter, sorted: directories, but not symlinks to one (os.walk's)
     links: frozenset[str]  # the names that are symlinks
-    paths: dict[str, Path]  # the `.py` files by name, sorted
+    paths: dict[str, Path]  # the `.py` files os.walk lists (anything not a directory), by name, sorted
+    files: frozenset[str]  # files, symlinks followed (what `isfile()` and an import find)
+    folders: frozenset[str]  # directories, symlinks followed (what an import finds)
 
 
 @lru_cache(maxsize=16384)
 def walk_listing(directory: str) -> Listing:
-    """`directory`'s listing, read once per process: the command's walk, the project's
-    own walk and the project-root lookups all read the same directories, and share
-    the same path objects."""
-    files: list[str] = []
+    """`directory`'s listing; empty when it cannot be listed."""
+    walked: list[str] = []
     directories: list[str] = []
     links: set[str] = set()
+    files: set[str] = set()
+    folders: set[str] = set()
     try:
         with os.scandir(directory) as listing:
             for entry in listing:
+                name = entry.name
                 try:
                     if entry.is_symlink():
-                        links.add(entry.name)
-                    if not entry.is_dir():
-                        files.append(entry.name)
-                    elif entry.name not in links:
-                        directories.append(entry.name)
-                except OSError:  # vanished or unreadable: os.walk would list it as a file
-                    files.append(entry.name)
-    except (OSError, ValueError):  # unreadable or missing: os.walk skips it
+                        links.add(name)
+                    if entry.is_dir():
+                        folders.add(name)
+                        if name not in links:
+                            directories.append(name)
+                    else:
+                        walked.append(name)
+                        if entry.is_file():
+                            files.add(name)
+                except OSError:  # vanished, a broken or looping symlink: os.walk lists it as a file
+                    walked.append(name)
+    except (OSError, ValueError):  # unreadable, missing, a name too long, a NUL byte: os.walk skips it
         pass
-    files.sort()
-    paths = {name: Path(directory, name) for name in files if name.endswith(".py")}
-    return Listing(tuple(files), tuple(sorted(directories)), frozenset(links), paths)
+    paths = {name: Path(directory, name) for name in sorted(walked) if name.endswith(".py")}
+    return Listing(tuple(sorted(directories)), frozenset(links), paths, frozenset(files), frozenset(folders))
 
 
 @lru_cache(maxsize=4096)
 def find_project_root(directory: Path) -> Path | None:
     """The nearest directory at or above `directory` holding `manage.py`."""
     listing = walk_listing(str(directory))
-    names = {*listing.files, *listing.directories, *listing.links}
+    names = {*listing.files, *listing.folders, *listing.links}
     if not names:  # empty, or searchable but not listable: ask for the names themselves
         names = {m for m in ("manage.py", ".git", ".hg") if (directory / m).exists()}
     if "manage.py" in names and (directory / "manage.py").is_file():
@@ -149,36 +155,16 @@ def resolve_module(root: Path, dotted: str) -> Path | None:
     if not is_identifier_path(tuple(parts)):
         return None
     directory = os.path.join(str(root), *parts[:-1])
-    files, directories = _entries(directory)
+    listing = walk_listing(directory)
     name = parts[-1]
-    if name + ".py" in files:
-        return root.joinpath(*parts[:-1], name + ".py")
-    if name in directories:
-        if "__init__.py" in _entries(os.path.join(directory, name))[0]:
-            return root.joinpath(*parts, "__init__.py")
+    if name + ".py" in listing.files:
+        return listing.paths.get(name + ".py") or root.joinpath(*parts[:-1], name + ".py")
+    if name in listing.folders:
+        package = walk_listing(os.path.join(directory, name))
+        if "__init__.py" in package.files:
+            return package.paths.get("__init__.py") or root.joinpath(*parts, "__init__.py")
         return root.joinpath(*parts)  # a namespace package: a directory
     return None
-
-
-@lru_cache(maxsize=16384)
-def _entries(directory: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(files, directories) in `directory`, symlinks followed; empty when it cannot be
-    listed. One listing per directory instead of a `stat` per name looked up."""
-    files: set[str] = set()
-    directories: set[str] = set()
-    try:
-        with os.scandir(directory) as listing:
-            for entry in listing:
-                try:
-                    if entry.is_file():
-                        files.add(entry.name)
-                    elif entry.is_dir():
-                        directories.add(entry.name)
-                except OSError:  # a broken symlink, a permission denied
-                    continue
-    except (OSError, ValueError):  # missing, not a directory, a name too long, a NUL byte
-        pass
-    return frozenset(files), frozenset(directories)
 
 
 def module_name(root: Path, path: Path) -> str | None:
