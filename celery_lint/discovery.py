@@ -502,9 +502,9 @@ def _project_module_names(project: Project) -> frozenset[str]:
         own = root == project.root  # the names the project already knows
         for path in project.files:
             name = project.module_name(path) if own else layout.module_name(root, path)
-            if name:
-                parts = name.split(".")
-                names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+            while name and name not in names:  # the module and its packages, up to one already seen
+                names.add(name)
+                name = name.rpartition(".")[0]
     return frozenset(names)
 
 

@@ -509,13 +509,17 @@ class Project:
     def text(self, path: Path) -> str | None:
         """The text of a file, read once; None when it cannot be read (the reason is
         kept for `source(needed=True)` to report)."""
-        if path not in self._texts:
-            try:
-                self._texts[path] = read_text(path)
-            except SourceError as exc:
-                self._texts[path] = None
-                self._failures[path] = exc
-        return self._texts[path]
+        try:
+            return self._texts[path]
+        except KeyError:
+            pass
+        text: str | None = None
+        try:
+            text = read_text(path)
+        except SourceError as exc:
+            self._failures[path] = exc
+        self._texts[path] = text
+        return text
 
     def source(self, path: Path, tree: ast.Module | None = None, needed: bool = False) -> SourceModule | None:
         """The parsed module at `path`, or None when it cannot be read or parsed. A file
@@ -584,8 +588,13 @@ class Project:
         found = self._mentioning.get(words)
         if found is None:
             texts = self._file_texts
-            hits = {i for word in words for i, (_, text) in enumerate(texts) if word in text}
-            found = self._mentioning[words] = [texts[i][0] for i in sorted(hits)]
+            if len(words) == 1:
+                word = words[0]
+                found = [path for path, text in texts if word in text]
+            else:
+                hits = {i for word in words for i, (_, text) in enumerate(texts) if word in text}
+                found = [texts[i][0] for i in sorted(hits)]
+            self._mentioning[words] = found
         return found
 
     @cached_property

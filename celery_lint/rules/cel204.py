@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
@@ -108,14 +108,22 @@ def _sends_a_task(project: Project, source: SourceModule, receiver: ast.expr, sc
     return None
 
 
+def _lines_spelling(lines: list[str], words: Iterable[str]) -> list[int]:
+    """The numbers of the lines that spell any of `words`, in order."""
+    found: set[int] = set()
+    for word in words:
+        found.update([i for i, line in enumerate(lines, 1) if word in line])
+    return sorted(found)
+
+
 def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[ast.Call, str]]:
     """(call, kind) for every `.delay()` / `.apply_async()` run while an atomic block is open.
     Only statements spanning a line that spells `delay`/`apply_async` can send one, and,
     outside atomic blocks, only those spanning a line that names `atomic` (or a local
     alias of it) can open a block: the others are not visited."""
     words = ("atomic", *(name for name, qualname in source.aliases.items() if "atomic" in qualname))
-    opens = [i for i, line in enumerate(source.lines, 1) if any(w in line for w in words)]
-    sends = [i for i, line in enumerate(source.lines, 1) if any(w in line for w in SEND)]
+    opens = _lines_spelling(source.lines, words)
+    sends = _lines_spelling(source.lines, SEND)
 
     def spans(lines: list[int], node: ast.stmt) -> bool:
         start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
