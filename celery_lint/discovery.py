@@ -88,10 +88,9 @@ _CLI_FILES = re.compile(r"(?:Procfile.*|Dockerfile.*|Makefile|.*\.(?:ya?ml|sh|in
 
 def is_test_module(project: Project, path: Path) -> bool:
     """Test code defines tasks for test workers and eager runs, never for the project's worker."""
-    try:
-        parts = path.relative_to(project.root).parts
-    except ValueError:
-        parts = path.parts[-1:]
+    prefix = os.path.join(str(project.root), "")  # strings: `Path.relative_to` is slow
+    text = str(path)
+    parts = text[len(prefix):].split(os.sep) if text.startswith(prefix) else [path.name]
     name = parts[-1]
     if name in ("tests.py", "conftest.py") or name.startswith("test_") or name.endswith(("_test.py", "_tests.py")):
         return True
@@ -231,7 +230,7 @@ class _Walker:
             if path not in self.reached:
                 self.reached[path] = importer
                 self.names[path] = name
-                if not path.is_dir():
+                if not layout.is_namespace_package(path):
                     self.queue.append((name, path))
 
     def add_symbol(self, text: str, importer: Path | None) -> None:
@@ -275,7 +274,7 @@ class _Walker:
             text = const.value
             if isinstance(text, str) and id(const) not in skip and _DOTTED.fullmatch(text):
                 found = self.resolve(text)
-                if found is not None and not found.is_dir():
+                if found is not None and not layout.is_namespace_package(found):
                     self.add(text, path)  # include("app.urls") and the like
 
     def _star(self, package: str, importer: Path) -> None:
@@ -488,7 +487,8 @@ def app_modules(project: Project, entry: str) -> tuple[list[str], str | None] | 
         if name is None:
             return UNKNOWN
         return [module, name, f"{name}.models", f"{name}.admin"], name
-    if entry in _project_module_names(project) or any(n.endswith("." + entry) for n in _project_module_names(project)):
+    names = _project_module_lines(project)
+    if f"\n{entry}\n" in names or f".{entry}\n" in names:
         return UNKNOWN  # a project package under an import root the analysis did not see
     return [], None
 
@@ -508,12 +508,19 @@ def _project_module_names(project: Project) -> frozenset[str]:
     return frozenset(names)
 
 
+@lru_cache(maxsize=64)
+def _project_module_lines(project: Project) -> str:
+    """`_project_module_names` one per line, between newlines: a name, or a name ending
+    in `.entry`, is then one substring search, not a scan of every name."""
+    return "\n" + "\n".join(sorted(_project_module_names(project))) + "\n"
+
+
 def templatetags_modules(project: Project, app: str) -> list[str]:
     """The modules of `<app>.templatetags`, which Django's template checks import."""
     found = project.resolve(f"{app}.templatetags")
     if found is None:
         return []
-    directory = found[1] if found[1].is_dir() else found[1].parent
+    directory = found[1] if layout.is_namespace_package(found[1]) else found[1].parent
     modules = [f"{app}.templatetags"]
     for path in sorted(directory.rglob("*.py")):
         rel = path.relative_to(directory).with_suffix("")
@@ -717,13 +724,12 @@ def cli_includes(root: Path) -> list[str]:
     """Modules given to `celery -A/--app` and `worker -I/--include` in Procfiles, compose
     files, scripts."""
     found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not layout.is_skipped_dir(d)]
-        for name in filenames:
+    for directory, listing in layout.listings(root):
+        for name in sorted(listing.files):
             if not _CLI_FILES.fullmatch(name):
                 continue
             try:
-                path = Path(dirpath, name)
+                path = Path(directory, name)
                 if path.stat().st_size > 1_000_000:
                     continue
                 text = path.read_text(encoding="utf-8", errors="replace")

@@ -41,12 +41,18 @@ def python_files(top: Path, own_project: bool = False, packages: bool = True) ->
     if top.is_file():
         yield top, top.is_symlink()
         return
+    for _, listing in listings(top, own_project, packages):
+        for name, path in listing.paths.items():
+            yield path, name in listing.links
+
+
+def listings(top: Path, own_project: bool = False, packages: bool = True) -> Iterator[tuple[str, Listing]]:
+    """(directory, its listing) for every directory `python_files` enters, in its order."""
     pending = [str(top)]
     while pending:
         directory = pending.pop()
         listing = walk_listing(directory)
-        for name, path in listing.paths.items():
-            yield path, name in listing.links
+        yield directory, listing
         entered = [d for d in listing.directories if not is_skipped_dir(d)]
         if own_project:
             entered = [d for d in entered if "manage.py" not in walk_listing(os.path.join(directory, d)).files]
@@ -94,7 +100,8 @@ def walk_listing(directory: str) -> Listing:
                     walked.append(name)
     except (OSError, ValueError):  # unreadable, missing, a name too long, a NUL byte: os.walk skips it
         pass
-    paths = {name: Path(directory, name) for name in sorted(walked) if name.endswith(".py")}
+    base = Path(directory)
+    paths = {name: base / name for name in sorted(walked) if name.endswith(".py")}
     return Listing(tuple(sorted(directories)), frozenset(links), paths, frozenset(files), frozenset(folders))
 
 
@@ -165,6 +172,13 @@ def resolve_module(root: Path, dotted: str) -> Path | None:
             return package.paths.get("__init__.py") or root.joinpath(*parts, "__init__.py")
         return root.joinpath(*parts)  # a namespace package: a directory
     return None
+
+
+def is_namespace_package(found: Path) -> bool:
+    """Whether a path `resolve_module` found is a namespace package, a directory,
+    without a `stat`: its other answers are `.py` files, and a package's directory
+    name is an identifier."""
+    return not str(found).endswith(".py")
 
 
 def module_name(root: Path, path: Path) -> str | None:

@@ -503,7 +503,7 @@ class Project:
         """The file (not a namespace package) `dotted` names below the project root."""
         if dotted not in self._resolved_files:
             found = self.resolve(dotted, [self.root])
-            self._resolved_files[dotted] = None if found is None or found[1].is_dir() else found[1]
+            self._resolved_files[dotted] = None if found is None or layout.is_namespace_package(found[1]) else found[1]
         return self._resolved_files[dotted]
 
     def text(self, path: Path) -> str | None:
@@ -610,7 +610,7 @@ class Project:
         if dotted in self._evaluating:  # an import cycle: what it binds is unknown
             return Namespace(dotted, Path(), open=True, dynamic=True)
         found = self.resolve(dotted)
-        if found is None or found[1].is_dir():
+        if found is None or layout.is_namespace_package(found[1]):
             self._namespaces[dotted] = None
             return None
         source = self.source(found[1])

@@ -7,6 +7,7 @@ import enum
 from collections.abc import Iterator
 
 from celery_lint.examples import BASE
+from celery_lint.layout import is_namespace_package
 from celery_lint.findings import Finding
 from celery_lint.project import CeleryApp, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
@@ -108,7 +109,7 @@ def _helpers(project: Project, source: SourceModule) -> set[str]:
     }
     for _, name in project.imported_modules(source):
         found = project.resolve(name)
-        if found and not found[1].is_dir() and DSM in (project.text(found[1]) or ""):
+        if found and not is_namespace_package(found[1]) and DSM in (project.text(found[1]) or ""):
             helpers.add("*helpers*")
     return helpers
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
+from celery_lint.layout import is_namespace_package
 from celery_lint.project import Imported, Project, SourceModule, modules_loaded
 from celery_lint.registry import Example, Rule, register
 
@@ -23,7 +24,7 @@ def discovered_tasks_modules(project: Project) -> dict[Path, str]:
         for app in apps:
             name = f"{app}.tasks"
             resolved = project.resolve(name)
-            if resolved is not None and not resolved[1].is_dir():
+            if resolved is not None and not is_namespace_package(resolved[1]):
                 found.setdefault(resolved[1], name)
     return found
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from celery_lint.discovery import app_modules, installed_entries, is_test_module
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
+from celery_lint.layout import is_namespace_package
 from celery_lint.project import TASK_WORD, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.tasks import canonical, task_defs
@@ -35,7 +36,7 @@ def reusable_app_dirs(project: Project) -> dict[Path, str]:
             resolved = project.resolve(name)
             if resolved is not None:
                 path = resolved[1]
-                found[path if path.is_dir() else path.parent] = name
+                found[path if is_namespace_package(path) else path.parent] = name
     return found
 
 
