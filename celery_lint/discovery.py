@@ -657,11 +657,16 @@ def _config_source(project: Project, source: SourceModule, node: ast.expr, roots
         roots.fail(f"{text} binds names the analysis cannot see")
 
 
+_CONF_WRITE_WORDS = ("imports", "include", ".update(", ".setdefault(", ".add_defaults(")
+
+
 def _conf_write_roots(project: Project, roots: _Roots) -> None:
     """`app.conf.imports = [...]`, `app.conf.update(include=...)`, `app.conf.imports.append(...)`."""
-    for path in project.files_mentioning("imports", "include", ".update(", ".setdefault(", ".add_defaults("):
+    for path in project.files_mentioning(".conf"):  # one scan of every file, then a few
+        if not any(word in (project.text(path) or "") for word in _CONF_WRITE_WORDS):
+            continue
         source = project.source(path)
-        if source is None or ".conf" not in source.text:
+        if source is None:
             continue
         for node in source.nodes(ast.Assign, ast.AugAssign, ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]

@@ -121,6 +121,12 @@ def messages(project) -> list[str]:
             id="signature",
         ),
         pytest.param(
+            {"demoapp/views.py": "from celery import Signature\n\n\ndef view(request):\n"
+                                 '    Signature("demoapp.tasks.nope").delay()\n'},
+            [("demoapp/views.py", 5)],
+            id="signature-class",
+        ),
+        pytest.param(
             {"demoapp/views.py": VIEWS_HEAD + '    app.signature("demoap.tasks.add").delay()\n'},
             [("demoapp/views.py", 5)],
             id="app-signature-typo",

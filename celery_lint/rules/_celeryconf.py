@@ -98,8 +98,10 @@ def from_app(project: Project, key: str) -> Setting:
     # a write spells `.conf.<key>`, `.conf[`, `.conf.update(`... or a Celery class:
     # other files mentioning the key only read it (`from django.conf import settings`)
     conf_write = re.compile(rf"\.conf[\s)]*(?:\[|\.\s*(?:{re.escape(key)}|update|setdefault|add_defaults)\b)")
-    classes = [c.rpartition(".")[2] for c in project.celery_classes]
-    for path in dict.fromkeys([*sorted(app_paths), *project.files_mentioning(key)]):
+    classes = sorted({c.rpartition(".")[2] for c in project.celery_classes})
+    # the files that can write any key, scanned once for all keys; then those naming this one
+    writers = [p for p in project.files_mentioning(".conf", *classes) if key in (project.text(p) or "")]
+    for path in dict.fromkeys([*sorted(app_paths), *writers]):
         text = project.text(path) or ""
         if is_test_module(project, path) or not (conf_write.search(text) or any(c in text for c in classes)):
             continue

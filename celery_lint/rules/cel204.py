@@ -126,7 +126,8 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
     sends = _lines_spelling(source.lines, SEND)
 
     def spans(lines: list[int], node: ast.stmt) -> bool:
-        start = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])
+        decorators = getattr(node, "decorator_list", None)
+        start = decorators[0].lineno if decorators else node.lineno  # the first decorator is the first line
         at = bisect.bisect_left(lines, start)
         return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 

@@ -159,7 +159,7 @@ def conf_refs(project: Project) -> Iterator[NameRef]:
 
 def call_refs(project: Project) -> Iterator[NameRef]:
     """`<app>.send_task("...")`, `signature("...")`, `<app>.signature("...")`."""
-    for path in project.files_mentioning("send_task", "signature", "Signature", "subtask"):
+    for path in project.files_mentioning("send_task", "ignature", "subtask"):  # (s|S)ignature in one scan
         source = project.source(path)
         if source is None or is_test_module(project, path):
             continue
