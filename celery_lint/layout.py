@@ -183,16 +183,27 @@ def is_namespace_package(found: Path) -> bool:
 
 def module_name(root: Path, path: Path) -> str | None:
     """The dotted name of `path` when imported from import root `root`."""
-    prefix = os.path.join(str(root), "")  # strings: `Path.relative_to` is slow, and paths are normalised
-    text = str(path)
-    if not text.startswith(prefix):
+    directory, _, last = str(path).rpartition(os.sep)  # strings: paths are normalised
+    package = _package_name(str(root), directory or os.sep)
+    if package is None:
         return None
-    parts = text[len(prefix):].split(os.sep)
-    last = parts[-1]
     if last == "__init__.py":
-        parts.pop()
-    elif last.endswith(".py"):
-        parts[-1] = last[:-3]
-    if not parts or not all(map(str.isidentifier, parts)):
+        return package or None
+    stem = last[:-3] if last.endswith(".py") else last
+    if not stem.isidentifier():
         return None
-    return ".".join(parts)
+    return f"{package}.{stem}" if package else stem
+
+
+@lru_cache(maxsize=16384)
+def _package_name(root: str, directory: str) -> str | None:
+    """The dotted name of `directory` below import root `root` ("" for the root
+    itself), None when it is not below it or a part is not an identifier: one
+    answer per directory, not per file."""
+    prefix = os.path.join(root, "")
+    if (directory if directory.endswith(os.sep) else directory + os.sep) == prefix:
+        return ""
+    if not directory.startswith(prefix):
+        return None
+    parts = directory[len(prefix):].split(os.sep)
+    return ".".join(parts) if all(map(str.isidentifier, parts)) else None

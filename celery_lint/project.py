@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -161,10 +162,10 @@ class SourceModule:
         for node in nodes:
             kind = type(node)
             if kind is ast.ImportFrom:
-                names = tuple([(a.name, a.asname) for a in node.names])
+                names = _shared(tuple([(a.name, a.asname) for a in node.names]))
                 imports.append(Imported(node.lineno, node.col_offset, True, node.module, node.level, names))
             elif kind is ast.Import:
-                names = tuple([(a.name, a.asname) for a in node.names])
+                names = _shared(tuple([(a.name, a.asname) for a in node.names]))
                 imports.append(Imported(node.lineno, node.col_offset, False, None, 0, names))
             elif kind in _DEFS and node.decorator_list:
                 decorated.append(
@@ -195,7 +196,7 @@ class SourceModule:
             base = absolute_module(self.module or "", self.path, imported) if imported.is_from else None
             for name, asname in imported.names if base else ():
                 if name != "*":
-                    names[asname or name] = f"{base}.{name}"
+                    names[asname or name] = sys.intern(f"{base}.{name}")  # one string for each module's copy
         if self._assigned is None:
             self._read_statements()
         assert self._assigned is not None
@@ -228,6 +229,13 @@ class SourceModule:
         return source_lines(self.text)
 
 
+def _shared(names: tuple[tuple[str, str | None], ...]) -> tuple[tuple[str, str | None], ...]:
+    """One object for equal imported-name lists: most are common to many modules
+    (`from django.db import models`), and every module keeps its own."""
+    return _SHARED_NAMES.setdefault(names, names)
+
+
+_SHARED_NAMES: dict[tuple[tuple[str, str | None], ...], tuple[tuple[str, str | None], ...]] = {}
 _DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Nodes that hold statements: every statement sits in one of these, never in an expression.
 BLOCK_NODES = (ast.mod, ast.stmt, ast.excepthandler, ast.match_case)
@@ -405,7 +413,6 @@ class Project:
         self._resolved: dict[str, tuple[Path, Path] | None] = {}
         self._resolved_files: dict[str, Path | None] = {}
         self._mentioning: dict[tuple[str, ...], list[Path]] = {}
-        self._module_names: dict[Path, str | None] = {}
         # the project rules' findings by rule set, and the same by file (see `engine`)
         self.rule_findings: dict[tuple[str, ...], tuple[list[Finding], dict[Path, list[Finding]]]] = {}
 
@@ -481,10 +488,8 @@ class Project:
         return roots
 
     def module_name(self, path: Path) -> str | None:
-        """The dotted name of a file of the project, from the project root (kept)."""
-        if path not in self._module_names:
-            self._module_names[path] = layout.module_name(self.root, path)
-        return self._module_names[path]
+        """The dotted name of a file of the project, from the project root."""
+        return layout.module_name(self.root, path)
 
     def resolve(self, dotted: str, roots: list[Path] | None = None) -> tuple[Path, Path] | None:
         """(import root, file) that `import dotted` finds, trying roots in order
