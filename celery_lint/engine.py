@@ -131,9 +131,28 @@ def findings_for_file(
 
 
 def _file_findings(project: Project, path: Path, tree: ast.Module | None, rules: list[Rule]) -> list[Finding]:
-    found = _project_findings(project, rules)[1].get(path, [])
-    found = found + module_findings(project, path, rules, tree, summarise=False)
+    upfront, per_file = _per_file_split(rules)
+    found = _project_findings(project, upfront)[1].get(path, [])
+    found = found + module_findings(project, path, per_file, tree, summarise=False)
     return sorted(set(found))
+
+
+def _per_file_split(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
+    """(the rules whose project part runs up front, the rules run on each file): a
+    project rule with a `project_module` part runs it per file, as a module rule."""
+    key = tuple([rule.code for rule in rules])
+    split = _splits.get(key)
+    if split is None:
+        upfront = [rule for rule in rules if rule.project_module is None]
+        per_file = [
+            rule._replace(check_module=rule.project_module, check_project=None) if rule.project_module else rule
+            for rule in rules
+        ]
+        split = _splits[key] = (upfront, per_file)
+    return split
+
+
+_splits: dict[tuple[str, ...], tuple[list[Rule], list[Rule]]] = {}
 
 
 def _resolved(filename: str) -> tuple[Path, Path]:

@@ -64,10 +64,16 @@ class Rule(NamedTuple):
     live_only: bool = False  # reported only by `manage.py check`
     check_project: ProjectCheck | None = None
     check_module: ModuleCheck | None = None
-    # Whether a module's text can hold anything `check_module` reports: a cheap test
-    # that must be sound (a module it rejects has nothing to report). A module every
-    # module rule rejects is only checked for syntax, never kept as a tree. None: all.
+    # Whether a module's text can hold anything `check_module` (or `project_module`)
+    # reports: a cheap test that must be sound (a module it rejects has nothing to
+    # report). A module every module rule rejects is only checked for syntax, never
+    # kept as a tree. None: all.
     module_text: Callable[[str], bool] | None = None
+    # For a project rule whose findings in a module follow from that module and the
+    # project model alone (`check_project` runs it over every module `module_text`
+    # accepts): flake8, which hands over one parsed file at a time, runs it on that
+    # file's tree, as a module rule, instead of parsing every module up front.
+    project_module: ModuleCheck | None = None
 
     def reads(self, text: str) -> bool:
         """Whether `check_module` looks at a module with this text."""

@@ -62,18 +62,19 @@ def shared_task_modules(project: Project) -> list[Path]:
     return found
 
 
-def loads_app_at_startup(project: Project, apps: list[CeleryApp]) -> bool:
-    """True when some start-up module, or every shared_task module, imports an app module."""
+def _app_loaded(project: Project, apps: list[CeleryApp]) -> bool:
+    """True when some start-up module imports an app module (a healthy project: its
+    shared_task modules are then never read), when no module uses @shared_task, or
+    when every one that does imports an app module."""
     app_modules = {a.source.module for a in apps if a.source.module}
     if any(_imports_app(project, p, app_modules) for p in startup_modules(project)):
         return True
-    users = shared_task_modules(project)
-    return bool(users) and all(_imports_app(project, p, app_modules) for p in users)
+    return all(_imports_app(project, p, app_modules) for p in shared_task_modules(project))
 
 
 def check(project: Project) -> Iterator[Finding]:
     apps = [a for a in project.django_apps if isinstance(a.scope, ast.Module) and a.source.module]
-    if not apps or not shared_task_modules(project) or loads_app_at_startup(project, apps):
+    if not apps or _app_loaded(project, apps):
         return
     module = apps[0].source.module or ""
     package = module.rpartition(".")[0]

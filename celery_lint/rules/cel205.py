@@ -11,6 +11,10 @@ from celery_lint.registry import Example, Rule, register
 from celery_lint.tasks import task_defs
 
 
+def _may_define_tasks(text: str) -> bool:
+    return TASK_WORD in text
+
+
 def check(project: Project) -> Iterator[Finding]:
     for path in project.files_mentioning(TASK_WORD):
         source = project.source(path)
@@ -104,5 +108,7 @@ soon as the worker runs with `celery --skip-checks` or the URLconf changes.""",
             "an installed app's tasks module when the project never calls autodiscover_tasks(): CEL005 reports that",
         ),
         check_project=check,
+        project_module=_module_findings,
+        module_text=_may_define_tasks,
     )
 )

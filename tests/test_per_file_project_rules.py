@@ -1,0 +1,66 @@
+"""A project rule with a per-module part (`Rule.project_module`) runs that part file
+by file under flake8: the same findings as the whole-project pass, without parsing
+every module when the first file is linted."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from celery_lint import project as project_module
+from celery_lint.engine import findings_for_file, lint_paths, select_rules
+from celery_lint.examples import write_project
+from celery_lint.layout import iter_python_files
+from celery_lint.project import Project
+from celery_lint.registry import REGISTRY
+from celery_lint.rules import load_rules
+from tests.helpers import write_files
+
+load_rules()
+PER_FILE = [rule for rule in REGISTRY if rule.project_module is not None]
+
+
+def test_some_project_rule_runs_per_file():
+    assert [rule.code for rule in PER_FILE] == ["CEL205"]
+    assert all(rule.check_project is not None and rule.check_module is None for rule in PER_FILE)
+
+
+def _file_by_file(root: Path, rules) -> list:
+    """What flake8 sees: every file with the tree it parsed, one at a time."""
+    Project._cache.clear()
+    found = []
+    for path in iter_python_files(root):
+        text = path.read_text(encoding="utf-8")
+        found += findings_for_file(str(path), ast.parse(text), rules)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("example", ["bad", "good"])
+@pytest.mark.parametrize("rule", PER_FILE, ids=lambda r: r.code)
+def test_file_by_file_finds_what_the_whole_project_pass_finds(rule, example, project):
+    write_project(getattr(rule, example), project)
+    rules = select_rules()
+    Project._cache.clear()
+    whole = lint_paths([project], rules).findings
+    assert _file_by_file(project, rules) == sorted(whole)
+    assert any(f.code == rule.code for f in whole) == (example == "bad")
+
+
+def test_the_first_file_parses_no_task_module(project, monkeypatch):
+    write_files(
+        project,
+        {
+            "demoapp/tasks.py": "from celery import shared_task\n\n\n@shared_task\ndef add(x, y):\n    return x + y\n",
+            "demoapp/views.py": "from demoapp.tasks import add\n\n\ndef view(request):\n    add.delay(1, 2)\n",
+        },
+    )
+    parsed: list[str] = []
+    parse = project_module.parse_text
+    monkeypatch.setattr(project_module, "parse_text", lambda path, text: parsed.append(path.name) or parse(path, text))
+    Project._cache.clear()
+    first = (project / "manage.py").resolve()
+    assert findings_for_file(str(first), ast.parse(first.read_text()), select_rules()) == []
+    assert "tasks.py" not in parsed and "views.py" not in parsed
+    assert parsed  # the model did read the settings and the Celery app
