@@ -94,6 +94,8 @@ def module_findings(
 ) -> list[Finding]:
     """The module rules' findings in one file, whose tree is then released;
     `summarise=False` when the project rules have already run."""
+    if tree is not None and not any(rule.reads(project.text(path) or "") for rule in rules):
+        return []  # flake8's tree of a file no module rule reads: nothing to make of it
     source = project.source(path, tree=tree)
     if source is None:
         return []
@@ -138,8 +140,8 @@ def _file_findings(project: Project, path: Path, tree: ast.Module | None, rules:
 
 
 def _per_file_split(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
-    """(the rules whose project part runs up front, the rules run on each file): a
-    project rule with a `project_module` part runs it per file, as a module rule."""
+    """(the rules whose project part runs up front, the module rules run on each file):
+    a project rule with a `project_module` part runs it per file, as a module rule."""
     key = tuple([rule.code for rule in rules])
     split = _splits.get(key)
     if split is None:
@@ -147,6 +149,7 @@ def _per_file_split(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
         per_file = [
             rule._replace(check_module=rule.project_module, check_project=None) if rule.project_module else rule
             for rule in rules
+            if (rule.check_module or rule.project_module) and not rule.live_only
         ]
         split = _splits[key] = (upfront, per_file)
     return split
