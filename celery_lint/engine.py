@@ -121,15 +121,33 @@ def findings_for_file(
     """Everything to report in one file (the flake8 view of the catalogue)."""
     directory, path = _resolved(str(path))
     project = Project.of_directory(directory, settings_modules, options)  # flake8 names files only
+    _prepared(project, rules)
+    return _file_findings(project, path, tree, rules)
+
+
+def prepare(
+    names: Iterable[str], rules: list[Rule], settings_modules: tuple[str, ...] = (),
+    options: ProjectOptions = ProjectOptions(),
+) -> None:
+    """Build the model and the project rules' findings of the projects the files or
+    directories `names` belong to, before any file is asked for: flake8 calls this
+    before it starts its workers, which then share one model (copy-on-write)
+    instead of each building its own."""
+    directories = {name if os.path.isdir(name) else os.path.dirname(name) or "." for name in names}
+    for directory in sorted(directories):  # pre-commit names thousands of files in a few directories
+        _prepared(Project.of_directory(Path(directory).resolve(), settings_modules, options), rules)
+
+
+def _prepared(project: Project, rules: list[Rule]) -> None:
+    """The project rules' findings of `project`, computed by the first file asking."""
     if project.rule_findings:
-        return _file_findings(project, path, tree, rules)
-    with _no_cyclic_gc():  # the first file builds the project model
-        found = _file_findings(project, path, tree, rules)
+        return
+    with _no_cyclic_gc():
+        _project_findings(project, _per_file_split(rules)[0])
         # The model lives as long as the process: spare the host's (flake8's) later
         # collections a scan of its millions of nodes, each time (and before the
         # collector resumes, the one scan it would start at once).
         gc.freeze()
-    return found
 
 
 def _file_findings(project: Project, path: Path, tree: ast.Module | None, rules: list[Rule]) -> list[Finding]:

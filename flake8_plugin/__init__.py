@@ -17,7 +17,7 @@ from flake8.exceptions import ExecutionError
 
 from celery_lint import __version__
 from celery_lint.config import ConfigError, discover
-from celery_lint.engine import findings_for_file, select_rules
+from celery_lint.engine import findings_for_file, prepare, select_rules
 from celery_lint.project import ProjectOptions
 from celery_lint.registry import Rule
 from celery_lint.versions import VersionError, parse_version
@@ -98,6 +98,13 @@ class CeleryLintPlugin:
             getattr(options, "celery_lint_own_settings", None) or (),
             version,
         )
+        if cls._rules:
+            # before flake8 starts its workers: they share the model instead of each building one
+            names = [name for name in filenames or ["."] if name != "-"]
+            try:
+                prepare(names, cls._rules, cls._settings, cls._options)
+            except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
+                LOG.warning("celery-lint: the project model was not built ahead (%s: %s)", type(exc).__name__, exc)
 
     def __init__(self, tree: ast.Module, filename: str) -> None:
         self.tree = tree

@@ -1,6 +1,7 @@
 """A project rule with a per-module part (`Rule.project_module`) runs that part file
 by file under flake8: the same findings as the whole-project pass, without parsing
-every module when the first file is linted."""
+every module when the first file is linted; and flake8's parent process builds the
+model before it starts its workers (`prepare`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from celery_lint import project as project_module
-from celery_lint.engine import findings_for_file, lint_paths, select_rules
+from celery_lint.engine import findings_for_file, lint_paths, prepare, select_rules
 from celery_lint.examples import write_project
 from celery_lint.layout import iter_python_files
 from celery_lint.project import Project
@@ -64,3 +65,26 @@ def test_the_first_file_parses_no_task_module(project, monkeypatch):
     assert findings_for_file(str(first), ast.parse(first.read_text()), select_rules()) == []
     assert "tasks.py" not in parsed and "views.py" not in parsed
     assert parsed  # the model did read the settings and the Celery app
+
+
+@pytest.mark.parametrize("name", [".", "proj/settings.py", "demoapp"])
+def test_prepare_builds_the_model_before_any_file(name, project, monkeypatch):
+    """What flake8's parent process does before it starts workers: afterwards a file
+    costs no parse of any other, and its findings are what they would have been."""
+    write_project(REGISTRY["CEL004"].bad, project)
+    rules = select_rules()
+    settings = (project / "proj/settings.py").resolve()
+    tree = ast.parse(settings.read_text())
+    Project._cache.clear()
+    expected = findings_for_file(str(settings), tree, rules)
+    assert [f.code for f in expected] == []  # CEL004 reports at proj/__init__.py
+    Project._cache.clear()
+    monkeypatch.chdir(project)
+    prepare([name], rules)
+    parsed: list[str] = []
+    parse = project_module.parse_text
+    monkeypatch.setattr(project_module, "parse_text", lambda path, text: parsed.append(path.name) or parse(path, text))
+    init = (project / "proj/__init__.py").resolve()
+    assert [f.code for f in findings_for_file(str(init), ast.parse(init.read_text()), rules)] == ["CEL004"]
+    assert findings_for_file(str(settings), tree, rules) == expected
+    assert parsed == []
