@@ -1,3 +1,3 @@
-from celery_lint.cli import run
+from celery_lint.console import run
 
 run()

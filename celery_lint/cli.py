@@ -9,11 +9,8 @@ is reported as a warning and skipped: only its own checks are lost.
 from __future__ import annotations
 
 import argparse
-import gc
-import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 from pathlib import Path
 
 from celery_lint import __version__
@@ -118,22 +115,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _options(config: Config, args: argparse.Namespace) -> ProjectOptions:
     """The configuration's project options, with the command's options over them."""
     return config.options_with(args.app, args.namespace, args.own_settings, args.celery_version)
-
-
-def run() -> NoReturn:
-    """The console script: `main()`, then leave at once. Freeing a large project's
-    trees object by object at interpreter shutdown costs as much as parsing them, and
-    so would one last scan of them by the cyclic collector, which this short-lived
-    process never needs (the analysis builds no cycles worth reclaiming)."""
-    gc.disable()
-    try:
-        status = main()
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BrokenPipeError:  # the reader left (`celery-lint | head -1`): nothing to say to it
-        status = 1
-    os._exit(status)
-
-
-if __name__ == "__main__":
-    run()

@@ -36,10 +36,11 @@ KEYS = (
     "settings", "app", "namespace", "select", "ignore", "extend-select", "per-file-ignores",
     "own-settings", "celery-version", "exclude",
 )
-_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
-_APP = re.compile(rf"{_DOTTED.pattern}(?::[A-Za-z_]\w*)?")
-_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
-_SETTING = re.compile(r"[A-Z_][A-Z0-9_]*")
+# Patterns as strings: `re` compiles (and caches) each on first use, not at every start.
+_DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
+_APP = rf"{_DOTTED}(?::[A-Za-z_]\w*)?"
+_IDENTIFIER = r"[A-Za-z_]\w*"
+_SETTING = r"[A-Z_][A-Z0-9_]*"
 
 
 class ConfigError(Exception):
@@ -196,16 +197,16 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
         settings = table["settings"]
         names = [settings] if isinstance(settings, str) else _strings(path, "settings", settings)
         for name in names:
-            _require(_DOTTED.fullmatch(name), path, "settings", f"{name!r} is not a dotted module name")
+            _require(re.fullmatch(_DOTTED, name), path, "settings", f"{name!r} is not a dotted module name")
         values["settings"] = tuple(names)
     if "app" in table:
         app = _string(path, "app", table["app"])
-        _require(_APP.fullmatch(app), path, "app", f"{app!r} is not a module name (proj.celery or proj.celery:app)")
+        _require(re.fullmatch(_APP, app), path, "app", f"{app!r} is not a module name (proj.celery or proj.celery:app)")
         values["app"] = app
     if "namespace" in table:
         namespace = _string(path, "namespace", table["namespace"])
         _require(
-            namespace == "" or _IDENTIFIER.fullmatch(namespace), path, "namespace",
+            namespace == "" or re.fullmatch(_IDENTIFIER, namespace), path, "namespace",
             f"{namespace!r} is not an identifier (\"CELERY\", or \"\" for no namespace)",
         )
         values["namespace"] = namespace
@@ -223,7 +224,7 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
         names = _strings(path, "own-settings", table["own-settings"])
         for name in names:
             _require(
-                _SETTING.fullmatch(name), path, "own-settings",
+                re.fullmatch(_SETTING, name), path, "own-settings",
                 f"{name!r} is not an upper-case setting name (Django ignores other names)",
             )
         values["own_settings"] = frozenset(names)

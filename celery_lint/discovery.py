@@ -81,8 +81,8 @@ _IMPORTING_WORDS = frozenset(
 _QUOTED_TOP = re.compile(r"""["']([A-Za-z_]\w*)\.[A-Za-z_]""")
 _TEST_DIRS = frozenset({"tests", "test", "testing"})
 # `celery ... -A proj.worker ... -I a,b`: the app module and the modules a worker is told to import
-_CLI_LINE = re.compile(r"\bcelery\b.*")
-_CLI_MODULES = re.compile(r"\s(?:-I|--include|-A|--app)(?:=|\s+)['\"]?([\w.,:]+)")
+_CLI_LINE = r"\bcelery\b.*"  # compiled on first use: few projects have such files
+_CLI_MODULES = r"\s(?:-I|--include|-A|--app)(?:=|\s+)['\"]?([\w.,:]+)"
 _CLI_FILES = re.compile(r"(?:Procfile.*|Dockerfile.*|Makefile|.*\.(?:ya?ml|sh|ini|conf|cfg|toml|service|env))$")
 
 
@@ -740,8 +740,8 @@ def cli_includes(root: Path) -> list[str]:
                 text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            for line in _CLI_LINE.findall(text):
-                for match in _CLI_MODULES.finditer(line):
+            for line in re.findall(_CLI_LINE, text):
+                for match in re.finditer(_CLI_MODULES, line):
                     found += [m.partition(":")[0] for m in match.group(1).split(",") if m]
     return found
 

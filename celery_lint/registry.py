@@ -6,7 +6,6 @@ read rules from here, so a code, its message and its examples live in one place.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -48,6 +47,8 @@ class Example(NamedTuple):
     setup: tuple[str, ...] = ()
 
     def texts(self) -> dict[str, str]:
+        import textwrap  # for tests and docs only: not imported at every start
+
         return {path: textwrap.dedent(text).lstrip("\n") for path, text in self.files.items()}
 
 

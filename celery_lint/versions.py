@@ -22,15 +22,15 @@ from celery_lint import toml
 
 Version = tuple[int, int, int]
 
-_VERSION = re.compile(
-    r"^\s*v?(?P<release>\d+(?:\.\d+){0,3})(?:\.\*)?"
+# Patterns as strings: `re` compiles (and caches) each on first use, not at every start.
+_VERSION = (
+    r"(?i)^\s*v?(?P<release>\d+(?:\.\d+){0,3})(?:\.\*)?"
     r"(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?"
-    r"(?:[-_.]?post[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9.]+)?\s*$",
-    re.IGNORECASE,
+    r"(?:[-_.]?post[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9.]+)?\s*$"
 )
 # a PEP 508 requirement on celery: name, optional extras, then the specifiers
-_REQUIREMENT = re.compile(r"^\s*celery(?![\w.-])\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;#]*)", re.IGNORECASE)
-_CLAUSE = re.compile(r"(?P<op>===|==|~=|>=|<=|!=|>|<|\^|~)?\s*(?P<version>[0-9][0-9a-zA-Z.*+_-]*)")
+_REQUIREMENT = r"(?i)^\s*celery(?![\w.-])\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;#]*)"
+_CLAUSE = r"(?P<op>===|==|~=|>=|<=|!=|>|<|\^|~)?\s*(?P<version>[0-9][0-9a-zA-Z.*+_-]*)"
 _LOWER_BOUND_OPS = frozenset({"===", "==", "~=", ">=", ">", "^", "~", None})
 
 
@@ -40,7 +40,7 @@ class VersionError(ValueError):
 
 def parse_version(text: str) -> Version:
     """`"5.6.3"` -> (5, 6, 3); `"5.7"` -> (5, 7, 0); `"6.0.0rc1"` -> (6, 0, 0)."""
-    match = _VERSION.match(text)
+    match = re.match(_VERSION, text)
     if not match:
         raise VersionError(f"not a version number: {text!r}")
     parts = [int(p) for p in match.group("release").split(".")][:3]
@@ -69,7 +69,7 @@ def lower_bound(spec: str) -> Version | None:
         clause = clause.strip()
         if not clause or clause == "*":
             continue
-        match = _CLAUSE.fullmatch(clause)
+        match = re.fullmatch(_CLAUSE, clause)
         if match is None:
             return None
         if match.group("op") not in _LOWER_BOUND_OPS:
@@ -84,7 +84,7 @@ def lower_bound(spec: str) -> Version | None:
 def requirement_pin(line: str) -> Version | None:
     """The pin of a `celery...` requirement line (requirements.txt, PEP 621), else None."""
     line = line.split(" #", 1)[0].strip()
-    match = _REQUIREMENT.match(line)
+    match = re.match(_REQUIREMENT, line)
     if match is None:
         return None
     spec = match.group("spec").strip()

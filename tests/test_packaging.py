@@ -100,3 +100,17 @@ def test_the_wheel_runs_on_its_own(dist, tmp_path):
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.startswith("CEL001 E ")
+
+
+def test_the_console_script_loads_the_engine_with_the_collector_off():
+    """`celery-lint` points at a module that imports nothing of the engine, so that
+    `run()` turns the cyclic collector off before the engine's modules load."""
+    scripts = read_toml(ROOT / "pyproject.toml")["project"]["scripts"]
+    assert scripts == {"celery-lint": "celery_lint.console:run"}
+    code = (
+        "import sys, celery_lint.console;"
+        "engine = sorted(m for m in sys.modules if m.startswith('celery_lint.') and m != 'celery_lint.console');"
+        "assert not engine, engine"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert ran.returncode == 0, ran.stderr

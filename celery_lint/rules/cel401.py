@@ -18,7 +18,7 @@ TEST_WORDS = frozenset({"test", "tests", "testing", "ci", "pytest", "unittest", 
 #: ... or settings for a developer's machine, where eager tasks are a deliberate shortcut
 DEV_WORDS = frozenset({"dev", "devel", "develop", "development", "local", "debug"})
 _PYTEST_CONFIGS = ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml")
-_PYTEST_DS = re.compile(r"--ds[=\s]+([A-Za-z_][\w.]*)")
+_PYTEST_DS = r"--ds[=\s]+([A-Za-z_][\w.]*)"  # compiled on first use
 
 
 def _words(module: str) -> set[str]:
@@ -50,7 +50,7 @@ def test_settings(project: Project) -> set[str]:
         if not path.is_file():
             continue
         names.update(project.settings_named_in(path))
-        names.update(m.group(1) for m in _PYTEST_DS.finditer(project.text(path) or ""))
+        names.update(m.group(1) for m in re.finditer(_PYTEST_DS, project.text(path) or ""))
     return names
 
 
