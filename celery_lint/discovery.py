@@ -144,10 +144,11 @@ def is_conf(node: ast.expr) -> bool:
 class Reach:
     """The project files a worker imports: by design, and also through Django's checks.
 
-    Walked lazily: a question about one file walks the designed reach only until that
-    file turns up (an app's tasks module is a root: no walk at all). Proving that a
-    file is not designed, or reached only through the checks, takes the whole walk,
-    once, on the first such question."""
+    Walked lazily: a file a root names (an app's tasks module) is designed without
+    even adding the roots to the walk; any other question adds them and walks the
+    designed reach only until that file turns up. Proving that a file is not
+    designed, or reached only through the checks, takes the whole walk, once, on the
+    first such question."""
 
     def __init__(
         self,
@@ -155,12 +156,15 @@ class Reach:
         checks: tuple[list[str], str | None] = ([], None),  # the checks' roots, why they cannot be known
         app_names: tuple[str, ...] = (),  # AppConfig.name of the installed project apps
         unknown: str | None = None,  # why the designed reach cannot be known
+        roots: tuple[list[str], list[str]] = ([], []),  # (designed modules, "module.attr" strings) to add
     ) -> None:
         self._walker = walker
         self._checks_roots, self.checks_unknown = checks
         self.app_names = app_names
         self.unknown = unknown
         self._designed: dict[Path, Path | None] | None = None  # file -> importer, once complete
+        self._roots: tuple[list[str], list[str]] | None = roots
+        self._root_names = frozenset(roots[0])
 
     def status(self, path: Path) -> str | None:
         """"designed", "checks" (registered only because Django's checks import it), "never",
@@ -168,6 +172,16 @@ class Reach:
         walker = self._walker
         if self.unknown is not None or walker is None:
             return None
+        if self._roots is not None:
+            name = walker.project.module_name(path)
+            if name in self._root_names and walker.resolve(name) == path:
+                return "designed"  # a root itself
+            designed, symbols = self._roots
+            self._roots = None
+            for name in designed:
+                walker.add(name, None)
+            for text in symbols:
+                walker.add_symbol(text, None)
         if self._designed is None:
             while path not in walker.reached and walker.queue and walker.unknown is None:
                 walker.step()
@@ -366,11 +380,7 @@ def worker_reach(project: Project) -> Reach:
     if roots.unknown is not None:
         return Reach(unknown=roots.unknown)
     walker = _Walker(project, roots.app_names)
-    for name in roots.designed:
-        walker.add(name, None)
-    for text in roots.symbols:
-        walker.add_symbol(text, None)
-    return Reach(walker, (roots.checks, roots.checks_unknown), tuple(roots.app_names), walker.unknown)
+    return Reach(walker, (roots.checks, roots.checks_unknown), tuple(roots.app_names), roots=(roots.designed, roots.symbols))
 
 
 def _roots(project: Project) -> _Roots:

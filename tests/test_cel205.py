@@ -312,3 +312,17 @@ def test_autodiscovery_from_the_app_configs_lambda(project):
     ]
     reach = worker_reach(Project.get(project.resolve()))
     assert reach.status((project / "demoapp/tasks.py").resolve()) == "designed"
+
+
+def test_a_root_is_designed_before_any_root_is_added(project):
+    """An app's tasks module (autodiscovery's root) is answered from the roots' names:
+    nothing is resolved or walked until a question about another module."""
+    write_files(project, {"demoapp/jobs.py": JOBS})
+    Project._cache.clear()
+    worker_reach.cache_clear()
+    reach = worker_reach(Project.get(project.resolve()))
+    tasks, jobs = (project / "demoapp/tasks.py").resolve(), (project / "demoapp/jobs.py").resolve()
+    assert reach.status(tasks) == "designed"
+    assert reach._walker is not None and reach._walker.reached == {}
+    assert reach.status(jobs) == "never"
+    assert tasks in reach._walker.reached and reach.status(tasks) == "designed"
