@@ -380,7 +380,8 @@ def worker_reach(project: Project) -> Reach:
     if roots.unknown is not None:
         return Reach(unknown=roots.unknown)
     walker = _Walker(project, roots.app_names)
-    return Reach(walker, (roots.checks, roots.checks_unknown), tuple(roots.app_names), roots=(roots.designed, roots.symbols))
+    checks = (roots.checks, roots.checks_unknown)
+    return Reach(walker, checks, tuple(roots.app_names), roots=(roots.designed, roots.symbols))
 
 
 def _roots(project: Project) -> _Roots:

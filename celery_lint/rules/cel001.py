@@ -7,8 +7,8 @@ import enum
 from collections.abc import Iterator
 
 from celery_lint.examples import BASE
-from celery_lint.layout import is_namespace_package
 from celery_lint.findings import Finding
+from celery_lint.layout import is_namespace_package
 from celery_lint.project import CeleryApp, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 
