@@ -1,7 +1,8 @@
 """flake8 adapter: `flake8 --select=CEL` reports the catalogue's findings for each file.
 
 flake8 hands the plugin one file and the tree it parsed; the project model behind
-that file is built once per process and shared by every file of the project.
+that file is built once, before flake8 starts its workers (`parse_options`), and
+shared by every file of the project.
 """
 
 from __future__ import annotations
