@@ -94,19 +94,22 @@ def module_findings(
 ) -> list[Finding]:
     """The module rules' findings in one file, whose tree is then released;
     `summarise=False` when the project rules have already run."""
-    if tree is not None and not any(rule.reads(project.text(path) or "") for rule in rules):
+    text = project.text(path) or ""
+    reading = [
+        (rule, rule.check_module) for rule in rules if rule.check_module and not rule.live_only and rule.reads(text)
+    ]
+    if tree is not None and not reading:
         return []  # flake8's tree of a file no module rule reads: nothing to make of it
     source = project.source(path, tree=tree)
     if source is None:
         return []
     found: list[Finding] = []
-    for rule in rules:
-        if rule.check_module is not None and not rule.live_only and rule.reads(source.text):
-            try:
-                found.extend(rule.check_module(project, source))
-            except RecursionError:
-                reason = f"too deeply nested for {rule.code} to analyse"
-                project.errors.append(SourceError(path, reason, needed=False))
+    for rule, check in reading:
+        try:
+            found.extend(check(project, source))
+        except RecursionError:
+            reason = f"too deeply nested for {rule.code} to analyse"
+            project.errors.append(SourceError(path, reason, needed=False))
     project.release(source, summarise)
     return found
 

@@ -44,13 +44,14 @@ MAX_INT_BITS = 4096
 
 
 class _StandIn:
-    """A value the evaluation stands in for with one field: equal to a stand-in of the
-    same kind holding an equal field, never to a plain value (a `OneOf` is not a tuple)."""
+    """A value the evaluation stands in for with one field (its one slot): equal to a
+    stand-in of the same kind holding an equal field, never to a plain value (a
+    `OneOf` is not a tuple)."""
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     def _field(self) -> Any:
-        raise NotImplementedError
+        return getattr(self, self.__slots__[0])
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and other._field() == self._field()
@@ -70,9 +71,6 @@ class OneOf(_StandIn):
     def __init__(self, options: tuple[Any, ...]) -> None:
         self.options = options
 
-    def _field(self) -> Any:
-        return self.options
-
 
 class FsPath(_StandIn):
     """A filesystem path built from `__file__` (`Path(__file__).resolve().parent`, ...)."""
@@ -82,9 +80,6 @@ class FsPath(_StandIn):
     def __init__(self, path: str) -> None:
         self.path = path
 
-    def _field(self) -> Any:
-        return self.path
-
 
 class Ref(_StandIn):
     """A name bound to something outside the evaluated code: `os`, `django.conf.settings`."""
@@ -93,9 +88,6 @@ class Ref(_StandIn):
 
     def __init__(self, qualname: str) -> None:
         self.qualname = qualname
-
-    def _field(self) -> Any:
-        return self.qualname
 
 
 class Binding(NamedTuple):

@@ -11,9 +11,9 @@ from celery_lint.discovery import app_modules, installed_entries, is_test_module
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
 from celery_lint.layout import is_namespace_package
-from celery_lint.project import TASK_WORD, Project, SourceModule
+from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.tasks import canonical, task_defs
+from celery_lint.tasks import canonical, may_define_tasks, task_defs
 
 
 @lru_cache(maxsize=64)
@@ -72,10 +72,6 @@ def _binding_import(source: SourceModule, name: str, depth: int = 0) -> ast.stmt
                 inner = _root_name(stmt.value)
                 return _binding_import(source, inner, depth + 1) if inner else None
     return None
-
-
-def _may_define_tasks(text: str) -> bool:
-    return TASK_WORD in text
 
 
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
@@ -157,6 +153,6 @@ default: many single-project code bases import the app on purpose.""",
         ),
         default_enabled=False,
         check_module=check,
-        module_text=_may_define_tasks,
+        module_text=may_define_tasks,
     )
 )

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from celery_lint.findings import Finding
-from celery_lint.project import TASK_WORD, Project, SourceModule
+from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.tasks import TaskDef, task_defs
+from celery_lint.tasks import TaskDef, may_define_tasks, task_defs
 
 
 def _takes_instance(task: TaskDef) -> bool:
@@ -24,7 +24,7 @@ def _wrapped(task: TaskDef) -> bool:
 
 
 def _may_bind_tasks(text: str) -> bool:
-    return "bind" in text and TASK_WORD in text
+    return "bind" in text and may_define_tasks(text)
 
 
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:

@@ -8,11 +8,7 @@ from celery_lint.discovery import is_test_module, worker_reach
 from celery_lint.findings import Finding
 from celery_lint.project import TASK_WORD, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.tasks import task_defs
-
-
-def _may_define_tasks(text: str) -> bool:
-    return TASK_WORD in text
+from celery_lint.tasks import may_define_tasks, task_defs
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -109,6 +105,6 @@ soon as the worker runs with `celery --skip-checks` or the URLconf changes.""",
         ),
         check_project=check,
         project_module=_module_findings,
-        module_text=_may_define_tasks,
+        module_text=may_define_tasks,
     )
 )
