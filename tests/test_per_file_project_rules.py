@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from celery_lint import project as project_module
+from celery_lint.project import modules as project_module
 from celery_lint.engine import findings_for_file, lint_paths, prepare, select_rules
 from celery_lint.examples import write_project
 from celery_lint.layout import iter_python_files

@@ -11,7 +11,7 @@ import pytest
 
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import write_project
-from celery_lint import project as project_module
+from celery_lint.project import modules as project_module
 from celery_lint.project import Imported, Project, SourceModule
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules

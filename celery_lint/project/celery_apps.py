@@ -1,0 +1,205 @@
+"""The project's Celery apps: where each is created and how it is configured.
+
+An app is a `Celery(...)` call (or of a project subclass of `Celery`); its
+`config_from_object()` calls say whether it reads Django settings and with which
+namespace, and its `autodiscover_tasks()` calls which packages it searches.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from celery_lint.evaluate import UNKNOWN, Ref
+from celery_lint.project.modules import SourceModule
+
+if TYPE_CHECKING:
+    from celery_lint.project.core import Project
+
+CELERY_CLASSES = frozenset({"celery.Celery", "celery.app.Celery", "celery.app.base.Celery"})
+SHARED_TASK = frozenset({"celery.shared_task", "celery.app.shared_task"})
+DJANGO_SETTINGS_OBJECT = "django.conf.settings"
+DJANGO_CONFIG_STRING = "django.conf:settings"
+# Celery's loader falls back from a module import to module + attribute: the same object
+DJANGO_CONFIG_STRINGS = frozenset({DJANGO_CONFIG_STRING, "django.conf.settings"})
+
+
+class ConfigCall(NamedTuple):
+    """`app.config_from_object(source, namespace=...)`."""
+
+    node: ast.Call
+    source: Any  # DJANGO_CONFIG_STRING, a `Ref`, another string, or UNKNOWN
+    namespace: Any  # a string, None (not given), or UNKNOWN
+    # the Django settings module Celery reads directly ('proj.settings', or the module object)
+    settings_module: str | None = None
+
+    @property
+    def reads_django_settings(self) -> bool:
+        """Reads Django's settings object (`'django.conf:settings'`, `django.conf.settings`)."""
+        if self.source in DJANGO_CONFIG_STRINGS:
+            return True
+        return isinstance(self.source, Ref) and self.source.qualname == DJANGO_SETTINGS_OBJECT
+
+
+class CeleryApp:
+    """A `Celery(...)` instance created in a project module."""
+
+    def __init__(
+        self,
+        source: SourceModule,
+        call: ast.Call,
+        variable: str | None,
+        scope: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef,
+    ) -> None:
+        self.source = source
+        self.call = call
+        self.variable = variable
+        self.scope = scope
+        self.config_calls: list[ConfigCall] = []
+        self.autodiscover_calls: list[ast.Call] = []
+
+    def __repr__(self) -> str:
+        return f"CeleryApp({self.source!r}, variable={self.variable!r}, line={self.call.lineno})"
+
+    @property
+    def from_django(self) -> bool:
+        """Configured from Django settings (in any spelling)."""
+        return any(c.reads_django_settings or c.settings_module is not None for c in self.config_calls)
+
+    @property
+    def namespace(self) -> Any:
+        """The namespace of the Django configuration: a string, None, or UNKNOWN."""
+        found = [c.namespace for c in self.config_calls if c.source is not UNKNOWN]
+        if len(found) != 1:
+            return UNKNOWN
+        return found[0]
+
+
+def celery_classes(project: Project) -> frozenset[str]:
+    """Qualified names that construct a Celery app: Celery and project subclasses."""
+    classes = set(CELERY_CLASSES)
+    sources = [s for p in project.files_mentioning("Celery") if (s := project.source(p)) is not None]
+    changed = True
+    while changed:
+        changed = False
+        for source in sources:
+            for node in source.nodes(ast.ClassDef):
+                qualname = f"{source.module}.{node.name}"
+                if qualname in classes:
+                    continue
+                if any(source.qualname(base) in classes for base in node.bases):
+                    classes.add(qualname)
+                    changed = True
+    return frozenset(classes)
+
+
+def celery_apps(project: Project) -> list[CeleryApp]:
+    apps: list[CeleryApp] = []
+    short = {c.rpartition(".")[2] for c in project.celery_classes}
+    for path in project.files_mentioning(*short):
+        source = project.source(path, needed=path.name in ("celery.py", "celery_app.py"))
+        if source is not None:
+            apps.extend(_apps_in(project, source))
+    for path in project.files:  # one that cannot be read or parsed mentions nothing: report it
+        if path.name in ("celery.py", "celery_app.py"):
+            project.source(path, needed=True)
+    if project.options.app:  # configured: only that module's app (and variable) counts
+        module, _, variable = project.options.app.partition(":")
+        apps = [a for a in apps if a.source.module == module and variable in ("", a.variable)]
+    return apps
+
+
+def _apps_in(project: Project, source: SourceModule) -> list[CeleryApp]:
+    found = []
+    scopes: list[Any] = [source.tree] + source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
+    for scope in scopes:
+        for stmt in scope.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for node in ast.walk(stmt):
+                if not isinstance(node, ast.Call):
+                    continue
+                qualname = source.local_qualname(node.func)
+                if qualname not in project.celery_classes:
+                    continue
+                variable = None
+                if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is node:
+                    targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                    if len(targets) == 1 and isinstance(targets[0], ast.Name):
+                        variable = targets[0].id
+                app = CeleryApp(source, node, variable, scope)
+                if variable:
+                    _collect_app_calls(project, app)
+                found.append(app)
+    return found
+
+
+def _collect_app_calls(project: Project, app: CeleryApp) -> None:
+    for stmt in app.scope.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for node in ast.walk(stmt):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == app.variable
+            ):
+                continue
+            if node.func.attr == "config_from_object":
+                app.config_calls.append(_config_call(project, app.source, node, _constructor_namespace(app.call)))
+            elif node.func.attr == "autodiscover_tasks":
+                app.autodiscover_calls.append(node)
+
+
+def _config_call(project: Project, source: SourceModule, node: ast.Call, default_namespace: Any = None) -> ConfigCall:
+    """The call's source and namespace; without a namespace (None or ""), Celery keeps
+    the one given to the constructor (`self.namespace = namespace or self.namespace`)."""
+    arg = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "obj"), None)
+    value: Any = UNKNOWN
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        value = arg.value
+    elif arg is not None:
+        qualname = source.qualname(arg)
+        value = Ref(qualname) if qualname else UNKNOWN
+    namespace: Any = None
+    for keyword in node.keywords:
+        if keyword.arg == "namespace":
+            v = keyword.value
+            namespace = v.value if isinstance(v, ast.Constant) and isinstance(v.value, (str, type(None))) else UNKNOWN
+        elif keyword.arg is None:
+            namespace = UNKNOWN
+    if len(node.args) > 3:
+        namespace = UNKNOWN
+    if namespace is None or namespace == "":
+        namespace = default_namespace
+    named = value if isinstance(value, str) and ":" not in value else getattr(value, "qualname", None)
+    return ConfigCall(node, value, namespace, named if named and project.is_settings_module(named) else None)
+
+
+def django_apps(project: Project) -> list[CeleryApp]:
+    """The Celery apps configured from Django settings."""
+    return [a for a in project.celery_apps if a.from_django]
+
+
+def namespace_value(project: Project) -> Any:
+    """The namespace Celery reads Django settings with: a string, None, or UNKNOWN
+    (no app, several that disagree, or one the analysis cannot read), unless configured."""
+    if project.options.namespace is not None:
+        return project.options.namespace or None
+    values = {a.namespace for a in project.django_apps if a.namespace is not UNKNOWN}
+    if len(values) != 1 or any(a.namespace is UNKNOWN for a in project.django_apps):
+        return UNKNOWN
+    return values.pop()
+
+
+def _constructor_namespace(call: ast.Call) -> Any:
+    """The `namespace` given to `Celery(...)`: a string, None, or UNKNOWN."""
+    for keyword in call.keywords:
+        if keyword.arg == "namespace":
+            v = keyword.value
+            return v.value if isinstance(v, ast.Constant) and isinstance(v.value, (str, type(None))) else UNKNOWN
+        if keyword.arg is None:
+            return UNKNOWN
+    return UNKNOWN if len(call.args) > 16 or any(isinstance(a, ast.Starred) for a in call.args) else None
+

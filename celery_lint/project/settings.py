@@ -1,0 +1,151 @@
+"""The project's Django settings: which modules they are and what they bind.
+
+A settings module is named by `DJANGO_SETTINGS_MODULE` in `manage.py`, wsgi/asgi,
+the Celery app module or test configuration (or by the user); it is evaluated with
+its star-import chain (`from .base import *`) by `ModuleEvaluator`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from celery_lint import layout
+from celery_lint.evaluate import Binding, ModuleEvaluator, Namespace, absolute_module
+from celery_lint.project.modules import flatten
+
+if TYPE_CHECKING:
+    from celery_lint.project.core import Project
+
+DSM_RE = re.compile(
+    r"""DJANGO_SETTINGS_MODULE["']?\s*(?:["']\s*,\s*|\]\s*=\s*|=\s*|:\s*)["']?([A-Za-z_][\w.]*)"""
+)
+
+
+class Settings(NamedTuple):
+    """A Django settings module, evaluated."""
+
+    module: str
+    path: Path
+    ns: Namespace
+    files: list[Path]  # the module and every module it star-imports, in order
+
+    def value(self, name: str) -> Any:
+        return self.ns.value(name)
+
+    def binding(self, name: str) -> Binding | None:
+        return self.ns.bindings.get(name)
+
+
+def namespace(project: Project, dotted: str) -> Namespace | None:
+    """The evaluated module-level names of project module `dotted` (None: not ours)."""
+    if dotted in project._namespaces:
+        return project._namespaces[dotted]
+    if dotted in project._evaluating:  # an import cycle: what it binds is unknown
+        return Namespace(dotted, Path(), open=True, dynamic=True)
+    found = project.resolve(dotted)
+    if found is None or layout.is_namespace_package(found[1]):
+        project._namespaces[dotted] = None
+        return None
+    source = project.source(found[1])
+    if source is None:
+        ns = Namespace(dotted, found[1], open=True, dynamic=True)
+    else:
+        project._evaluating.add(dotted)
+        try:
+            ns = ModuleEvaluator(dotted, found[1], project.namespace).run(source.tree)
+        finally:
+            project._evaluating.discard(dotted)
+    project._namespaces[dotted] = ns
+    return ns
+
+
+def settings_module_names(project: Project) -> list[str]:
+    """Settings modules named by DJANGO_SETTINGS_MODULE in `manage.py`, wsgi/asgi,
+    the Celery app modules, and test configuration (or given by configuration)."""
+    if project.configured_settings:
+        return list(project.configured_settings)
+    names: list[str] = []
+    root = project.root
+    candidates = [root / "manage.py"]
+    candidates += [p for p in project.files if p.name in ("wsgi.py", "asgi.py", "celery.py", "celery_app.py")]
+    app_file = project.resolve_file(project.options.app.partition(":")[0]) if project.options.app else None
+    candidates += [app_file] if app_file else []
+    configs = [root / n for n in ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml")]
+    for path in candidates + configs:
+        if not path.is_file():
+            continue
+        text = project.text(path) if path.suffix == ".py" else read_config(path)
+        for match in DSM_RE.finditer(text or ""):
+            name = match.group(1)
+            if name not in names and project.resolve_file(name):
+                names.append(name)
+    return names
+
+
+def settings_named_in(project: Project, path: Path) -> list[str]:
+    """Settings modules of this project that a file (Python or an ini/toml
+    configuration) names as DJANGO_SETTINGS_MODULE."""
+    text = project.text(path) if path.suffix == ".py" else read_config(path)
+    names = [m.group(1) for m in DSM_RE.finditer(text or "")]
+    return [n for n in dict.fromkeys(names) if project.resolve_file(n)]
+
+
+def settings_module_names_raw(project: Project) -> list[str]:
+    """Settings module names from `manage.py` alone (used before import roots exist)."""
+    manage = project.root / "manage.py"
+    text = project.text(manage) if manage.is_file() else None
+    names = [m.group(1) for m in DSM_RE.finditer(text or "")]
+    return names + [n for n in project.configured_settings if n not in names]
+
+
+def read_settings(project: Project) -> list[Settings]:
+    found = []
+    for name in project.settings_module_names:
+        path = project.resolve_file(name)
+        if path is None or project.source(path, needed=True) is None:
+            continue
+        ns = project.namespace(name)
+        if ns is None:
+            continue
+        files = [path] + [p for p in star_chain(project, name) if p != path]
+        found.append(Settings(name, path, ns, files))
+    return found
+
+
+def star_chain(project: Project, dotted: str, seen: set[str] | None = None) -> list[Path]:
+    """The file of `dotted` and of every module it star-imports, depth first."""
+    seen = set() if seen is None else seen
+    if dotted in seen:
+        return []
+    seen.add(dotted)
+    path = project.resolve_file(dotted)
+    source = project.source(path) if path else None
+    if source is None:
+        return []
+    chain = [source.path]
+    for node in source.tree.body:
+        for stmt in flatten(node):
+            if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+                target = absolute_module(dotted, source.path, stmt)
+                if target:
+                    chain += star_chain(project, target, seen)
+    return chain
+
+
+def is_settings_module(project: Project, dotted: str) -> bool:
+    """Whether `dotted` is one of the project's Django settings modules (or a module they star-import)."""
+    if dotted in project.settings_module_names:
+        return True
+    path = project.resolve_file(dotted)
+    return path is not None and path in project.settings_files
+
+
+def read_config(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
