@@ -356,6 +356,8 @@ def test_signature_variable_sent_in_the_block(project, body, line):
         pytest.param(("sig = get_signature()", "with transaction.atomic():", "    sig.apply_async()"),
                      id="not-a-signature"),
         pytest.param(("with transaction.atomic():", "    sig.apply_async()"), id="parameter-or-global"),
+        pytest.param(("global sig", "sig = add.s(1, 2)", "with transaction.atomic():", "    sig.apply_async()"),
+                     id="declared-global"),
         pytest.param(("for sig in (add.s(1, 2),):", "    with transaction.atomic():", "        sig.apply_async()"),
                      id="loop-variable"),
     ],

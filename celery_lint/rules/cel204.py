@@ -176,7 +176,9 @@ def _only_value(scope: ast.AST, name: str) -> ast.expr | None:
     for node in ast.walk(scope):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
             bindings += 1
-        elif isinstance(node, ast.arg) and node.arg == name or isinstance(node, (ast.Global, ast.Nonlocal)):
+        elif isinstance(node, ast.arg) and node.arg == name:
+            return None  # a parameter
+        elif isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
             return None
         if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == [name]:
             values.append(node.value)
