@@ -487,17 +487,18 @@ def installed_entries(project: Project, settings: Settings) -> list[str] | Any:
     return entries
 
 
-def app_modules(project: Project, entry: str) -> tuple[list[str], str | None] | Any:
+def app_modules(project: Project, entry: str, admin: bool = True) -> tuple[list[str], str | None] | Any:
     """(modules django.setup() imports for an INSTALLED_APPS entry, its AppConfig.name when
-    the app is part of the project), or UNKNOWN."""
+    the app is part of the project), or UNKNOWN. `admin`: with the `admin` module, which
+    admin autodiscovery imports (a worker's reach counts it whether or not admin runs)."""
     if project.resolve(entry) is not None:
-        return [entry, f"{entry}.apps", f"{entry}.models", f"{entry}.admin"], entry
+        return [entry, f"{entry}.apps", f"{entry}.models", *([f"{entry}.admin"] if admin else [])], entry
     module, _, cls = entry.rpartition(".")
     if module and project.resolve(module) is not None:
         name = project.appconfig_name(module, cls)
         if name is None:
             return UNKNOWN
-        return [module, name, f"{name}.models", f"{name}.admin"], name
+        return [module, name, f"{name}.models", *([f"{name}.admin"] if admin else [])], name
     names = _project_module_lines(project)
     if f"\n{entry}\n" in names or f".{entry}\n" in names:
         return UNKNOWN  # a project package under an import root the analysis did not see

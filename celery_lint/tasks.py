@@ -118,6 +118,40 @@ def decorator_kind(project: Project, source: SourceModule, decorator: ast.expr) 
     return None
 
 
+def project_function(
+    project: Project, source: SourceModule, node: ast.expr
+) -> tuple[SourceModule, ast.FunctionDef] | None:
+    """The module-level function of a project module that `node` (a name in `source`)
+    names, with its module; None when it names anything else."""
+    qualname = source.local_qualname(node)
+    if qualname is None:
+        return None
+    module, _, name = canonical(project, qualname).rpartition(".")
+    owner = project.source_of(module) if module else None
+    if owner is None:
+        return None
+    for stmt in owner.tree.body:
+        if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
+            return owner, stmt
+    return None
+
+
+def wraps_task_decorator(project: Project, source: SourceModule, decorator: ast.expr) -> bool:
+    """Whether `decorator` (bare or called) is a project function returning what a task
+    decorator returns: `def task(func): return shared_task(func)`, `def task(**options):
+    return app.task(**options)`. One level, its top-level `return` statements only;
+    its options are not read (the rules that read options do not ask this)."""
+    found = project_function(project, source, decorator.func if isinstance(decorator, ast.Call) else decorator)
+    if found is None:
+        return False
+    owner, function = found
+    return any(
+        isinstance(stmt, ast.Return) and isinstance(stmt.value, ast.Call)
+        and decorator_kind(project, owner, stmt.value.func) is not None
+        for stmt in function.body
+    )
+
+
 def may_define_tasks(text: str) -> bool:
     """Whether a module with this text can define a task (the text test of the rules
     that report on task definitions)."""

@@ -184,3 +184,124 @@ def test_silent(project, files):
 )
 def test_dynamic_or_deferred_import_is_unknown(project, init):
     assert cel004(project, {"proj/__init__.py": init}) == []
+
+
+# -- the start-up reach (celery_lint.project.reach) ------------------------------------------
+
+IMPORTS_APP = "from proj.celery import app  # noqa: F401\n"
+ADMIN = '\nINSTALLED_APPS += ["django.contrib.admin"]\n'
+
+
+def app_config(cls: str, name: str, ready: str, other: str = "") -> str:
+    return (f"from django.apps import AppConfig\n\n\nclass {cls}(AppConfig):\n    name = {name!r}\n\n"
+            f"    def ready(self):\n        {ready}\n{other}")
+
+
+def installed(*entries: str) -> str:
+    return f"\nINSTALLED_APPS += {list(entries)!r}\n"
+
+
+# Projects whose app module is loaded by django.setup() through imports a start-up module
+# makes, each with proj/__init__.py empty (tests/proof/test_proof_cel004.py shows the
+# app is the current one after django.setup() in each).
+LOADED = {
+    "ready-relative": {
+        "proj/apps.py": app_config("ProjConfig", "proj", "from . import celery  # noqa: F401"),
+        "+proj/settings.py": installed("proj.apps.ProjConfig"),
+    },
+    "ready-transitive": {
+        "demoapp/apps.py": app_config("DemoConfig", "demoapp", "from . import signals  # noqa: F401"),
+        "demoapp/signals.py": IMPORTS_APP,
+    },
+    "models-package": {
+        "demoapp/models/__init__.py": "from . import base  # noqa: F401\n",
+        "demoapp/models/base.py": IMPORTS_APP,
+    },
+    "models-package-in-try": {
+        "demoapp/models/__init__.py": "from .base import *  # noqa: F401,F403\n",
+        "demoapp/models/base.py": "try:\n    from proj.celery import app\nexcept ImportError:\n    app = None\n",
+    },
+    "admin": {"demoapp/admin.py": IMPORTS_APP, "+proj/settings.py": ADMIN},
+    "admin-config-class": {
+        "demoapp/admin.py": IMPORTS_APP, "+proj/settings.py": installed("django.contrib.admin.apps.AdminConfig"),
+    },
+    "admin-config-subclass": {
+        "proj/apps.py": "from django.contrib.admin.apps import AdminConfig\n\n\nclass ProjAdminConfig(AdminConfig):\n"
+                        "    default_site = 'django.contrib.admin.sites.AdminSite'\n",
+        "demoapp/admin.py": IMPORTS_APP,
+        "+proj/settings.py": installed("proj.apps.ProjAdminConfig"),
+    },
+    "app-package-init": {
+        "billing/__init__.py": "from proj import celery  # noqa: F401\n", "+proj/settings.py": installed("billing"),
+    },
+    "package-chain": {
+        "apps/__init__.py": "import proj.celery  # noqa: F401\n", "apps/billing/__init__.py": "",
+        "+proj/settings.py": installed("apps.billing"),
+    },
+    "wsgi-transitive": {
+        "proj/wsgi.py": "from django.core.wsgi import get_wsgi_application\n\n"
+                        "from proj import startup  # noqa: F401\n\napplication = get_wsgi_application()\n",
+        "proj/startup.py": IMPORTS_APP,
+    },
+}
+
+# The same kinds of import where Django does not run them at start-up.
+NOT_LOADED = {
+    "admin-not-installed": {"demoapp/admin.py": IMPORTS_APP},
+    "simple-admin-config": {
+        "demoapp/admin.py": IMPORTS_APP,
+        "+proj/settings.py": installed("django.contrib.admin.apps.SimpleAdminConfig"),
+    },
+    "import-in-another-method": {
+        "demoapp/apps.py": app_config("DemoConfig", "demoapp", "pass",
+                                      "\n    def connect(self):\n        from . import signals  # noqa: F401\n"),
+        "demoapp/signals.py": IMPORTS_APP,
+    },
+    "import-in-a-function-of-models": {
+        "demoapp/models/__init__.py": "def load():\n    from . import base  # noqa: F401\n",
+        "demoapp/models/base.py": IMPORTS_APP,
+    },
+    "app-not-installed": {
+        "otherapp/__init__.py": "", "otherapp/models/__init__.py": "from . import base  # noqa: F401\n",
+        "otherapp/models/base.py": IMPORTS_APP,
+    },
+}
+
+# Start-up reaches the analysis cannot follow: silent.
+UNKNOWN_REACH = {
+    "dynamic-import": {
+        "demoapp/models/__init__.py": "import importlib\n\nNAME = __name__ + '.base'\nimportlib.import_module(NAME)\n",
+        "demoapp/models/base.py": IMPORTS_APP,
+    },
+    "installed-apps-from-the-environment": {
+        "demoapp/admin.py": IMPORTS_APP,
+        "+proj/settings.py": "\nimport os  # noqa: E402\n\nINSTALLED_APPS += os.environ['EXTRA_APPS'].split(',')\n",
+    },
+    "deferred-app-import": {
+        "demoapp/models/__init__.py": "from . import base  # noqa: F401\n",
+        "demoapp/models/base.py": "def get_app():\n    from proj.celery import app\n    return app\n",
+    },
+}
+
+
+@pytest.mark.parametrize("name", LOADED)
+def test_silent_when_django_setup_reaches_the_app(project, name):
+    assert cel004(project, {"proj/__init__.py": "", **LOADED[name]}) == []
+
+
+@pytest.mark.parametrize("name", NOT_LOADED)
+def test_fires_when_the_import_is_not_run_at_start_up(project, name):
+    assert cel004(project, {"proj/__init__.py": "", **NOT_LOADED[name]}) == [("proj/__init__.py", 1, "CEL004")]
+
+
+@pytest.mark.parametrize("name", UNKNOWN_REACH)
+def test_silent_when_the_start_up_reach_is_unknown(project, name):
+    assert cel004(project, {"proj/__init__.py": "", **UNKNOWN_REACH[name]}) == []
+
+
+def test_silent_when_a_module_of_the_reach_cannot_be_parsed(project):
+    files = {"proj/__init__.py": "", "demoapp/models/__init__.py": "from . import base  # noqa: F401\n",
+             "demoapp/models/base.py": "def broken(:\n"}
+    write_files(project, files)
+    report = lint_paths([project], select_rules(["CEL004"]))
+    assert report.findings == [] and report.errors

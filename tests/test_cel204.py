@@ -25,8 +25,13 @@ def view(*body: str, head: str = HEAD, decorator: str = "") -> str:
     ("views", "line"),
     [
         pytest.param(view("with transaction.atomic():", "    add.delay(1, 2)"), 8, id="with-block"),
-        pytest.param(view("with transaction.atomic(using='other', savepoint=False):", "    add.delay(1, 2)"), 8,
+        pytest.param(view("with transaction.atomic(using='default', savepoint=False):", "    add.delay(1, 2)"), 8,
                      id="with-arguments"),
+        pytest.param(view("with transaction.atomic(None):", "    add.delay(1, 2)"), 8, id="using-none"),
+        pytest.param(view("with transaction.atomic(using=DEFAULT_DB_ALIAS):", "    add.delay(1, 2)",
+                          head=HEAD + "from django.db import DEFAULT_DB_ALIAS\n\n\n"), 11, id="using-default-db-alias"),
+        pytest.param(view("with transaction.atomic():", "    with transaction.atomic(using='replica'):",
+                          "        add.delay(1, 2)"), 9, id="replica-block-inside-a-default-one"),
         pytest.param(view("with transaction.atomic():", "    mul.apply_async((2, 3), countdown=1)"), 8,
                      id="apply-async"),
         pytest.param(view("add.delay(1, 2)", decorator="@transaction.atomic\n"), 8, id="decorator"),
@@ -155,7 +160,7 @@ def test_message_suggests_the_on_commit_form(project, send, fix):
     write_files(project, {"demoapp/views.py": view("with transaction.atomic():", f"    {send}"),
                           "requirements.txt": "celery==5.7.0\n"})
     [finding] = lint_paths([project], select_rules(["CEL204"])).findings
-    assert "before the transaction commits" in finding.message and fix in finding.message
+    assert "can run it before the transaction commits" in finding.message and fix in finding.message
 
 
 @pytest.mark.parametrize(("pin", "on_commit_methods"), [("celery==5.3.6", False), ("celery==5.4.0", True)])
@@ -186,3 +191,176 @@ def test_message_follows_the_target_celery(project, pin, on_commit_methods):
 def test_unknown_is_silent(project, views, files):
     write_files(project, {**files, "demoapp/views.py": views})
     assert lint_paths([project], select_rules(["CEL204"])).findings == []
+
+
+@pytest.mark.parametrize(
+    "using",
+    [
+        pytest.param("using='replica'", id="another-alias"),
+        pytest.param("'replica'", id="another-alias-positional"),
+        pytest.param("using=alias", id="unknown-alias"),
+        pytest.param("**options", id="unknown-options"),
+    ],
+)
+def test_silent_in_a_block_on_another_database_alias(project, using):
+    """delay_on_commit() waits for the default connection's commit (transaction.on_commit
+    without `using`): in a block on another alias the fix would do nothing."""
+    views = view(f"with transaction.atomic({using}):", "    add.delay(1, 2)")
+    assert lines(project, views) == []
+    decorated = view("add.delay(1, 2)", decorator=f"@transaction.atomic({using})\n")
+    assert lines(project, decorated) == []
+
+
+DB = """\
+from contextlib import contextmanager, nullcontext
+
+from django.db import transaction
+
+
+def atomic_block():
+    return transaction.atomic()
+
+
+@contextmanager
+def tx():
+    with transaction.atomic():
+        yield
+
+
+def in_tx(func):
+    return transaction.atomic(func)
+
+
+def replica_block():
+    return transaction.atomic(using="replica")
+
+
+@contextmanager
+def replica_tx():
+    with transaction.atomic(using="replica"):
+        yield
+
+
+def no_block():
+    return nullcontext()
+
+
+def in_no_tx(func):
+    return func
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "opening", "fires"),
+    [
+        pytest.param("atomic_block", "with atomic_block():", True, id="function-returning-atomic"),
+        pytest.param("tx", "with tx():", True, id="contextmanager"),
+        pytest.param("in_tx", "@in_tx", True, id="decorator"),
+        pytest.param("atomic_block", "@atomic_block()", True, id="function-returning-atomic-as-decorator"),
+        pytest.param("replica_block", "with replica_block():", False, id="function-on-another-alias"),
+        pytest.param("replica_tx", "with replica_tx():", False, id="contextmanager-on-another-alias"),
+        pytest.param("no_block", "with no_block():", False, id="not-atomic"),
+        pytest.param("in_no_tx", "@in_no_tx", False, id="decorator-not-atomic"),
+    ],
+)
+def test_project_wrappers_of_atomic(project, name, opening, fires):
+    head = HEAD + f"from proj.db import {name}\n\n\n"
+    if opening.startswith("@"):
+        views = view("add.delay(1, 2)", head=head, decorator=opening + "\n")
+    else:
+        views = view(opening, "    add.delay(1, 2)", head=head)
+    assert lines(project, views, **{"proj/db.py": DB}) == ([11] if fires else [])
+
+
+def test_wrapper_in_the_same_module(project):
+    views = HEAD + "def atomic_block():\n    return transaction.atomic()\n\n\n" + view(
+        "with atomic_block():", "    add.delay(1, 2)", head="")
+    assert lines(project, views) == [12]
+
+
+def test_wrapper_of_a_wrapper_is_not_followed(project):
+    """One level: a project function returning another wrapper's block is unknown."""
+    db = DB + "\n\ndef outer():\n    return atomic_block()\n"
+    views = view("with outer():", "    add.delay(1, 2)", head=HEAD + "from proj.db import outer\n\n\n")
+    assert lines(project, views, **{"proj/db.py": db}) == []
+
+
+TASK_WRAPPERS = """\
+from celery import shared_task
+
+from proj.celery import app
+
+
+def task(func):
+    return shared_task(func)
+
+
+def queued(**options):
+    return app.task(queue="jobs", **options)
+
+
+def plain(func):
+    return func
+
+
+@task
+def add(x, y):
+    return x + y
+
+
+@queued(bind=True)
+def mul(self, x, y):
+    return x * y
+
+
+@plain
+def xsum(numbers):
+    return sum(numbers)
+"""
+
+
+@pytest.mark.parametrize(
+    ("send", "fires"),
+    [
+        pytest.param("add.delay(1, 2)", True, id="decorator-returning-shared-task"),
+        pytest.param("mul.apply_async((1, 2))", True, id="factory-returning-app-task"),
+        pytest.param("xsum.delay([1])", False, id="decorator-not-a-task"),
+    ],
+)
+def test_project_decorators_that_make_tasks(project, send, fires):
+    head = "from django.db import transaction\n\nfrom demoapp.tasks import add, mul, xsum\n\n\n"
+    views = view("with transaction.atomic():", f"    {send}", head=head)
+    assert lines(project, views, **{"demoapp/tasks.py": TASK_WRAPPERS}) == ([8] if fires else [])
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        pytest.param(("sig = add.s(1, 2)", "with transaction.atomic():", "    sig.apply_async()"), 9,
+                     id="signature-before-the-block"),
+        pytest.param(("with transaction.atomic():", "    sig = mul.signature((1, 2))", "    sig.delay()"), 9,
+                     id="signature-method"),
+    ],
+)
+def test_signature_variable_sent_in_the_block(project, body, line):
+    assert lines(project, view(*body)) == [line]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param(("sig = add.s(1, 2)", "with transaction.atomic():", "    pass", "sig.apply_async()"),
+                     id="sent-after-the-block"),
+        pytest.param(("sig = add.s(1, 2)", "if request.user:", "    sig = get_signature()",
+                      "with transaction.atomic():", "    sig.apply_async()"), id="rebound"),
+        pytest.param(("sig = get_signature()", "with transaction.atomic():", "    sig.apply_async()"),
+                     id="not-a-signature"),
+        pytest.param(("with transaction.atomic():", "    sig.apply_async()"), id="parameter-or-global"),
+        pytest.param(("global sig", "sig = add.s(1, 2)", "with transaction.atomic():", "    sig.apply_async()"),
+                     id="declared-global"),
+        pytest.param(("for sig in (add.s(1, 2),):", "    with transaction.atomic():", "        sig.apply_async()"),
+                     id="loop-variable"),
+    ],
+)
+def test_signature_variable_silent(project, body):
+    assert lines(project, view(*body)) == []

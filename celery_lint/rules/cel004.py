@@ -8,6 +8,7 @@ from pathlib import Path
 
 from celery_lint.findings import Finding
 from celery_lint.project import SHARED_TASK, CeleryApp, Project
+from celery_lint.project.reach import startup_reach
 from celery_lint.registry import Example, Rule, register
 
 
@@ -65,11 +66,18 @@ def shared_task_modules(project: Project) -> list[Path]:
 def _app_loaded(project: Project, apps: list[CeleryApp]) -> bool:
     """True when some start-up module imports an app module (a healthy project: its
     shared_task modules are then never read), when no module uses @shared_task, or
-    when every one that does imports an app module."""
+    when every one that does imports an app module; else when the start-up reach
+    (`project.reach`) includes an app module, or cannot be known."""
     app_modules = {a.source.module for a in apps if a.source.module}
     if any(_imports_app(project, p, app_modules) for p in startup_modules(project)):
         return True
-    return all(_imports_app(project, p, app_modules) for p in shared_task_modules(project))
+    if all(_imports_app(project, p, app_modules) for p in shared_task_modules(project)):
+        return True
+    reach = startup_reach(project)
+    if reach.unknown is not None or app_modules & reach.deferred:
+        return True  # unknown, or imported by a function that may run at start-up
+    found = [project.resolve(module) for module in app_modules]
+    return any(f is not None and f[1] in reach.reached for f in found)
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -120,6 +128,12 @@ two lines of "First steps with Django" in the project package's `__init__.py`.""
             "every module that uses shared_task imports the app module itself",
             "projects whose tasks use only @app.task",
             "a start-up module that imports modules dynamically (importlib.import_module, import_string)",
+            "the app reached at start-up through module-level imports, transitively: from an installed app's "
+            "package, apps module, models module or package, AppConfig.ready() body, its admin module when "
+            "admin autodiscovery runs (django.contrib.admin or an AdminConfig subclass installed), wsgi.py or "
+            "asgi.py",
+            "a start-up reach that cannot be followed (INSTALLED_APPS or a dynamic import that cannot be "
+            "resolved, a module that does not parse, the app module imported inside a function)",
         ),
         check_project=check,
     )

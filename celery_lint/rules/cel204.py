@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import ast
 import bisect
+import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.project import BLOCK_NODES, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.tasks import canonical, task_defs
+from celery_lint.tasks import canonical, project_function, task_defs, wraps_task_decorator
 
 ATOMIC = frozenset({"django.db.transaction.atomic", "django.db.transaction.Atomic"})
+DEFAULT_ALIAS = frozenset({"django.db.DEFAULT_DB_ALIAS", "django.db.utils.DEFAULT_DB_ALIAS"})
+CONTEXT_MANAGER = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
 METHOD_DECORATOR = "django.utils.decorators.method_decorator"
 SEND = {"delay": "delay_on_commit", "apply_async": "apply_async_on_commit"}
 SIGNATURE_METHODS = frozenset({"s", "si", "signature"})
@@ -31,15 +35,79 @@ def _is_atomic(project: Project, source: SourceModule, node: ast.expr) -> bool:
     return qualname is not None and (qualname in ATOMIC or canonical(project, qualname) in ATOMIC)
 
 
+def _on_default(source: SourceModule, call: ast.Call) -> bool:
+    """Whether `atomic(...)` called so opens its block on the default database alias:
+    `using` absent, None, "default" or DEFAULT_DB_ALIAS. `delay_on_commit()` calls
+    `transaction.on_commit()` without `using`, which registers on the default
+    connection (django/db/transaction.py): in a block on another alias (a read-only
+    replica) the fix does nothing, and an alias the analysis cannot read is unknown."""
+    if any(k.arg is None for k in call.keywords):
+        return False
+    using = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "using"), None)
+    if using is None:
+        return True
+    if isinstance(using, ast.Constant):
+        return using.value is None or using.value == "default"
+    return source.qualname(using) in DEFAULT_ALIAS
+
+
+def _wrapper(project: Project, source: SourceModule, node: ast.expr) -> str | None:
+    """What a project function named by `node` makes of `transaction.atomic` (followed one
+    level, its top-level statements only): "context" when calling it gives an atomic
+    block on the default alias (`return transaction.atomic()`, or a @contextmanager that
+    yields inside `with transaction.atomic()`), "decorator" when it decorates its first
+    parameter with it (`return transaction.atomic(func)`), else None."""
+    found = project_function(project, source, node)
+    if found is None:
+        return None
+    owner, function = found
+    first = (function.args.posonlyargs + function.args.args)[:1]
+    manager = any(owner.qualname(d) in CONTEXT_MANAGER for d in function.decorator_list)
+    for stmt in function.body:
+        value = stmt.value if isinstance(stmt, ast.Return) else None
+        if isinstance(value, ast.Call) and _is_atomic(project, owner, value):
+            arg = value.args[0] if len(value.args) == 1 and not value.keywords else None
+            if first and isinstance(arg, ast.Name) and arg.id == first[0].arg:
+                return "decorator"
+            if _on_default(owner, value):
+                return "context"
+        if manager and isinstance(stmt, ast.With) and _opens_atomic(project, owner, stmt, follow=False):
+            if any(isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Yield) for inner in stmt.body):
+                return "context"
+    return None
+
+
+def _opens_atomic(project: Project, source: SourceModule, node: ast.With | ast.AsyncWith, follow: bool = True) -> bool:
+    """Whether the `with` statement opens an atomic block on the default alias (through a
+    project wrapper too, when `follow`)."""
+    for item in node.items:
+        expr = item.context_expr
+        if isinstance(expr, ast.Call) and _is_atomic(project, source, expr):
+            if _on_default(source, expr):
+                return True
+        elif follow and isinstance(expr, ast.Call) and _wrapper(project, source, expr.func) == "context":
+            return True
+    return False
+
+
+def _atomic_decorator(project: Project, source: SourceModule, decorator: ast.expr) -> bool:
+    """`@transaction.atomic`, `@transaction.atomic(...)` on the default alias, or a project wrapper."""
+    if _is_atomic(project, source, decorator):
+        return not isinstance(decorator, ast.Call) or _on_default(source, decorator)
+    if isinstance(decorator, ast.Call):
+        return _wrapper(project, source, decorator.func) == "context"
+    return _wrapper(project, source, decorator) == "decorator"
+
+
 def _atomic_decorated(project: Project, source: SourceModule, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     for decorator in func.decorator_list:
-        if _is_atomic(project, source, decorator):
+        if _atomic_decorator(project, source, decorator):
             return True
         if (
             isinstance(decorator, ast.Call)
             and source.qualname(decorator.func) == METHOD_DECORATOR
             and decorator.args
-            and _is_atomic(project, source, decorator.args[0])
+            and _atomic_decorator(project, source, decorator.args[0])
         ):
             return True
     return False
@@ -54,7 +122,12 @@ def _module_tasks(project: Project, module: str) -> set[str] | None:
     source = project.source(path) if path is not None else None
     if source is None:
         return set()
-    return {t.function.name for t in task_defs(project, source) if t.col_offset == 0}  # module-level defs
+    names = {t.function.name for t in task_defs(project, source) if t.col_offset == 0}  # module-level defs
+    for function in source.decorated:
+        if function.col_offset == 0 and not function.is_class and function.name not in names:
+            if any(wraps_task_decorator(project, source, d) for d in function.decorators):
+                names.add(function.name)  # a project decorator around shared_task / app.task
+    return names
 
 
 def _local_names(scopes: list[ast.AST]) -> set[str]:
@@ -94,15 +167,40 @@ def _is_task(project: Project, source: SourceModule, node: ast.expr, scopes: lis
     return "tasks" in module.split(".")  # a library's tasks module
 
 
-def _sends_a_task(project: Project, source: SourceModule, receiver: ast.expr, scopes: list[ast.AST]) -> str | None:
+def _only_value(scope: ast.AST, name: str) -> ast.expr | None:
+    """The value of `name = <value>` when that is the only binding of `name` in the function `scope`."""
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    values = []
+    bindings = 0
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            bindings += 1
+        elif isinstance(node, ast.arg) and node.arg == name:
+            return None  # a parameter
+        elif isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return None
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets if isinstance(t, ast.Name)] == [name]:
+            values.append(node.value)
+    return values[0] if bindings == len(values) == 1 else None
+
+
+def _sends_a_task(
+    project: Project, source: SourceModule, receiver: ast.expr, scopes: list[ast.AST], follow: bool = True
+) -> str | None:
     """"task" when `receiver.delay()` sends a task, "canvas" for a signature, group, chain
-    or chord of tasks, None when the receiver is not surely Celery's."""
+    or chord of tasks (also one bound to a variable of the function, when `follow`),
+    None when the receiver is not surely Celery's."""
+    if isinstance(receiver, ast.Name) and follow and scopes:
+        value = _only_value(scopes[-1], receiver.id)  # `sig = add.s(1, 2)` ... `sig.apply_async()`
+        if isinstance(value, ast.Call) and _sends_a_task(project, source, value, scopes, follow=False):
+            return "canvas"
     if isinstance(receiver, (ast.Name, ast.Attribute)) and _is_task(project, source, receiver, scopes):
         return "task"
     if isinstance(receiver, ast.Call):
         func = receiver.func
         if isinstance(func, ast.Attribute) and func.attr in SIGNATURE_METHODS:
-            return "canvas" if _sends_a_task(project, source, func.value, scopes) == "task" else None
+            return "canvas" if _sends_a_task(project, source, func.value, scopes, follow=False) == "task" else None
         if source.qualname(func) in CANVAS:
             return "canvas"
     return None
@@ -120,7 +218,8 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
     """(call, kind) for every `.delay()` / `.apply_async()` run while an atomic block is open.
     Only statements spanning a line that spells `delay`/`apply_async` can send one, and,
     outside atomic blocks, only those spanning a line that names `atomic` (or a local
-    alias of it) can open a block: the others are not visited."""
+    alias of it) or a `with` or decorated def opening one through a project wrapper can
+    open a block: the others are not visited."""
     words = ("atomic", *(name for name, qualname in source.aliases.items() if "atomic" in qualname))
     opens = _lines_spelling(source.lines, words)
     sends = _lines_spelling(source.lines, SEND)
@@ -130,6 +229,15 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
         start = decorators[0].lineno if decorators else node.lineno  # the first decorator is the first line
         at = bisect.bisect_left(lines, start)
         return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
+
+    # blocks opened through project wrappers, whose names need not spell "atomic"
+    withs = source.nodes(ast.With, ast.AsyncWith)
+    wrapped = [w.lineno for w in withs if spans(sends, w) and _opens_atomic(project, source, w)]
+    wrapped += [
+        d.lineno for d in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
+        if d.decorator_list and spans(sends, d) and _atomic_decorated(project, source, d)
+    ]
+    opens = sorted(set(opens + wrapped))
 
     def visit(node: ast.AST, atomic: bool, scopes: list[ast.AST]) -> Iterator[tuple[ast.Call, str]]:
         if not isinstance(node, BLOCK_NODES):
@@ -145,10 +253,7 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
             for child in ast.iter_child_nodes(node):
                 yield from visit(child, inner, scopes)
             return
-        if isinstance(node, (ast.With, ast.AsyncWith)) and any(
-            isinstance(item.context_expr, ast.Call) and _is_atomic(project, source, item.context_expr)
-            for item in node.items
-        ):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and _opens_atomic(project, source, node):
             for item in node.items:
                 yield from visit(item, atomic, scopes)
             for stmt in node.body:
@@ -171,10 +276,47 @@ def _has_on_commit_methods(project: Project) -> bool:
 
 
 def _may_send_in_atomic(text: str) -> bool:
-    return "atomic" in text and (".delay" in text or ".apply_async" in text)
+    """A module that sends a task (an atomic block may be opened by a project wrapper
+    under any name)."""
+    return ".delay" in text or ".apply_async" in text
+
+
+_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+
+
+_RETURNS_ATOMIC = re.compile(r"\breturn[ \t]+[\w.]*atomic\(")
+_WITH_ATOMIC = re.compile(r"\bwith[ \t]+[\w.]*atomic\(")
+
+
+@lru_cache(maxsize=64)
+def _wrapper_names(project: Project) -> re.Pattern[str] | None:
+    """The names of the module-level functions that may wrap `transaction.atomic` the ways
+    `_wrapper` follows: their text up to the next module-level def returns `...atomic(`,
+    or yields and opens `with ...atomic(` (read from the text of the files that spell it,
+    once per project); None when there are none."""
+    names: set[str] = set()
+    for path in project.files_mentioning("atomic"):
+        text = project.text(path) or ""
+        defs = list(_DEF.finditer(text))
+        for found, following in zip(defs, [*defs[1:], None]):
+            body = text[found.end():following.start() if following else len(text)]
+            if _RETURNS_ATOMIC.search(body) or "yield" in body and _WITH_ATOMIC.search(body):
+                names.add(found.group(1))
+    return re.compile(r"\b(?:" + "|".join(sorted(names)) + r")\b") if names else None
+
+
+def _may_open_atomic(project: Project, source: SourceModule) -> bool:
+    """Whether the module can open an atomic block: it spells `atomic`, or the name of a
+    project function that may wrap it."""
+    if "atomic" in source.text:
+        return True
+    names = _wrapper_names(project)
+    return names is not None and names.search(source.text) is not None
 
 
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
+    if not _may_open_atomic(project, source):
+        return
     for call, kind in _sends_in_atomic(project, source):
         method = call.func.attr  # type: ignore[attr-defined]
         receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
@@ -184,8 +326,9 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
             kind = "other"  # delay_on_commit() arrived in Celery 5.4: older targets get on_commit only
         yield RULE.finding(
             source.path, call,
-            f"{receiver}.{method}() inside transaction.atomic() publishes the task before the transaction commits: "
-            f"a worker can run it before the rows it reads are visible (or for a transaction that rolls back); "
+            f"{receiver}.{method}() inside transaction.atomic() sends the task while the transaction is open: "
+            f"a worker can run it before the transaction commits (without the rows it wrote) or for a transaction "
+            f"that rolls back; "
             + (fix if kind == "task" else f"use {later}"),
             subject=f"{source.path}:{call.lineno}",
         )
@@ -250,9 +393,16 @@ every view under `ATOMIC_REQUESTS = True`, run inside a transaction too.""",
             "receivers not surely tasks: only tasks the analysis recognises in the module itself or in project "
             "modules (under any import alias or re-export), names imported from a library's `tasks` module, "
             ".s()/.si()/.signature() of those, and celery's group/chain/chord/signature count; parameters, "
-            "attributes, local variables and other names of project modules do not",
-            "a transaction opened by a helper the analysis does not follow (a custom atomic wrapper, "
-            "method_decorator on a class, ATOMIC_REQUESTS)",
+            "attributes and other names of project modules do not; tasks made by a project decorator that "
+            "returns shared_task(...)/app.task(...) count, and so does a local variable whose only binding in "
+            "the function is such a signature (sig = add.s(...); sig.apply_async())",
+            "a block on another database alias: atomic(using=...) with a literal alias other than \"default\" "
+            "(a replica: delay_on_commit() waits for the default connection's commit, so the fix would do "
+            "nothing), or an alias the analysis cannot read (a variable, **options)",
+            "a transaction opened by a helper the analysis does not follow: project functions are followed one "
+            "level (one returning transaction.atomic(), a @contextmanager yielding inside it, a decorator "
+            "returning transaction.atomic(func)); deeper wrappers, method_decorator on a class and "
+            "ATOMIC_REQUESTS are not",
             "calls in functions that are merely called from inside an atomic block",
         ),
         check_module=check,

@@ -13,9 +13,10 @@ import pytest
 
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import write_project
-from celery_lint.registry import REGISTRY
+from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.proof import probe
+from tests.test_cel004 import LOADED, NOT_LOADED
 
 load_rules()
 RULE = REGISTRY["CEL004"]
@@ -62,3 +63,22 @@ def test_message_says_what_the_proof_shows(words, tmp_path):
     write_project(RULE.bad, tmp_path)
     (finding,) = lint_paths([tmp_path], select_rules(["CEL004"])).findings
     assert words in finding.message
+
+
+@pytest.mark.parametrize("name", LOADED)
+def test_django_setup_loads_the_app_in_the_reach_shapes(name, tmp_path):
+    """Each shape the start-up reach counts as loading the app does so in real Django."""
+    files = {"proj/__init__.py": "", **LOADED[name]}
+    # a WSGI server imports the application module, which runs django.setup()
+    code = DJANGO_PROCESS.replace("django.setup()", "import proj.wsgi") if "proj/wsgi.py" in files else DJANGO_PROCESS
+    task_app = probe(Example(files), tmp_path, code)
+    assert (task_app["main"], task_app["broker_url"]) == ("proj", "memory://")
+    assert lint_paths([tmp_path], select_rules(["CEL004"])).findings == []
+
+
+@pytest.mark.parametrize("name", NOT_LOADED)
+def test_django_setup_leaves_the_default_app_in_the_other_shapes(name, tmp_path):
+    """And the shapes it does not count leave Celery's default app current, as CEL004 says."""
+    task_app = django_view_of_the_task(Example({"proj/__init__.py": "", **NOT_LOADED[name]}), tmp_path)
+    assert task_app["main"] == "default"
+    assert [f.code for f in lint_paths([tmp_path], select_rules(["CEL004"])).findings] == ["CEL004"]

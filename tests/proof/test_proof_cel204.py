@@ -9,10 +9,12 @@ import importlib.util
 
 import pytest
 
+from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import write_project
-from celery_lint.registry import REGISTRY
+from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
+from tests.proof import probe
 
 load_rules()
 RULE = REGISTRY["CEL204"]
@@ -113,3 +115,44 @@ def test_rolled_back_transaction_sends_nothing_on_commit(tmp_path):
     good = run_python(ROLLBACK, write_project(RULE.good, tmp_path / "good"))
     assert "user exists: False" in good.stdout, good.stdout + good.stderr
     assert "published: []" in good.stdout
+
+
+REPLICA = """\
+import json, os
+
+os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
+import django
+
+django.setup()
+from celery.signals import after_task_publish
+from django.db import transaction
+
+from demoapp.tasks import add
+
+published = []
+after_task_publish.connect(lambda sender=None, **kwargs: published.append(sender), weak=False)
+with transaction.atomic(using="replica"):
+    add.delay_on_commit(1, 2)
+    on_commit_fix = list(published)
+    transaction.on_commit(lambda: add.delay(3, 4), using="replica")
+    on_the_alias = list(published)
+print(json.dumps({"on_commit_fix": on_commit_fix, "on_the_alias": on_the_alias, "after": published}))
+"""
+REPLICA_DATABASE = 'DATABASES["replica"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "r.sqlite3"}\n'
+
+
+@needs_on_commit_methods
+def test_delay_on_commit_does_not_wait_for_a_block_on_another_alias(tmp_path):
+    """Why CEL204 is silent in atomic(using="replica"): delay_on_commit() registers on the
+    default connection, which has no transaction open, so it publishes at once."""
+    found = probe(Example({"+proj/settings.py": REPLICA_DATABASE}), tmp_path, REPLICA)
+    assert found["on_commit_fix"] == ["demoapp.tasks.add"]  # published inside the block: the fix did nothing
+    assert found["on_the_alias"] == ["demoapp.tasks.add"]  # on_commit(using="replica") waits...
+    assert found["after"] == ["demoapp.tasks.add", "demoapp.tasks.add"]  # ...for that alias's commit
+
+
+@pytest.mark.parametrize("words", ["can run it before the transaction commits", "a transaction that rolls back"])
+def test_message_says_what_the_proof_shows(words, tmp_path):
+    write_project(RULE.bad, tmp_path)
+    (finding,) = lint_paths([tmp_path], select_rules(["CEL204"])).findings
+    assert words in finding.message
