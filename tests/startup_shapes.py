@@ -252,3 +252,24 @@ MANAGE_INSIDE_PACKAGE = Shape(
     ({**INSIDE, "proj/manage.py": INSIDE_MANAGE.replace('"proj.settings"', 'os.environ["SETTINGS"]'),
       "proj/billing/views.py": "from billing.tasks import charge\n"},),
 )
+
+# CEL001's fix names the settings module deployment names (the Dockerfile here: manage.py
+# reads it from the environment); the clean variant sets it before Celery().
+APP_WITHOUT_SETTINGS = """\
+from celery import Celery
+
+app = Celery("proj")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+"""
+NAMED_BY_DOCKERFILE = {
+    "manage.py": MANAGE_MAIN.format(path='"."').replace('"proj.settings"', 'os.environ["SETTINGS"]'),
+    "Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE proj.settings_other\n",
+    OTHER: "from proj.settings import *  # noqa: F403\n",
+}
+CEL001_FIX = Shape(
+    {**NAMED_BY_DOCKERFILE, "proj/celery.py": APP_WITHOUT_SETTINGS},
+    (("proj/celery.py", 3, "CEL001"),),
+    NAMED_BY_DOCKERFILE,
+)
+CEL001_FIX_TEXT = 'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings_other") before Celery()'

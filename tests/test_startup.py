@@ -12,6 +12,7 @@ from tests.helpers import lint, write_files
 from tests.startup_shapes import (
     BAD_IMPORT,
     BILLING,
+    CEL001_FIX,
     MANAGE_GUARD,
     MANAGE_INSIDE_PACKAGE,
     OTHER,
@@ -20,7 +21,8 @@ from tests.startup_shapes import (
     SYS_PATH_SHAPES,
 )
 
-SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE}
+SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE,
+          "cel001-fix": CEL001_FIX}
 
 
 @pytest.mark.parametrize("name", SHAPES)

@@ -135,7 +135,7 @@ def check(project: Project) -> Iterator[Finding]:
         if before != Sets.NEVER:
             continue
         settings = settings_to_run(project)
-        if anywhere == Sets.ALWAYS:
+        if anywhere != Sets.NEVER:  # set after the call, or by code that runs later (a `main()`)
             message = (
                 "Celery() is created before DJANGO_SETTINGS_MODULE is set: a worker started without it in its "
                 "environment gets no Django fixup (no django.setup(), tasks not discovered); "
@@ -172,7 +172,9 @@ and a `django-db` result backend crashes with `AppRegistryNotReady`.
 
 `manage.py` and `wsgi.py` set the variable before they import the app module, so
 the web process never shows the problem: only the order of statements in the app
-module tells.""",
+module tells. The fix names the settings module the project's start-up code, its
+`Dockerfile`, compose or `.env` files name (never test settings); when none names
+one, the message says so.""",
         bad=Example(
             {
                 "proj/celery.py": """\

@@ -12,9 +12,16 @@ from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Example
 from tests.e2e import parse_findings
 from tests.helpers import BIN, run
-from tests.startup_shapes import MANAGE_INSIDE_PACKAGE, SETTINGS_NAME_SHAPES, SYS_PATH_SHAPES
+from tests.startup_shapes import (
+    CEL001_FIX,
+    CEL001_FIX_TEXT,
+    MANAGE_INSIDE_PACKAGE,
+    SETTINGS_NAME_SHAPES,
+    SYS_PATH_SHAPES,
+)
 
-SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE}
+SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE,
+          "cel001-fix": CEL001_FIX}
 CODES = tuple(rule.code for rule in REGISTRY)
 
 
@@ -36,6 +43,8 @@ def test_command(tree):
     result = run([str(BIN / "celery-lint"), "."], top)
     assert result.returncode == 1, result.stderr
     assert sorted(parse_findings(result.stdout, CODES)) == expected
+    assert "cel001-fix/bad/proj/celery.py:3:7: CEL001 " in result.stdout
+    assert result.stdout.count(CEL001_FIX_TEXT) == 1
 
 
 def test_flake8(tree):
@@ -43,3 +52,4 @@ def test_flake8(tree):
     result = run([str(BIN / "flake8"), "--select=CEL", "-j", "1", "."], top)
     assert result.returncode == 1, result.stderr
     assert sorted(parse_findings(result.stdout, CODES)) == expected
+    assert result.stdout.count(CEL001_FIX_TEXT) == 1
