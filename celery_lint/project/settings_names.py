@@ -14,7 +14,6 @@ when it names a file of the project; a value the analysis cannot read (`$SETTING
 from __future__ import annotations
 
 import re
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,7 +35,6 @@ DOCKER_ENV_RE = re.compile(r"^\s*ENV\s+DJANGO_SETTINGS_MODULE\s+[\"']?" + _NAME,
 PYTEST_CONFIGS = ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml")
 _COMPOSE = re.compile(r"(docker-)?compose([.-][\w.-]+)?\.ya?ml")
 _DOCKERFILE = re.compile(r"(Dockerfile([.-][\w.-]+)?|[\w.-]+\.[Dd]ockerfile)")
-_MAX_BYTES = 1 << 20
 
 
 def config_files(project: Project) -> list[Path]:
@@ -67,7 +65,7 @@ def names_in(project: Project, path: Path) -> list[str]:
         text = project.text(path) or ""
         names = startup.read(project, path).settings if "DJANGO_SETTINGS_MODULE" in text else []
         return names + [m.group(1) for m in PY_DSM_RE.finditer(text)]
-    text = read_config(path) or ""
+    text = project.text(path) or ""  # read once, as Python files are (and as large as they may be)
     names = [m.group(1) for m in DSM_RE.finditer(text)]
     if "--ds" in text:
         names += [m.group(1) for m in DS_RE.finditer(text)]
@@ -110,13 +108,3 @@ def settings_module_names(project: Project) -> list[str]:
         return list(project.configured_settings)
     return list(project.found_settings_names)
 
-
-def read_config(path: Path) -> str | None:
-    """The text of a configuration file; None when it is no regular file, too large, or unreadable."""
-    try:
-        status = path.stat()
-        if not stat.S_ISREG(status.st_mode) or status.st_size > _MAX_BYTES:
-            return None
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
