@@ -169,3 +169,12 @@ def test_cel001_fix_says_when_the_settings_module_is_unknown(project, files):
         "(no start-up file or deployment configuration names it)"
     )
 
+
+
+def test_each_case_of_a_match_on_its_own(project):
+    """Like the branches of an undecided `if`: each case runs in order on its own."""
+    body = "import sys\n\nmatch sys.argv[1:]:\n    case ['x']:\n        APPS = 'apps'\n"
+    body += "        sys.path.insert(0, APPS)\n    case _:\n        APPS = 'libs'\n"
+    model = _project(project, {**BILLING, **BAD_IMPORT, "manage.py": body})
+    assert project.resolve() / "apps" in model.import_roots
+    assert lint(project, "CEL201") == [("demoapp/billing_views.py", 1, "CEL201")]

@@ -6,9 +6,10 @@ cookiecutter-django's `manage.py` does) and in functions called from either (Dja
 `startproject` template calls `main()`). Each file is run once, in order, by
 `ModuleEvaluator`: a function called from code that runs is followed into (its
 parameters unknown), both branches of an undecided `if` are followed on copies, and
-the `__main__` guard is taken (a start-up file runs as a script, or is the module a
-server or worker imports, whose guard start-up scripts share). A value the evaluator
-cannot resolve (`os.environ["APPS"]`, `env("X")`) adds nothing.
+the `__main__` guard is taken: `manage.py` runs as a script, and a wsgi or app module
+run as one (`python proj/celery.py worker`) makes what its guard adds importable in
+that process. A value the evaluator cannot resolve (`os.environ["APPS"]`, `env("X")`)
+adds nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 DSM = "DJANGO_SETTINGS_MODULE"
 STARTUP_NAMES = ("wsgi.py", "asgi.py", "celery.py", "celery_app.py")
 _MAX_CALL_DEPTH = 4
+_BRANCHING = frozenset({"TryStar", "Match"})  # statements of newer Pythons, by name
 
 
 class StartupCode(NamedTuple):
@@ -111,7 +113,7 @@ class _Walker:
         if isinstance(stmt, ast.If) and _is_main_guard(stmt.test):
             self.block(stmt.body, ns)
             return
-        if isinstance(stmt, (ast.If, ast.Try, ast.For, ast.AsyncFor, ast.While)) or type(stmt).__name__ == "TryStar":
+        if isinstance(stmt, (ast.If, ast.Try, ast.For, ast.AsyncFor, ast.While)) or type(stmt).__name__ in _BRANCHING:
             if not isinstance(stmt, ast.If) or self._undecided(stmt.test, ns):
                 for body in _bodies(stmt):
                     path = ns.copy()  # for what each path does; the merge is the evaluator's
@@ -193,6 +195,7 @@ class _Walker:
 def _bodies(stmt: ast.stmt) -> list[list[ast.stmt]]:
     bodies = [getattr(stmt, attr, None) or [] for attr in ("body", "orelse", "finalbody")]
     bodies += [handler.body for handler in getattr(stmt, "handlers", ())]
+    bodies += [case.body for case in getattr(stmt, "cases", ())]  # `match`
     return [b for b in bodies if b]
 
 
