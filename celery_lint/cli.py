@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ignore", type=_codes, default=[], help="skip these codes or prefixes")
     parser.add_argument(
         "--settings", action="append", default=[], metavar="MODULE",
-        help="Django settings module (default: read from manage.py and the app module)",
+        help="Django settings module (default: what start-up code and configuration name)",
     )
     parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help="skip matching paths")
     parser.add_argument("--app", metavar="MODULE", help="the Celery app module (proj.celery or proj.celery:app)")

@@ -612,6 +612,9 @@ class ModuleEvaluator:
         func = node.func
         if isinstance(func, ast.Attribute):
             base = self._expr(func.value, ns)
+            if isinstance(base, FsPath) and func.attr == "resolve" and not node.args:
+                if all(k.arg == "strict" for k in node.keywords):  # `resolve(strict=True)`: the same path or an error
+                    return base
             if isinstance(base, FsPath) and not node.keywords:
                 args = [self._expr(a, ns) for a in node.args]
                 if func.attr in {"resolve", "absolute"} and not args:

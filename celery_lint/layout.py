@@ -151,6 +151,13 @@ def repository_top(root: Path) -> Path:
     return root
 
 
+def config_directories(root: Path) -> list[Path]:
+    """`root` and the directories above it up to the repository top: where a project's
+    configuration files (pytest, tox, Docker, compose, .env) may sit."""
+    top = repository_top(root)
+    return [root, *(p for p in root.parents if top in p.parents or p == top)]
+
+
 def is_identifier_path(parts: tuple[str, ...]) -> bool:
     return all(p.isidentifier() for p in parts)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from celery_lint.engine import lint_paths, select_rules
 from tests.helpers import lint, write_files
 
 HEAD = "import os\n\nfrom celery import Celery\n\n"
@@ -45,6 +46,16 @@ def cel001(project, celery_py: str) -> list[tuple[str, int, str]]:
 )
 def test_fires(project, celery_py, line):
     assert cel001(project, celery_py) == [("proj/celery.py", line, "CEL001")]
+
+
+def test_set_in_a_main_run_after_the_app_is_created(project):
+    """`celery -A proj worker` imports the module and never calls main(); run as a
+    script, main() sets the variable after Celery() has run: no fixup either way."""
+    celery_py = HEAD + 'app = Celery("proj")\n' + CONFIG + "\n\ndef main():\n    " + SET + "    app.start()\n\n\n"
+    celery_py += 'if __name__ == "__main__":\n    main()\n'
+    write_files(project, {"proj/celery.py": celery_py})
+    (finding,) = lint_paths([project], select_rules(["CEL001"])).findings
+    assert (finding.line, finding.message.rpartition("; ")[2]) == (5, "move os.environ.setdefault(...) above this line")
 
 
 @pytest.mark.parametrize(
@@ -95,6 +106,14 @@ def test_silent(project, celery_py):
         ),
         pytest.param(HEAD + SET + "app = Celery('proj')\napp.config_from_object(SOURCE, namespace='CELERY')\n",
                      id="unknown-config-source"),
+        pytest.param(HEAD + 'if __name__ == "__main__":\n    ' + SET + "app = Celery('proj')\n" + CONFIG,
+                     id="set-under-the-main-guard"),
+        pytest.param(
+            "import os\nimport sys\n\nfrom celery import Celery\n\n\ndef make_app():\n"
+            "    sys.path.insert(0, os.path.dirname(__file__))\n    " + SET + "    app = Celery('proj')\n    "
+            + CONFIG + "    return app\n\n\napp = make_app()\n",
+            id="factory-with-start-up-code",
+        ),
     ],
 )
 def test_unknown_is_silent(project, celery_py):

@@ -24,6 +24,7 @@ from celery_lint.project import celery_apps as _celery_apps
 from celery_lint.project import installed as _installed
 from celery_lint.project import modules as _modules
 from celery_lint.project import settings as _settings
+from celery_lint.project import settings_names as _settings_names
 from celery_lint.project import startup as _startup
 from celery_lint.project.celery_apps import CeleryApp
 from celery_lint.project.modules import TASK_WORD, Imported, SourceModule, modules_loaded
@@ -73,6 +74,7 @@ class Project:
         self._resolved: dict[str, tuple[Path, Path] | None] = {}
         self._resolved_files: dict[str, Path | None] = {}
         self._mentioning: dict[tuple[str, ...], list[Path]] = {}
+        self._startup: dict[Path, _startup.StartupCode] = {}
         # the project rules' findings by rule set, and the same by file (see `engine`)
         self.rule_findings: dict[tuple[str, ...], tuple[list[Finding], dict[Path, list[Finding]]]] = {}
 
@@ -133,9 +135,10 @@ class Project:
     @cached_property
     def import_roots(self) -> list[Path]:
         """Where Python finds this project's top-level modules: the `manage.py`
-        directory first, then directories the settings add to `sys.path`, then the
+        directory first (and its parent when it is a package, see `package_parent`),
+        then directories start-up code and the settings add to `sys.path`, then the
         enclosing directories up to the repository top."""
-        roots = [self.root]
+        roots = [self.root, *([self.package_parent] if self.package_parent else [])]
         for extra in _startup.sys_path_additions(self):
             if extra not in roots:
                 roots.append(extra)
@@ -165,10 +168,28 @@ class Project:
                 return root, found
         return None
 
+    @cached_property
+    def package_parent(self) -> Path | None:
+        """The parent of the project root when `manage.py` sits inside a package it
+        names (`proj/manage.py` setting "proj.settings"). Python puts the script's own
+        directory on `sys.path`, so `python proj/manage.py` cannot import `proj`; the
+        project runs as `python -m proj.manage` or installed, from that parent."""
+        if not (self.root / "__init__.py").is_file() or not self.root.name.isidentifier():
+            return None
+        prefix = self.root.name + "."
+        for name in _settings_names.names_in(self, self.root / "manage.py") if self.has_manage else ():
+            if name.startswith(prefix) and self.resolve(name, [self.root]) is None:
+                if self.resolve(name, [self.root.parent]) is not None:
+                    return self.root.parent
+        return None
+
     def resolve_file(self, dotted: str) -> Path | None:
-        """The file (not a namespace package) `dotted` names below the project root."""
+        """The file (not a namespace package) `dotted` names below the project root
+        (from the root, or from its parent for a name in the root's own package)."""
         if dotted not in self._resolved_files:
-            found = self.resolve(dotted, [self.root])
+            parent = self.package_parent
+            own = parent is not None and dotted.startswith(self.root.name + ".")
+            found = self.resolve(dotted, [self.root, parent] if own and parent else [self.root])
             self._resolved_files[dotted] = None if found is None or layout.is_namespace_package(found[1]) else found[1]
         return self._resolved_files[dotted]
 
@@ -276,13 +297,14 @@ class Project:
 
     @cached_property
     def settings_module_names(self) -> list[str]:
-        return _settings.settings_module_names(self)
+        return _settings_names.settings_module_names(self)
+
+    @cached_property
+    def found_settings_names(self) -> list[str]:
+        return _settings_names.found_settings_names(self)
 
     def settings_named_in(self, path: Path) -> list[str]:
-        return _settings.settings_named_in(self, path)
-
-    def settings_module_names_raw(self) -> list[str]:
-        return _settings.settings_module_names_raw(self)
+        return _settings_names.settings_named_in(self, path)
 
     @cached_property
     def settings(self) -> list[Settings]:

@@ -1,14 +1,12 @@
 """The project's Django settings: which modules they are and what they bind.
 
-A settings module is named by `DJANGO_SETTINGS_MODULE` in `manage.py`, wsgi/asgi,
-the Celery app module or test configuration (or by the user); it is evaluated with
-its star-import chain (`from .base import *`) by `ModuleEvaluator`.
+Which modules they are is `settings_names`' question (or the user's); each is
+evaluated with its star-import chain (`from .base import *`) by `ModuleEvaluator`.
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -18,10 +16,6 @@ from celery_lint.project.modules import flatten
 
 if TYPE_CHECKING:
     from celery_lint.project.core import Project
-
-DSM_RE = re.compile(
-    r"""DJANGO_SETTINGS_MODULE["']?\s*(?:["']\s*,\s*|\]\s*=\s*|=\s*|:\s*)["']?([A-Za-z_][\w.]*)"""
-)
 
 
 class Settings(NamedTuple):
@@ -60,45 +54,6 @@ def namespace(project: Project, dotted: str) -> Namespace | None:
             project._evaluating.discard(dotted)
     project._namespaces[dotted] = ns
     return ns
-
-
-def settings_module_names(project: Project) -> list[str]:
-    """Settings modules named by DJANGO_SETTINGS_MODULE in `manage.py`, wsgi/asgi,
-    the Celery app modules, and test configuration (or given by configuration)."""
-    if project.configured_settings:
-        return list(project.configured_settings)
-    names: list[str] = []
-    root = project.root
-    candidates = [root / "manage.py"]
-    candidates += [p for p in project.files if p.name in ("wsgi.py", "asgi.py", "celery.py", "celery_app.py")]
-    app_file = project.resolve_file(project.options.app.partition(":")[0]) if project.options.app else None
-    candidates += [app_file] if app_file else []
-    configs = [root / n for n in ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml")]
-    for path in candidates + configs:
-        if not path.is_file():
-            continue
-        text = project.text(path) if path.suffix == ".py" else read_config(path)
-        for match in DSM_RE.finditer(text or ""):
-            name = match.group(1)
-            if name not in names and project.resolve_file(name):
-                names.append(name)
-    return names
-
-
-def settings_named_in(project: Project, path: Path) -> list[str]:
-    """Settings modules of this project that a file (Python or an ini/toml
-    configuration) names as DJANGO_SETTINGS_MODULE."""
-    text = project.text(path) if path.suffix == ".py" else read_config(path)
-    names = [m.group(1) for m in DSM_RE.finditer(text or "")]
-    return [n for n in dict.fromkeys(names) if project.resolve_file(n)]
-
-
-def settings_module_names_raw(project: Project) -> list[str]:
-    """Settings module names from `manage.py` alone (used before import roots exist)."""
-    manage = project.root / "manage.py"
-    text = project.text(manage) if manage.is_file() else None
-    names = [m.group(1) for m in DSM_RE.finditer(text or "")]
-    return names + [n for n in project.configured_settings if n not in names]
 
 
 def read_settings(project: Project) -> list[Settings]:
@@ -141,11 +96,3 @@ def is_settings_module(project: Project, dotted: str) -> bool:
         return True
     path = project.resolve_file(dotted)
     return path is not None and path in project.settings_files
-
-
-def read_config(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-

@@ -10,6 +10,7 @@ from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.layout import is_namespace_package
 from celery_lint.project import CeleryApp, Project, SourceModule
+from celery_lint.project.settings_names import settings_to_run
 from celery_lint.registry import Example, Rule, register
 
 DSM = "DJANGO_SETTINGS_MODULE"
@@ -133,18 +134,24 @@ def check(project: Project) -> Iterator[Finding]:
         before, anywhere = _state(project, app)
         if before != Sets.NEVER:
             continue
-        settings = project.settings_module_names[0] if project.settings_module_names else "proj.settings"
-        if anywhere == Sets.ALWAYS:
+        settings = settings_to_run(project)
+        if anywhere != Sets.NEVER:  # set after the call, or by code that runs later (a `main()`)
             message = (
                 "Celery() is created before DJANGO_SETTINGS_MODULE is set: a worker started without it in its "
                 "environment gets no Django fixup (no django.setup(), tasks not discovered); "
                 "move os.environ.setdefault(...) above this line"
             )
-        else:
+        elif settings is not None:
             message = (
                 f"DJANGO_SETTINGS_MODULE is never set in this app module: a worker started without it in its "
                 f"environment gets no Django fixup; "
                 f'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "{settings}") before Celery()'
+            )
+        else:
+            message = (
+                "DJANGO_SETTINGS_MODULE is never set in this app module: a worker started without it in its "
+                "environment gets no Django fixup; add os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", ...) "
+                "with your settings module before Celery() (no start-up file or deployment configuration names it)"
             )
         yield RULE.finding(app.source.path, app.call, message, subject=str(app.source.path))
 
@@ -165,7 +172,9 @@ and a `django-db` result backend crashes with `AppRegistryNotReady`.
 
 `manage.py` and `wsgi.py` set the variable before they import the app module, so
 the web process never shows the problem: only the order of statements in the app
-module tells.""",
+module tells. The fix names the settings module the project's start-up code, its
+`Dockerfile`, compose or `.env` files name (never test settings); when none names
+one, the message says so.""",
         bad=Example(
             {
                 "proj/celery.py": """\

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from celery_lint import layout
 from celery_lint.evaluate import options
 from celery_lint.findings import Finding
 from celery_lint.project import Project
+from celery_lint.project.settings_names import PYTEST_CONFIGS
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import effective, is_test_module
 
@@ -17,8 +17,6 @@ from celery_lint.rules._celeryconf import effective, is_test_module
 TEST_WORDS = frozenset({"test", "tests", "testing", "ci", "pytest", "unittest", "conftest"})
 #: ... or settings for a developer's machine, where eager tasks are a deliberate shortcut
 DEV_WORDS = frozenset({"dev", "devel", "develop", "development", "local", "debug"})
-_PYTEST_CONFIGS = ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml")
-_PYTEST_DS = r"--ds[=\s]+([A-Za-z_][\w.]*)"  # compiled on first use
 
 
 def _words(module: str) -> set[str]:
@@ -42,15 +40,11 @@ def test_settings(project: Project) -> set[str]:
     """Settings modules named by pytest/tox configuration (`DJANGO_SETTINGS_MODULE`, `--ds`)
     or by a `conftest.py`."""
     names: set[str] = set()
-    top = layout.repository_top(project.root)
-    directories = [project.root, *(p for p in project.root.parents if top in p.parents or p == top)]
-    configs = [d / name for d in directories for name in _PYTEST_CONFIGS]
+    configs = [d / name for d in layout.config_directories(project.root) for name in PYTEST_CONFIGS]
     configs += [p for p in project.files if p.name == "conftest.py"]
     for path in configs:
-        if not path.is_file():
-            continue
-        names.update(project.settings_named_in(path))
-        names.update(m.group(1) for m in re.finditer(_PYTEST_DS, project.text(path) or ""))
+        if path.is_file():
+            names.update(project.settings_named_in(path))  # DJANGO_SETTINGS_MODULE and --ds
     return names
 
 

@@ -1,0 +1,110 @@
+"""Which modules are the project's Django settings: the names `DJANGO_SETTINGS_MODULE`
+is given where projects give it.
+
+In Python start-up code (`manage.py`, wsgi/asgi, the Celery app module: read by
+`startup`, in functions and under the `__main__` guard too), and outside Python: pytest
+configuration (`DJANGO_SETTINGS_MODULE = x`, pytest-django's `--ds=x`), tox's `setenv`,
+`Dockerfile` `ENV`, compose `environment:` and `.env` files. Only files of those names
+are read, each once, in the project root and the directories above it up to the
+repository top (and `.envs/*/`, as cookiecutter-django has them). A name counts only
+when it names a file of the project; a value the analysis cannot read (`$SETTINGS`,
+`env("X")`) names nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from celery_lint import layout
+from celery_lint.project import startup
+
+if TYPE_CHECKING:
+    from celery_lint.project.core import Project
+
+_NAME = r"([A-Za-z_][\w.]*)"
+# `DJANGO_SETTINGS_MODULE=x`, `= x`, `: x` (ini, toml, .env, compose), quoted or not; and
+# `"DJANGO_SETTINGS_MODULE", "x"` / `["DJANGO_SETTINGS_MODULE"] = "x"` in Python text
+DSM_RE = re.compile(r"""DJANGO_SETTINGS_MODULE["']?\s*(?:["']\s*,\s*|\]\s*=\s*|=\s*|:\s*)["']?""" + _NAME)
+# in Python, only a string literal: `setdefault("DJANGO_SETTINGS_MODULE", env("X"))` names no module
+PY_DSM_RE = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*(?:,|\]\s*=|:)\s*["']""" + _NAME + "[\"']")
+DS_RE = re.compile(r"(?:^|[\s\"'\[,=])--ds(?:=|\s+)[\"']?" + _NAME)  # pytest-django's option
+DOCKER_ENV_RE = re.compile(r"^\s*ENV\s+DJANGO_SETTINGS_MODULE\s+[\"']?" + _NAME, re.M | re.I)
+
+PYTEST_CONFIGS = ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml")
+_COMPOSE = re.compile(r"(docker-)?compose([.-][\w.-]+)?\.ya?ml")
+_DOCKERFILE = re.compile(r"(Dockerfile([.-][\w.-]+)?|[\w.-]+\.[Dd]ockerfile)")
+
+
+def config_files(project: Project) -> list[Path]:
+    """The files outside Python that may name the settings module, root first."""
+    found: list[Path] = []
+    for directory in layout.config_directories(project.root):
+        files = layout.walk_listing(str(directory)).files
+        found += [directory / n for n in PYTEST_CONFIGS if n in files]
+        found += [directory / n for n in sorted(files) if _is_deployment_file(n)]
+        if ".envs" in layout.walk_listing(str(directory)).folders:  # cookiecutter-django's .envs/.production/.django
+            envs = directory / ".envs"
+            for stage in layout.walk_listing(str(envs)).folders:
+                found += [envs / stage / n for n in sorted(layout.walk_listing(str(envs / stage)).files)]
+    return found
+
+
+def _is_deployment_file(name: str) -> bool:
+    return (
+        name == ".env" or name.endswith(".env") or name.startswith(".env.")
+        or bool(_COMPOSE.fullmatch(name)) or bool(_DOCKERFILE.fullmatch(name))
+    )
+
+
+def names_in(project: Project, path: Path) -> list[str]:
+    """The settings module names a file gives DJANGO_SETTINGS_MODULE, as written (Python
+    start-up code as it runs, configuration by its spellings), known ones only."""
+    if path.suffix == ".py":
+        text = project.text(path) or ""
+        names = startup.read(project, path).settings if "DJANGO_SETTINGS_MODULE" in text else []
+        return names + [m.group(1) for m in PY_DSM_RE.finditer(text)]
+    text = project.text(path) or ""  # read once, as Python files are (and as large as they may be)
+    names = [m.group(1) for m in DSM_RE.finditer(text)]
+    if "--ds" in text:
+        names += [m.group(1) for m in DS_RE.finditer(text)]
+    if "dockerfile" in path.name.lower():
+        names += [m.group(1) for m in DOCKER_ENV_RE.finditer(text)]
+    return names
+
+
+def settings_named_in(project: Project, path: Path) -> list[str]:
+    """Settings modules of this project that a file (Python or configuration) names."""
+    return [n for n in dict.fromkeys(names_in(project, path)) if project.resolve_file(n)]
+
+
+def found_settings_names(project: Project) -> list[str]:
+    """Settings modules named by start-up code, then by configuration outside Python
+    (whatever the user configured: start-up code may add to `sys.path` in them)."""
+    names: list[str] = []
+    for path in [*startup.startup_files(project), *config_files(project)]:
+        if path.is_file():
+            names += [n for n in settings_named_in(project, path) if n not in names]
+    return names
+
+
+def settings_to_run(project: Project) -> str | None:
+    """The settings module a process of the project runs with, for a fix to name: the
+    configured one, else the first that start-up code or deployment files (not test
+    configuration) name; None when there is none."""
+    if project.configured_settings:
+        return project.configured_settings[0]
+    for path in [*startup.startup_files(project), *config_files(project)]:
+        if path.name not in PYTEST_CONFIGS and path.is_file():
+            for name in settings_named_in(project, path):
+                return name
+    return None
+
+
+def settings_module_names(project: Project) -> list[str]:
+    """The settings modules given by configuration, else the ones the project names."""
+    if project.configured_settings:
+        return list(project.configured_settings)
+    return list(project.found_settings_names)
+
