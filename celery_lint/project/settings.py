@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from celery_lint import layout
 from celery_lint.evaluate import Binding, ModuleEvaluator, Namespace, absolute_module
+from celery_lint.project import split_settings
 from celery_lint.project.modules import flatten
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ def namespace(project: Project, dotted: str) -> Namespace | None:
     else:
         project._evaluating.add(dotted)
         try:
-            ns = ModuleEvaluator(dotted, found[1], project.namespace).run(source.tree)
+            hooks = split_settings.hooks(project, source.text)
+            ns = ModuleEvaluator(dotted, found[1], project.namespace, hooks).run(source.tree)
         finally:
             project._evaluating.discard(dotted)
     project._namespaces[dotted] = ns
@@ -116,7 +118,8 @@ def read_settings(project: Project) -> list[Settings]:
 
 
 def star_chain(project: Project, dotted: str, seen: set[str] | None = None) -> list[Path]:
-    """The file of `dotted` and of every module it star-imports, depth first."""
+    """The file of `dotted`, the files it runs in its globals (split-settings
+    `include()`), and those of every module they star-import, depth first."""
     seen = set() if seen is None else seen
     if dotted in seen:
         return []
@@ -125,14 +128,17 @@ def star_chain(project: Project, dotted: str, seen: set[str] | None = None) -> l
     source = project.source(path) if path else None
     if source is None:
         return []
-    chain = [source.path]
-    for node in source.tree.body:
-        for stmt in flatten(node):
-            if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
-                target = absolute_module(dotted, source.path, stmt)
-                if target:
-                    chain += star_chain(project, target, seen)
-    return chain
+    ns = project.namespace(dotted) if "include" in source.text else None
+    ran = ns.ran if ns is not None else []
+    chain = [source.path, *ran]
+    for tree in [source.tree] + [s.tree for p in ran if (s := project.source(p)) is not None]:
+        for node in tree.body:
+            for stmt in flatten(node):
+                if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+                    target = absolute_module(dotted, source.path, stmt)  # relative to the module, in its files too
+                    if target:
+                        chain += star_chain(project, target, seen)
+    return list(dict.fromkeys(chain))
 
 
 def is_settings_module(project: Project, dotted: str) -> bool:
