@@ -15,6 +15,7 @@ SETTINGS = 'from split_settings.tools import include, optional\n\ninclude("compo
 COMPONENT_BASE = (
     BASE["proj/settings.py"]
     .replace('    "django_celery_results",\n', "")
+    .replace("parent.parent", "parent.parent.parent")
     .split("CELERY_BROKER_URL")[0]
 )
 COMPONENT_CELERY = """\
@@ -23,6 +24,7 @@ INSTALLED_APPS += ["django_celery_results"]
 CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = "django-db"
 """
+COMPONENT_TYPO = COMPONENT_CELERY + "CELERY_BROKER = 'redis://'\n"  # line 5
 WITHOUT_RESULTS_APP = COMPONENT_CELERY.replace('INSTALLED_APPS += ["django_celery_results"]\n\n', "")
 
 

@@ -1,0 +1,59 @@
+"""Settings shapes of real projects through the real `celery-lint` command and flake8:
+django-split-settings components and django-configurations classes, each with a bad,
+a clean and an unknown variant."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e import FINDING
+from tests.helpers import BIN, run, write_files
+from tests.test_split_settings import COMPONENT_TYPO, WITHOUT_RESULTS_APP, split
+
+# a component named by the environment may install the results app: CEL301 cannot tell
+SPLIT_UNKNOWN = """\
+import os
+
+from split_settings.tools import include
+
+include("components/*.py", f"components/{os.environ['PART']}.py")
+"""
+
+PROJECTS: dict[str, dict[str, str]] = {
+    "split-bad": split(celery=COMPONENT_TYPO),
+    "split-clean": split(),
+    "split-unknown": split(SPLIT_UNKNOWN, celery=WITHOUT_RESULTS_APP),
+}
+EXPECTED = {
+    "split-bad": [("proj/settings/components/celery.py", 5, "CEL104")],
+    "split-clean": [],
+    "split-unknown": [],
+}
+
+
+@pytest.fixture(scope="module")
+def top(tmp_path_factory) -> Path:
+    top = tmp_path_factory.mktemp("shapes")
+    for name, files in PROJECTS.items():
+        write_files(top / name, files)
+    return top
+
+
+def findings(output: str) -> list[tuple[str, int, str]]:
+    return [(m["path"].removeprefix("./"), int(m["line"]), m["code"]) for m in map(FINDING.match, output.splitlines()) if m]
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+def test_the_command(top, name):
+    result = run([str(BIN / "celery-lint")], top / name)
+    assert (findings(result.stdout), result.returncode) == (EXPECTED[name], 1 if EXPECTED[name] else 0), (
+        result.stdout + result.stderr
+    )
+
+
+def test_flake8(top):
+    result = run([str(BIN / "flake8"), "--select=CEL", "-j", "1", "."], top)
+    expected = [(f"{name}/{path}", line, code) for name, found in EXPECTED.items() for path, line, code in found]
+    assert sorted(findings(result.stdout)) == sorted(expected), result.stdout + result.stderr
