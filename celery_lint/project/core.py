@@ -21,6 +21,7 @@ from celery_lint import layout
 from celery_lint.evaluate import Namespace
 from celery_lint.findings import Finding
 from celery_lint.project import celery_apps as _celery_apps
+from celery_lint.project import configurations as _configurations
 from celery_lint.project import installed as _installed
 from celery_lint.project import modules as _modules
 from celery_lint.project import settings as _settings
@@ -287,6 +288,11 @@ class Project:
     @cached_property
     def settings(self) -> list[Settings]:
         return _settings.read_settings(self)
+
+    @cached_property
+    def configuration_names(self) -> list[str]:
+        """The values the project gives DJANGO_CONFIGURATION (django-configurations)."""
+        return _configurations.configuration_names(self)
 
     @cached_property
     def settings_files(self) -> set[Path]:

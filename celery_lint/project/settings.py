@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from celery_lint import layout
 from celery_lint.evaluate import Binding, ModuleEvaluator, Namespace, absolute_module
-from celery_lint.project import split_settings
+from celery_lint.project import configurations, split_settings
+from celery_lint.project.configurations import ClassSettings
 from celery_lint.project.modules import flatten
 
 if TYPE_CHECKING:
@@ -31,7 +32,8 @@ class Settings(NamedTuple):
     module: str
     path: Path
     ns: Namespace
-    files: list[Path]  # the module and every module it star-imports, in order
+    files: list[Path]  # the module, the files it includes or star-imports, those of its configuration classes
+    configuration: ClassSettings | None = None  # django-configurations: which class was read
 
     def value(self, name: str) -> Any:
         return self.ns.value(name)
@@ -107,13 +109,17 @@ def read_settings(project: Project) -> list[Settings]:
     found = []
     for name in project.settings_module_names:
         path = project.resolve_file(name)
-        if path is None or project.source(path, needed=True) is None:
-            continue
-        ns = project.namespace(name)
-        if ns is None:
+        source = project.source(path, needed=True) if path is not None else None
+        ns = project.namespace(name) if source is not None else None
+        if path is None or source is None or ns is None:
             continue
         files = [path] + [p for p in star_chain(project, name) if p != path]
-        found.append(Settings(name, path, ns, files))
+        read = configurations.class_settings(project, ns) if configurations.may_apply(project, source.text) else []
+        for conf, conf_ns in read:
+            classes = [c.path for c in conf.classes if c.path not in files]
+            found.append(Settings(name, path, conf_ns, files + list(dict.fromkeys(classes)), conf))
+        if not read:
+            found.append(Settings(name, path, ns, files))
     return found
 
 

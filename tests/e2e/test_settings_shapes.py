@@ -42,7 +42,8 @@ def top(tmp_path_factory) -> Path:
 
 
 def findings(output: str) -> list[tuple[str, int, str]]:
-    return [(m["path"].removeprefix("./"), int(m["line"]), m["code"]) for m in map(FINDING.match, output.splitlines()) if m]
+    matches = [m for m in map(FINDING.match, output.splitlines()) if m]
+    return [(m["path"].removeprefix("./"), int(m["line"]), m["code"]) for m in matches]
 
 
 @pytest.mark.parametrize("name", PROJECTS)
