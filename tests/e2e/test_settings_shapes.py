@@ -1,15 +1,17 @@
 """Settings shapes of real projects through the real `celery-lint` command and flake8:
 django-split-settings components and django-configurations classes, each with a bad,
-a clean and an unknown variant."""
+a clean and an unknown variant (`manage.py check` too, on the first two)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.e2e import FINDING
-from tests.helpers import BIN, run, write_files
+from tests.helpers import BIN, PYTHON, run, write_files
+from tests.test_configurations import DEV_WITHOUT_RESULTS, PROD, PROD_LINE, manage
 from tests.test_split_settings import COMPONENT_TYPO, WITHOUT_RESULTS_APP, split
 
 # a component named by the environment may install the results app: CEL301 cannot tell
@@ -21,15 +23,23 @@ from split_settings.tools import include
 include("components/*.py", f"components/{os.environ['PART']}.py")
 """
 
+CHECK_ISSUE = re.compile(r"^(?P<path>\S+):(?P<line>\d+): \(celery_lint\.[EW](?P<number>\d{3})\)", re.M)
 PROJECTS: dict[str, dict[str, str]] = {
     "split-bad": split(celery=COMPONENT_TYPO),
     "split-clean": split(),
     "split-unknown": split(SPLIT_UNKNOWN, celery=WITHOUT_RESULTS_APP),
+    "class-bad": {"manage.py": manage(), "proj/settings.py": PROD + "    CELERY_TASK_SOFT_TIMELIMIT = 10\n"},
+    "class-clean": {"manage.py": manage(), "proj/settings.py": PROD},
+    # DJANGO_CONFIGURATION from the environment: Dev (no results app, CEL301) may not be the one
+    "class-unknown": {"manage.py": manage(None, 'os.environ["C"]'), "proj/settings.py": DEV_WITHOUT_RESULTS},
 }
 EXPECTED = {
     "split-bad": [("proj/settings/components/celery.py", 5, "CEL104")],
     "split-clean": [],
     "split-unknown": [],
+    "class-bad": [("proj/settings.py", PROD_LINE + 1, "CEL104")],
+    "class-clean": [],
+    "class-unknown": [],
 }
 
 
@@ -58,3 +68,13 @@ def test_flake8(top):
     result = run([str(BIN / "flake8"), "--select=CEL", "-j", "1", "."], top)
     expected = [(f"{name}/{path}", line, code) for name, found in EXPECTED.items() for path, line, code in found]
     assert sorted(findings(result.stdout)) == sorted(expected), result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", [n for n in PROJECTS if not n.endswith("-unknown")])
+def test_manage_py_check(top, name):
+    """The real Django loads each shape (split_settings, configurations' manage.py) and
+    the system checks report what the command does, at the same lines."""
+    result = run([PYTHON, "manage.py", "check"], top / name)
+    output = result.stdout + result.stderr
+    issues = [(m["path"], int(m["line"]), "CEL" + m["number"]) for m in CHECK_ISSUE.finditer(output)]
+    assert issues == EXPECTED[name], output
