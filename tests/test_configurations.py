@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from celery_lint.config import ConfigError, load_config
 from celery_lint.examples import BASE
-from celery_lint.project import Project
+from celery_lint.project import Project, ProjectOptions
 from tests.helpers import lint, write_files
 
 HEAD = """\
@@ -199,3 +200,19 @@ def test_a_base_the_analysis_cannot_read_makes_the_values_unknown(project):
         "from configurations import", "from company.settings import SentryMixin\nfrom configurations import"
     ) + DROP_RESULTS_APP
     assert run(project, settings, select="CEL301") == []
+
+
+def test_the_configured_class_replaces_what_the_source_names(project):
+    write_files(project, {"manage.py": manage(), "proj/settings.py": DEV_WITHOUT_RESULTS})
+    Project._cache.clear()
+    told = Project.get(project, options=ProjectOptions(configuration="Dev"))
+    assert [s.configuration.name for s in told.settings] == ["Dev"]
+
+
+@pytest.mark.parametrize(("body", "problem"), [('configuration = "proj.Dev"', "is not a class name"),
+                                               ("configuration = 1", "expected a string, got an integer")])
+def test_a_bad_configuration_value_is_refused(tmp_path, body, problem):
+    path = tmp_path / "pyproject.toml"
+    path.write_text(f"[tool.celery-lint]\n{body}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=problem):
+        load_config(path)

@@ -64,7 +64,10 @@ class ClassSettings(NamedTuple):
 
 def configuration_names(project: Project) -> list[str]:
     """The values the project gives DJANGO_CONFIGURATION (manage.py, wsgi, the Celery
-    app module, test configuration...), in order found."""
+    app module, test configuration...), in order found; or the one configured
+    (`configuration` under [tool.celery-lint], the class `manage.py check` runs with)."""
+    if project.options.configuration:
+        return [project.options.configuration]
     texts = [project.text(p) or "" for p in project.files_mentioning("DJANGO_CONFIGURATION")]
     for name in CONFIG_FILES:
         path = project.root / name

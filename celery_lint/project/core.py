@@ -41,6 +41,7 @@ class ProjectOptions(NamedTuple):
     own_settings: frozenset[str] = frozenset()  # the project's own CELERY_* names
     celery_version: str | None = None  # the target Celery version, else pins or installed
     version_source: str = "configuration"  # where celery_version was given, for messages
+    configuration: str | None = None  # django-configurations: the class DJANGO_CONFIGURATION names
 
 
 

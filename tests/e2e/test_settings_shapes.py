@@ -5,13 +5,14 @@ a clean and an unknown variant (`manage.py check` too, on the first two)."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.e2e import FINDING
-from tests.helpers import BIN, PYTHON, run, write_files
-from tests.test_configurations import DEV_WITHOUT_RESULTS, PROD, PROD_LINE, manage
+from tests.helpers import BIN, PYTHON, clean_env, run, write_files
+from tests.test_configurations import BASE_END, DEV_WITHOUT_RESULTS, PROD, PROD_LINE, manage
 from tests.test_split_settings import COMPONENT_TYPO, WITHOUT_RESULTS_APP, split
 
 # a component named by the environment may install the results app: CEL301 cannot tell
@@ -78,3 +79,31 @@ def test_manage_py_check(top, name):
     output = result.stdout + result.stderr
     issues = [(m["path"], int(m["line"]), "CEL" + m["number"]) for m in CHECK_ISSUE.finditer(output)]
     assert issues == EXPECTED[name], output
+
+
+# what the unknown configuration reports once it is told: Dev drops the results app
+TOLD = [("proj/settings.py", BASE_END, "CEL301")]
+
+
+def test_the_command_is_told_the_configuration(top):
+    root = top / "class-unknown"
+    result = run([str(BIN / "celery-lint"), "--configuration", "Dev"], root)
+    assert findings(result.stdout) == TOLD, result.stdout + result.stderr
+    (root / "pyproject.toml").write_text('[tool.celery-lint]\nconfiguration = "Dev"\n', encoding="utf-8")
+    try:
+        assert findings(run([str(BIN / "celery-lint")], root).stdout) == TOLD
+        assert findings(run([str(BIN / "celery-lint"), "--configuration", "Prod"], root).stdout) == []
+    finally:
+        (root / "pyproject.toml").unlink()
+
+
+def test_flake8_is_told_the_configuration(top):
+    result = run([str(BIN / "flake8"), "--select=CEL", "--celery-lint-configuration=Dev", "."], top / "class-unknown")
+    assert findings(result.stdout) == TOLD, result.stdout + result.stderr
+
+
+def test_manage_py_check_reads_the_configuration_it_runs(top):
+    result = subprocess.run([PYTHON, "manage.py", "check"], cwd=top / "class-unknown", capture_output=True, text=True,
+                            timeout=120, env=dict(clean_env(), C="Dev"))
+    output = result.stdout + result.stderr
+    assert [(m["path"], int(m["line"]), "CEL" + m["number"]) for m in CHECK_ISSUE.finditer(output)] == TOLD, output
