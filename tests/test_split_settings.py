@@ -146,3 +146,13 @@ def test_an_unparsable_component_is_an_error_not_a_clean_result(project):
     write_files(project, split(celery="CELERY_BROKER_URL = (\n"))
     report = lint_paths([project], select_rules(["CEL"]))
     assert [e.path.name for e in report.errors] == ["celery.py"]
+
+
+@pytest.mark.parametrize(
+    "call",
+    ["include()", "include(1)", "include(optional())", "include(optional(None))", "include(None)",
+     "include(*BASE_DIR)", 'include("../../*.txt")', 'include("components")', "x = include('components/*.py')"],
+)
+def test_odd_calls_never_crash(project, call):
+    settings = SETTINGS + f"BASE_DIR = 3\n{call}\n"
+    assert run(project, split(settings)) == []
