@@ -216,3 +216,11 @@ def test_a_bad_configuration_value_is_refused(tmp_path, body, problem):
     path.write_text(f"[tool.celery-lint]\n{body}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=problem):
         load_config(path)
+
+
+def test_task_names_in_a_configuration_class_are_checked(project):
+    """CEL206 reads the beat schedule where the class writes it."""
+    schedule = '    CELERY_BEAT_SCHEDULE = {"add": {"task": "tasks.add", "schedule": 60.0}}\n'
+    assert run(project, PROD + schedule, select="CEL206") == [("proj/settings.py", PROD_LINE + 1, "CEL206")]
+    good = schedule.replace('"tasks.add"', '"demoapp.tasks.add"')
+    assert run(project, PROD + good, select="CEL206") == []
