@@ -224,3 +224,24 @@ def test_task_names_in_a_configuration_class_are_checked(project):
     assert run(project, PROD + schedule, select="CEL206") == [("proj/settings.py", PROD_LINE + 1, "CEL206")]
     good = schedule.replace('"tasks.add"', '"demoapp.tasks.add"')
     assert run(project, PROD + good, select="CEL206") == []
+
+
+WSGI = 'import os\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n{}'
+EAGER_DEV = PROD + "\n\nclass Dev(Base):\n    CELERY_TASK_ALWAYS_EAGER = True\n"
+
+
+@pytest.mark.parametrize(
+    ("settings", "manage_names", "wsgi_names", "found"),
+    [
+        pytest.param(EAGER_DEV, "Dev", "Prod", [], id="eager-in-dev-the-server-runs-prod"),
+        pytest.param(PROD + "    CELERY_TASK_ALWAYS_EAGER = True\n", "Dev", "Prod",
+                     [("proj/settings.py", PROD_LINE + 1, "CEL401")], id="eager-in-prod-the-server-runs"),
+        pytest.param(EAGER_DEV, "Dev", "Dev", [], id="the-server-runs-a-dev-class"),
+        pytest.param(PROD + "    CELERY_TASK_ALWAYS_EAGER = True\n", "Prod", None, [],
+                     id="the-server-names-no-class"),
+    ],
+)
+def test_eager_tasks_in_the_configuration_the_server_runs(project, settings, manage_names, wsgi_names, found):
+    """CEL401 judges the class wsgi.py names, never a development class beside it."""
+    wsgi = WSGI.format(CHOOSE.format(f'"{wsgi_names}"').strip() + "\n" if wsgi_names else "")
+    assert run(project, settings, manage_names, "CEL401", proj__wsgi=wsgi) == found

@@ -76,6 +76,12 @@ def configuration_names(project: Project) -> list[str]:
     return list(dict.fromkeys(m.group(2) for text in texts for m in DC_RE.finditer(text)))
 
 
+def configurations_named_in(project: Project, path: Path) -> list[str]:
+    """The values a file (Python, or an ini/toml configuration) gives DJANGO_CONFIGURATION."""
+    text = project.text(path) if path.suffix == ".py" else _read(path)
+    return list(dict.fromkeys(m.group(2) for m in DC_RE.finditer(text or "")))
+
+
 def may_apply(project: Project, text: str) -> bool:
     """The cheap test before looking for configuration classes in a settings module."""
     return "Configuration" in text or bool(project.configuration_names)
