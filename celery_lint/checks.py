@@ -76,7 +76,11 @@ def live_project() -> Project | None:
     if root is None:
         package_depth = django_settings.SETTINGS_MODULE.count(".")
         root = path.parents[package_depth]
-    return Project.get(root, (django_settings.SETTINGS_MODULE,), _configured_options(root))
+    options = _configured_options(root)
+    running = getattr(django_settings, "CONFIGURATION", None)  # django-configurations: "proj.settings.Prod"
+    if isinstance(running, str) and options.configuration is None:
+        options = options._replace(configuration=running.rpartition(".")[2])
+    return Project.get(root, (django_settings.SETTINGS_MODULE,), options)
 
 
 def _configured_options(root: Path) -> ProjectOptions:

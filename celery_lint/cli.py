@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--settings", action="append", default=[], metavar="MODULE",
         help="Django settings module (default: what start-up code and configuration name)",
     )
+    parser.add_argument(
+        "--configuration", metavar="CLASS",
+        help="django-configurations: the class DJANGO_CONFIGURATION names (default: read from manage.py...)",
+    )
     parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help="skip matching paths")
     parser.add_argument("--app", metavar="MODULE", help="the Celery app module (proj.celery or proj.celery:app)")
     parser.add_argument("--namespace", metavar="NAME", help='the namespace Celery reads settings with ("" for none)')
@@ -114,4 +118,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _options(config: Config, args: argparse.Namespace) -> ProjectOptions:
     """The configuration's project options, with the command's options over them."""
-    return config.options_with(args.app, args.namespace, args.own_settings, args.celery_version)
+    return config.options_with(args.app, args.namespace, args.own_settings, args.celery_version, args.configuration)

@@ -2,6 +2,7 @@
 
     [tool.celery-lint]
     settings = ["proj.settings.production"]   # Django settings module(s)
+    configuration = "Prod"                     # django-configurations: the DJANGO_CONFIGURATION class
     app = "proj.celery"                        # the Celery app module ("module:attr" too)
     namespace = "CELERY"                       # when the source cannot tell ("" = none)
     select = ["CEL"]                           # code prefixes, as in ruff
@@ -34,7 +35,7 @@ from celery_lint.versions import VersionError, parse_version
 TABLE = "celery-lint"
 KEYS = (
     "settings", "app", "namespace", "select", "ignore", "extend-select", "per-file-ignores",
-    "own-settings", "celery-version", "exclude",
+    "own-settings", "celery-version", "exclude", "configuration",
 )
 # Patterns as strings: `re` compiles (and caches) each on first use, not at every start.
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
@@ -66,6 +67,7 @@ class Config(NamedTuple):
     own_settings: frozenset[str] = frozenset()
     celery_version: str | None = None
     exclude: tuple[str, ...] = ()
+    configuration: str | None = None
     base: Path = Path()  # patterns are relative to this directory (default: the working directory)
 
     def project_options(self) -> ProjectOptions:
@@ -75,6 +77,7 @@ class Config(NamedTuple):
             own_settings=self.own_settings,
             celery_version=self.celery_version,
             version_source=f"celery-version in {self.path.name if self.path else 'configuration'}",
+            configuration=self.configuration,
         )
 
     def options_with(
@@ -83,6 +86,7 @@ class Config(NamedTuple):
         namespace: str | None = None,
         own_settings: Iterable[str] = (),
         celery_version: str | None = None,
+        configuration: str | None = None,
     ) -> ProjectOptions:
         """The project options, with a front end's own options (given: not None) over them."""
         options = self.project_options()
@@ -92,6 +96,7 @@ class Config(NamedTuple):
             own_settings=options.own_settings | frozenset(own_settings),
             celery_version=celery_version or options.celery_version,
             version_source="--celery-version" if celery_version else options.version_source,
+            configuration=configuration or options.configuration,
         )
 
     def excludes(self, path: Path) -> bool:
@@ -239,6 +244,10 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
         values["celery_version"] = version
     if "exclude" in table:
         values["exclude"] = tuple(_strings(path, "exclude", table["exclude"]))
+    if "configuration" in table:
+        name = _string(path, "configuration", table["configuration"])
+        _require(re.fullmatch(_IDENTIFIER, name), path, "configuration", f"{name!r} is not a class name")
+        values["configuration"] = name
     return Config(**values)
 
 

@@ -116,6 +116,8 @@ class Namespace:
         self.open = open
         # Some writes could not be followed: any value may have been replaced.
         self.dynamic = dynamic
+        # Other files whose code ran in these globals, in order (split-settings `include()`).
+        self.ran: list[Path] = []
 
     def __repr__(self) -> str:
         return f"Namespace({self.module!r}, {self.path!r}, open={self.open}, dynamic={self.dynamic})"
@@ -132,7 +134,9 @@ class Namespace:
         return UNKNOWN if (self.open or self.dynamic) else False
 
     def copy(self) -> Namespace:
-        return Namespace(self.module, self.path, dict(self.bindings), self.open, self.dynamic)
+        copied = Namespace(self.module, self.path, dict(self.bindings), self.open, self.dynamic)
+        copied.ran = list(self.ran)
+        return copied
 
 
 # -- questions about values ---------------------------------------------------------
@@ -198,6 +202,9 @@ def _same(a: Any, b: Any) -> bool:
 # Resolves an absolute module name to the Namespace of a project module, or None when
 # the module is not part of the project (a library: names from it become `Ref`s).
 ModuleLoader = Callable[[str], "Namespace | None"]
+# Runs a statement-level call of a library function the evaluator is taught about
+# (`split_settings.tools.include`), by the function's qualified name.
+CallHook = Callable[["ModuleEvaluator", ast.Call, "Namespace"], None]
 
 _SAFE_CALLS: dict[str, Callable[..., Any]] = {
     "str": str,
@@ -253,14 +260,26 @@ def absolute_module(module: str, path: Path, node: RelativeImport) -> str | None
 
 
 class ModuleEvaluator:
-    def __init__(self, module: str, path: Path, loader: ModuleLoader) -> None:
+    def __init__(
+        self,
+        module: str,
+        path: Path,
+        loader: ModuleLoader,
+        hooks: dict[str, CallHook] | None = None,
+        location: Path | None = None,
+    ) -> None:
         self.module = module
-        self.path = path
+        self.path = path  # the module's file: `__file__`, relative imports
         self.loader = loader
+        self.hooks = hooks or {}
+        # the file the statements are in, where bindings point: the module's own, or a
+        # file run in the module's globals (a split-settings component)
+        self.location = location or path
         self._binding_functions: set[str] = set()  # local functions that write module names
 
-    def run(self, tree: ast.Module) -> Namespace:
-        ns = Namespace(self.module, self.path)
+    def run(self, tree: ast.Module, ns: Namespace | None = None) -> Namespace:
+        """Run a module body in a new namespace, or in `ns` (a file exec'd in another's globals)."""
+        ns = Namespace(self.module, self.path) if ns is None else ns
         self._block(tree.body, ns)
         # a function declaring `global X` may rebind X (or bind new names) whenever it is called
         for stmt in tree.body:
@@ -281,7 +300,7 @@ class ModuleEvaluator:
             self.statement(stmt, ns)
 
     def _bind(self, ns: Namespace, name: str, value: Any, node: ast.AST) -> None:
-        ns.bindings[name] = Binding(value, self.path, node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        ns.bindings[name] = Binding(value, self.location, node.lineno, node.col_offset)  # type: ignore[attr-defined]
 
     def statement(self, stmt: ast.stmt, ns: Namespace) -> None:
         """Run one statement against `ns` (callers may inspect `ns` between statements)."""
@@ -360,11 +379,7 @@ class ModuleEvaluator:
         for alias in stmt.names:
             if alias.name == "*":
                 if source is None:
-                    # a module the analysis cannot read (a library, a git-ignored local.py) may
-                    # rebind any name bound so far; names bound after it stay known
-                    for name, binding in ns.bindings.items():
-                        ns.bindings[name] = Binding(UNKNOWN, binding.path, binding.line, binding.col)
-                    ns.open = True
+                    unseen_code_ran(ns)
                     continue
                 public = source.value("__all__")
                 for name, binding in source.bindings.items():
@@ -400,8 +415,10 @@ class ModuleEvaluator:
         if isinstance(func, ast.Attribute) and _is_globals_call(func.value):
             ns.open = ns.dynamic = True
             return
-        qualname = self._qualname(func, ns)
-        if qualname and qualname.rpartition(".")[2] in _DYNAMIC_CALLS:
+        qualname = self.qualname(func, ns)
+        if qualname in self.hooks:
+            self.hooks[qualname](self, call, ns)
+        elif qualname and qualname.rpartition(".")[2] in _DYNAMIC_CALLS:
             ns.open = ns.dynamic = True
 
     def _mutate(self, current: Any, method: str, call: ast.Call, ns: Namespace) -> Any:
@@ -463,14 +480,14 @@ class ModuleEvaluator:
 
     # expressions
 
-    def _qualname(self, node: ast.expr, ns: Namespace) -> str | None:
+    def qualname(self, node: ast.expr, ns: Namespace) -> str | None:
         if isinstance(node, ast.Name):
             value = ns.value(node.id) if node.id in ns.bindings else None
             if isinstance(value, Ref):
                 return value.qualname
             return node.id if node.id not in ns.bindings else None
         if isinstance(node, ast.Attribute):
-            base = self._qualname(node.value, ns)
+            base = self.qualname(node.value, ns)
             return f"{base}.{node.attr}" if base else None
         return None
 
@@ -624,7 +641,7 @@ class ModuleEvaluator:
                 return UNKNOWN
             if isinstance(base, str) and func.attr in {"format", "join", "lower", "upper", "strip", "split"}:
                 return UNKNOWN
-        qualname = self._qualname(func, ns)
+        qualname = self.qualname(func, ns)
         if qualname is None:
             return UNKNOWN
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
@@ -773,6 +790,15 @@ def _limit(value: Any) -> int:
     return MAX_CHARS if isinstance(value, (str, bytes)) else MAX_ITEMS
 
 
+def unseen_code_ran(ns: Namespace) -> None:
+    """Code the analysis cannot read (a library's star import, a git-ignored local.py)
+    ran in `ns`: it may rebind any name bound so far, or bind new ones; names bound
+    after it stay known."""
+    for name, binding in ns.bindings.items():
+        ns.bindings[name] = Binding(UNKNOWN, binding.path, binding.line, binding.col)
+    ns.open = True
+
+
 def _merge_into(ns: Namespace, states: list[Namespace]) -> None:
     names = set().union(*(s.bindings for s in states))
     for name in names:
@@ -787,3 +813,4 @@ def _merge_into(ns: Namespace, states: list[Namespace]) -> None:
         ns.bindings[name] = Binding(value, first.path, first.line, first.col)
     ns.open = any(s.open for s in states)
     ns.dynamic = any(s.dynamic for s in states)
+    ns.ran = list(dict.fromkeys(path for s in states for path in s.ran))

@@ -54,6 +54,10 @@ class CeleryLintPlugin:
             help="celery-lint: Django settings module(s) (default: [tool.celery-lint] settings, else manage.py)",
         )
         manager.add_option(
+            "--celery-lint-configuration", parse_from_config=True, default=None,
+            help="celery-lint: the class DJANGO_CONFIGURATION names (django-configurations; default: from manage.py)",
+        )
+        manager.add_option(
             "--celery-lint-app", parse_from_config=True, default=None,
             help="celery-lint: the Celery app module (proj.celery or proj.celery:app)",
         )
@@ -98,6 +102,7 @@ class CeleryLintPlugin:
             getattr(options, "celery_lint_namespace", None),
             getattr(options, "celery_lint_own_settings", None) or (),
             version,
+            getattr(options, "celery_lint_configuration", None),
         )
         if cls._rules:
             # before flake8 starts its workers: they share the model instead of each building one

@@ -275,8 +275,9 @@ def test_unknown_task_definitions_are_silent(project, name):
 
 
 def test_class_based_settings_are_silent(project):
-    """django-configurations: settings are class attributes and properties, chosen by
-    DJANGO_CONFIGURATION at run time; none of them is a module-level name."""
+    """django-configurations: settings are class attributes and properties of the class
+    DJANGO_CONFIGURATION names; values from the environment (`values.Value`), properties
+    and `Base.INSTALLED_APPS + [...]` are unknown (tests/test_configurations.py reads the rest)."""
     manage = BASE["manage.py"].replace(
         "    from django.core.management import execute_from_command_line",
         '    os.environ.setdefault("DJANGO_CONFIGURATION", "Dev")\n'
@@ -289,7 +290,6 @@ from configurations import Configuration, values
 class Base(Configuration):
     INSTALLED_APPS = ["django.contrib.contenttypes", "celery_lint", "demoapp"]
     CELERY_RESULT_BACKEND = "django-db"
-    TASK_ALWAYS_EAGER = True
     BROKER_URL = values.Value("memory://")
 
     @property

@@ -21,6 +21,7 @@ from celery_lint import layout
 from celery_lint.evaluate import Namespace
 from celery_lint.findings import Finding
 from celery_lint.project import celery_apps as _celery_apps
+from celery_lint.project import configurations as _configurations
 from celery_lint.project import installed as _installed
 from celery_lint.project import modules as _modules
 from celery_lint.project import settings as _settings
@@ -41,6 +42,7 @@ class ProjectOptions(NamedTuple):
     own_settings: frozenset[str] = frozenset()  # the project's own CELERY_* names
     celery_version: str | None = None  # the target Celery version, else pins or installed
     version_source: str = "configuration"  # where celery_version was given, for messages
+    configuration: str | None = None  # django-configurations: the class DJANGO_CONFIGURATION names
 
 
 
@@ -309,6 +311,11 @@ class Project:
     @cached_property
     def settings(self) -> list[Settings]:
         return _settings.read_settings(self)
+
+    @cached_property
+    def configuration_names(self) -> list[str]:
+        """The values the project gives DJANGO_CONFIGURATION (django-configurations)."""
+        return _configurations.configuration_names(self)
 
     @cached_property
     def settings_files(self) -> set[Path]:

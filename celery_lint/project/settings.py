@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from celery_lint import layout
 from celery_lint.evaluate import Binding, ModuleEvaluator, Namespace, absolute_module
+from celery_lint.project import configurations, split_settings
+from celery_lint.project.configurations import ClassSettings
 from celery_lint.project.modules import flatten
 
 if TYPE_CHECKING:
@@ -24,7 +26,8 @@ class Settings(NamedTuple):
     module: str
     path: Path
     ns: Namespace
-    files: list[Path]  # the module and every module it star-imports, in order
+    files: list[Path]  # the module, the files it includes or star-imports, those of its configuration classes
+    configuration: ClassSettings | None = None  # django-configurations: which class was read
 
     def value(self, name: str) -> Any:
         return self.ns.value(name)
@@ -49,7 +52,8 @@ def namespace(project: Project, dotted: str) -> Namespace | None:
     else:
         project._evaluating.add(dotted)
         try:
-            ns = ModuleEvaluator(dotted, found[1], project.namespace).run(source.tree)
+            hooks = split_settings.hooks(project, source.text)
+            ns = ModuleEvaluator(dotted, found[1], project.namespace, hooks).run(source.tree)
         finally:
             project._evaluating.discard(dotted)
     project._namespaces[dotted] = ns
@@ -60,18 +64,23 @@ def read_settings(project: Project) -> list[Settings]:
     found = []
     for name in project.settings_module_names:
         path = project.resolve_file(name)
-        if path is None or project.source(path, needed=True) is None:
-            continue
-        ns = project.namespace(name)
-        if ns is None:
+        source = project.source(path, needed=True) if path is not None else None
+        ns = project.namespace(name) if source is not None else None
+        if path is None or source is None or ns is None:
             continue
         files = [path] + [p for p in star_chain(project, name) if p != path]
-        found.append(Settings(name, path, ns, files))
+        read = configurations.class_settings(project, ns) if configurations.may_apply(project, source.text) else []
+        for conf, conf_ns in read:
+            classes = [c.path for c in conf.classes if c.path not in files]
+            found.append(Settings(name, path, conf_ns, files + list(dict.fromkeys(classes)), conf))
+        if not read:
+            found.append(Settings(name, path, ns, files))
     return found
 
 
 def star_chain(project: Project, dotted: str, seen: set[str] | None = None) -> list[Path]:
-    """The file of `dotted` and of every module it star-imports, depth first."""
+    """The file of `dotted`, the files it runs in its globals (split-settings
+    `include()`), and those of every module they star-import, depth first."""
     seen = set() if seen is None else seen
     if dotted in seen:
         return []
@@ -80,14 +89,17 @@ def star_chain(project: Project, dotted: str, seen: set[str] | None = None) -> l
     source = project.source(path) if path else None
     if source is None:
         return []
-    chain = [source.path]
-    for node in source.tree.body:
-        for stmt in flatten(node):
-            if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
-                target = absolute_module(dotted, source.path, stmt)
-                if target:
-                    chain += star_chain(project, target, seen)
-    return chain
+    ns = project.namespace(dotted) if "include" in source.text else None
+    ran = ns.ran if ns is not None else []
+    chain = [source.path, *ran]
+    for tree in [source.tree] + [s.tree for p in ran if (s := project.source(p)) is not None]:
+        for node in tree.body:
+            for stmt in flatten(node):
+                if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+                    target = absolute_module(dotted, source.path, stmt)  # relative to the module, in its files too
+                    if target:
+                        chain += star_chain(project, target, seen)
+    return list(dict.fromkeys(chain))
 
 
 def is_settings_module(project: Project, dotted: str) -> bool:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from celery_lint.project import Project, module_statements
+from celery_lint.project.configurations import ConfigClass, class_statements
 
 _CELERY_WORD = re.compile(r"\bCELERY_[A-Z0-9_]+\b")
 # `settings.NAME` and `getattr(settings, "NAME")` outside the settings modules
@@ -27,14 +28,31 @@ def celery_specific(key: str) -> bool:
     return key.startswith(CELERY_GROUPS)
 
 
+@lru_cache(maxsize=64)
+def configuration_classes(project: Project) -> dict[Path, list[ConfigClass]]:
+    """The django-configurations classes whose attributes are settings, by file."""
+    found: dict[Path, list[ConfigClass]] = {}
+    for settings in project.settings:
+        for cls in settings.configuration.classes if settings.configuration else ():
+            if cls not in found.setdefault(cls.path, []):
+                found[cls.path].append(cls)
+    return found
+
+
 def assignments(project: Project) -> Iterator[tuple[Path, str, ast.expr]]:
     """(file, name, target node) for every module-level name assignment in the
-    project's settings modules, those under if/try/with included, in file order."""
+    project's settings modules, those under if/try/with included, and every
+    attribute assignment of the configuration classes read (django-configurations),
+    in file order."""
+    classes = configuration_classes(project)
     for path in sorted(project.settings_files):
         source = project.source(path)
         if source is None:
             continue
-        for stmt in module_statements(source.tree):
+        statements = list(module_statements(source.tree))
+        for cls in classes.get(path, []):
+            statements += class_statements(project, cls)
+        for stmt in statements:
             targets: list[ast.expr] = []
             if isinstance(stmt, ast.Assign):
                 targets = stmt.targets
@@ -71,6 +89,11 @@ def names_read(project: Project) -> frozenset[str]:
             if isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS
         }
         found.update(n.id for n in source.nodes(ast.Name) if isinstance(n.ctx, ast.Load) and id(n) not in changed)
+        if path in configuration_classes(project):  # a class's settings read as self.X, cls.X, Base.X
+            found.update(
+                n.attr for n in source.nodes(ast.Attribute)
+                if isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) and id(n) not in changed
+            )
         for node in source.nodes(ast.Constant):
             if isinstance(node.value, str) and _CELERY_WORD.fullmatch(node.value):
                 found.add(node.value)

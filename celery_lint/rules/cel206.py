@@ -12,7 +12,9 @@ from celery_lint import celery_tables
 from celery_lint.discovery import TaskNames, app_receiver, const_str, is_conf, is_test_module, nearest, task_names
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule, module_statements
+from celery_lint.project.configurations import class_statements
 from celery_lint.registry import Example, Rule, register
+from celery_lint.rules._settings import configuration_classes
 
 SIGNATURES = frozenset(
     {
@@ -133,10 +135,13 @@ def settings_refs(project: Project) -> Iterator[NameRef]:
     def is_target(node: ast.expr) -> str | None:
         return kinds.get(node.id) if isinstance(node, ast.Name) else None
 
+    classes = configuration_classes(project)
     for path in sorted(project.settings_files):
         source = project.source(path)
         if source is not None:
-            yield from _written(source, module_statements(source.tree), is_target)
+            statements = [*module_statements(source.tree)]
+            statements += [s for cls in classes.get(path, []) for s in class_statements(project, cls)]
+            yield from _written(source, statements, is_target)
 
 
 def conf_refs(project: Project) -> Iterator[NameRef]:

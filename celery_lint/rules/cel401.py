@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 from celery_lint import layout
 from celery_lint.evaluate import options
 from celery_lint.findings import Finding
-from celery_lint.project import Project
+from celery_lint.project import Project, Settings
+from celery_lint.project.configurations import configurations_named_in
 from celery_lint.project.settings_names import PYTEST_CONFIGS
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import effective, is_test_module
@@ -17,6 +19,7 @@ from celery_lint.rules._celeryconf import effective, is_test_module
 TEST_WORDS = frozenset({"test", "tests", "testing", "ci", "pytest", "unittest", "conftest"})
 #: ... or settings for a developer's machine, where eager tasks are a deliberate shortcut
 DEV_WORDS = frozenset({"dev", "devel", "develop", "development", "local", "debug"})
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")  # DevSettings: dev_settings
 
 
 def _words(module: str) -> set[str]:
@@ -30,10 +33,26 @@ def named_for_tests_or_development(module: str) -> bool:
 def deployed_settings(project: Project) -> set[str]:
     """Settings modules named by the project's `wsgi.py` / `asgi.py`: what the web server runs."""
     names: set[str] = set()
-    for path in project.files:
-        if path.name in ("wsgi.py", "asgi.py") and not is_test_module(project, path):
-            names.update(project.settings_named_in(path))
+    for path in _server_modules(project):
+        names.update(project.settings_named_in(path))
     return names
+
+
+def _server_modules(project: Project) -> list[Path]:
+    return [p for p in project.files if p.name in ("wsgi.py", "asgi.py") and not is_test_module(project, p)]
+
+
+def deployed_configuration(project: Project, settings: Settings) -> bool:
+    """For django-configurations: whether the class read is the one the web server runs,
+    named by wsgi/asgi (or configured), and not named for tests or development (`Dev`)."""
+    conf = settings.configuration
+    if conf is None:
+        return True
+    if conf.name is None or named_for_tests_or_development(_CAMEL.sub("_", conf.name)):
+        return False
+    if conf.name == project.options.configuration:
+        return True
+    return any(conf.name in configurations_named_in(project, path) for path in _server_modules(project))
 
 
 def test_settings(project: Project) -> set[str]:
@@ -50,7 +69,10 @@ def test_settings(project: Project) -> set[str]:
 
 def check(project: Project) -> Iterator[Finding]:
     deployed = deployed_settings(project)
-    candidates = [s for s in project.settings if s.module in deployed and not named_for_tests_or_development(s.module)]
+    candidates = [
+        s for s in project.settings
+        if s.module in deployed and not named_for_tests_or_development(s.module) and deployed_configuration(project, s)
+    ]
     if not candidates:
         return
     for_tests = test_settings(project)
