@@ -17,9 +17,10 @@ from typing import Any
 from flake8.exceptions import ExecutionError
 
 from celery_lint import __version__
-from celery_lint.config import ConfigError, discover
-from celery_lint.engine import findings_for_file, prepare, select_rules
+from celery_lint.config import Config, ConfigError, discover
+from celery_lint.engine import findings_for_file, prepare, projects_of, select_rules
 from celery_lint.project import ProjectOptions
+from celery_lint.project.facts import missing_modules, notices_of, run_facts
 from celery_lint.registry import Rule
 from celery_lint.versions import VersionError, parse_version
 
@@ -35,6 +36,25 @@ def _cel_prefixes(codes: list[str] | None) -> list[str]:
     `--extend-select=CEL202` turns it on.
     """
     return [c for c in codes or () if c and ("CEL".startswith(c) or c.startswith("CEL"))]
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _named_modules(
+    options: argparse.Namespace, config: Config
+) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """(option, module) of the settings and of the app the options or the table name."""
+    where = f"{config.path}: [tool.celery-lint] " if config.path else ""
+    settings = [("--celery-lint-settings", n) for n in getattr(options, "celery_lint_settings", None) or ()]
+    settings = settings or [(f"{where}settings", n) for n in config.settings]
+    app = getattr(options, "celery_lint_app", None)
+    named = ("--celery-lint-app", app) if app else (f"{where}app", config.app) if config.app else None
+    return settings, named
 
 
 class CeleryLintPlugin:
@@ -100,12 +120,22 @@ class CeleryLintPlugin:
             version,
         )
         if cls._rules:
-            # before flake8 starts its workers: they share the model instead of each building one
             names = [name for name in filenames or ["."] if name != "-"]
+            projects = projects_of(names, cls._settings, cls._options)
+            wrong = missing_modules(projects, *_named_modules(options, config))
+            if wrong:  # as flake8 refuses a bad option value: usage, the reason, exit 2
+                manager.parser.error("; ".join(wrong))
+            # before flake8 starts its workers: they share the model instead of each building one
             try:
                 prepare(names, cls._rules, cls._settings, cls._options)
+                files = sum(len(project.files) for project in projects)
+                facts, notices = run_facts(projects, files, [Path(name) for name in names])
             except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
                 LOG.warning("celery-lint: the project model was not built ahead (%s: %s)", type(exc).__name__, exc)
+                return
+            for notice in notices_of(facts, notices):  # flake8 has no summary: what was not determined
+                where = f"{_relative(notice.path)}: " if notice.path not in (None, Path.cwd().resolve()) else ""
+                LOG.warning("celery-lint: warning: %s%s", where, notice.message("--celery-lint-"))
 
     def __init__(self, tree: ast.Module, filename: str) -> None:
         self.tree = tree
