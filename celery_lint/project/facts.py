@@ -99,7 +99,8 @@ def run_facts(
 ) -> tuple[list[ProjectFacts], list[Notice]]:
     """(the facts of each Django project of a run, the run's own notices)."""
     facts = [project_facts(p) for p in sorted(projects, key=lambda p: str(p.root)) if is_django_project(p)]
-    shown = ", ".join(str(p) for p in paths)
+    shown = str(paths[0]) if paths else "."
+    shown += f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
     notices: list[Notice] = []
     if files == 0:
         notices.append(Notice("no-python-files", f"no Python file under {shown}: nothing was analysed"))

@@ -95,10 +95,10 @@ under. A settings module or Celery app module written for a newer Python (a
 reads the settings or the app learns nothing, and a silent run would look like a
 clean one.
 
-The file itself is fine for the Python the project runs on: run celery-lint
+When the file is written for the Python the project runs on, run celery-lint
 under that Python (the project's virtual environment; `requires-python` in
-pyproject.toml says which). A real syntax error in the file is reported the same
-way, and the project's own Python rejects it too.
+pyproject.toml, which the message names, says which). A plain syntax error in
+the file is reported the same way: the project's own Python rejects it too.
 
 flake8 never hands a plugin a file it cannot parse (it reports E999 itself, which
 `--select=CEL` hides), so the finding is shown at `manage.py`, on the line that
