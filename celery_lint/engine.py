@@ -148,12 +148,19 @@ def prepare(
 def projects_of(
     names: Iterable[str], settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
 ) -> list[Project]:
-    """The projects the files or directories `names` belong to, each once."""
+    """The projects the files or directories `names` belong to, and the `manage.py`
+    projects below a directory named (a monorepo), each once."""
+    names = list(names)
     directories = {name if os.path.isdir(name) else os.path.dirname(name) or "." for name in names}
     found: dict[int, Project] = {}
     for directory in sorted(directories):  # pre-commit names thousands of files in a few directories
         project = Project.of_directory(Path(directory).resolve(), settings_modules, options)
         found.setdefault(id(project), project)
+    for name in sorted(n for n in names if os.path.isdir(n)):  # listings the walk of the files reads anyway
+        for below, listing in layout.listings(Path(name).resolve()):
+            if "manage.py" in listing.files:
+                project = Project.get(Path(below), settings_modules, options)
+                found.setdefault(id(project), project)
     return list(found.values())
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import ast
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from flake8.exceptions import ExecutionError
 
-from celery_lint import __version__
+from celery_lint import __version__, layout
 from celery_lint.config import Config, ConfigError, discover
 from celery_lint.engine import findings_for_file, prepare, projects_of, select_rules
 from celery_lint.project import ProjectOptions
@@ -36,6 +37,14 @@ def _cel_prefixes(codes: list[str] | None) -> list[str]:
     `--extend-select=CEL202` turns it on.
     """
     return [c for c in codes or () if c and ("CEL".startswith(c) or c.startswith("CEL"))]
+
+
+def _python_files(names: list[str]) -> int:
+    """1 when a Python file is among or below `names` (flake8 counts nothing for us), else 0."""
+    return int(any(
+        not os.path.isdir(name) or any(listing.paths for _, listing in layout.listings(Path(name).resolve()))
+        for name in names
+    ))
 
 
 def _relative(path: Path) -> str:
@@ -128,7 +137,7 @@ class CeleryLintPlugin:
             # before flake8 starts its workers: they share the model instead of each building one
             try:
                 prepare(names, cls._rules, cls._settings, cls._options)
-                files = sum(len(project.files) for project in projects)
+                files = sum(len(project.files) for project in projects) or _python_files(names)
                 facts, notices = run_facts(projects, files, [Path(name) for name in names])
             except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
                 LOG.warning("celery-lint: the project model was not built ahead (%s: %s)", type(exc).__name__, exc)
