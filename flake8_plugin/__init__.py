@@ -106,7 +106,9 @@ class CeleryLintPlugin:
     @classmethod
     def parse_options(cls, manager: Any, options: argparse.Namespace, filenames: list[str]) -> None:
         """The `[tool.celery-lint]` table (flake8 does not read pyproject.toml), with
-        the flake8 options over it. A bad table stops flake8 with the reason."""
+        the flake8 options over it. A bad table stops flake8 with the reason; a
+        settings or app module that does not exist, as flake8's own bad options do
+        (exit 2). What the analysis could not determine is a warning on stderr."""
         explicit = getattr(options, "celery_lint_config", None)
         start = Path(filenames[0]) if filenames and filenames[0] != "-" else Path.cwd()
         try:
@@ -130,10 +132,17 @@ class CeleryLintPlugin:
         )
         if cls._rules:
             names = [name for name in filenames or ["."] if name != "-"]
-            projects = projects_of(names, cls._settings, cls._options)
-            wrong = missing_modules(projects, *_named_modules(options, config))
+            try:
+                projects = projects_of(names, cls._settings, cls._options)
+                wrong = missing_modules(projects, *_named_modules(options, config))
+            except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
+                LOG.warning("celery-lint: the project model was not built ahead (%s: %s)", type(exc).__name__, exc)
+                return
             if wrong:  # as flake8 refuses a bad option value: usage, the reason, exit 2
-                manager.parser.error("; ".join(wrong))
+                parser = getattr(manager, "parser", None)
+                if parser is None:  # an option manager without argparse's parser: flake8's error, exit 1
+                    raise ExecutionError(f"celery-lint: {'; '.join(wrong)}")
+                parser.error("; ".join(wrong))
             # before flake8 starts its workers: they share the model instead of each building one
             try:
                 prepare(names, cls._rules, cls._settings, cls._options)
