@@ -79,9 +79,9 @@ def project_facts(project: Project) -> ProjectFacts:
     if not project.settings_module_names:
         notices.append(Notice(
             "settings-not-determined",
-            f"the Django settings module could not be determined (no DJANGO_SETTINGS_MODULE literal in manage.py, "
-            f"wsgi.py, asgi.py, the Celery app module or the test configuration): the settings rules did not run; "
-            f"{HOW_SETTINGS}",
+            f"the Django settings module could not be determined (no DJANGO_SETTINGS_MODULE in manage.py, "
+            f"wsgi.py, asgi.py, the Celery app module or the test configuration names a module of the project): "
+            f"the settings rules did not run; {HOW_SETTINGS}",
             project.root,
         ))
     if not apps and project.files_mentioning(*USES_CELERY):

@@ -30,9 +30,9 @@ DYNAMIC_FILES = {
 }
 NO_APP = {"-proj/celery.py": "", "proj/__init__.py": ""}  # demoapp/tasks.py still uses shared_task
 NOT_DETERMINED = (
-    "the Django settings module could not be determined (no DJANGO_SETTINGS_MODULE literal in manage.py, "
-    "wsgi.py, asgi.py, the Celery app module or the test configuration): the settings rules did not run; "
-    "name it with {}settings (or `settings` in [tool.celery-lint])"
+    "the Django settings module could not be determined (no DJANGO_SETTINGS_MODULE in manage.py, "
+    "wsgi.py, asgi.py, the Celery app module or the test configuration names a module of the project): "
+    "the settings rules did not run; name it with {}settings (or `settings` in [tool.celery-lint])"
 )
 NO_APP_FOUND = (
     "the code uses Celery but no Celery app was found (no Celery(...) call): the app rules did not run; "
