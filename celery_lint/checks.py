@@ -26,6 +26,7 @@ from celery_lint.engine import project_findings, select_rules
 from celery_lint.findings import Finding
 from celery_lint.config import ConfigError, discover
 from celery_lint.project import Project, ProjectOptions
+from celery_lint.project.facts import missing_module
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from celery_lint.rules.cel301 import RESULTS_APP
@@ -43,7 +44,12 @@ def _never_raise(check: Callable[..., list[checks.CheckMessage]]) -> Callable[..
     def wrapper(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
         try:
             return check(app_configs, **kwargs)
-        except Exception:  # noqa: BLE001 - a check must never break manage.py or the worker
+        except Exception as exc:  # noqa: BLE001 - a check must never break manage.py or the worker
+            # but never pass silently: a check that did not run is not a check that passed
+            logger.warning(
+                "celery-lint: the check %s failed and reported nothing (%s: %s)",
+                check.__name__, type(exc).__name__, exc,
+            )
             logger.debug("celery-lint check %s failed", check.__name__, exc_info=True)
             return []
 
@@ -93,6 +99,18 @@ def _configured_options(root: Path) -> ProjectOptions:
 
 
 _current_app = live.current_app
+#: the id of a warning about the configuration itself (no rule's)
+CONFIGURATION_ID = f"{TAG}.W000"
+
+
+def _configuration_messages(project: Project) -> list[checks.CheckMessage]:
+    """`app` in [tool.celery-lint] naming no module: the app rules would be silent."""
+    app = project.options.app
+    wrong = missing_module([project], "[tool.celery-lint] app", app, "app") if app else None
+    if wrong is None:
+        return []
+    hint = "Correct `app` in [tool.celery-lint] (the module that creates the Celery app, proj.celery)"
+    return [checks.Warning(f"{wrong}: the Celery app rules did not run", hint=hint, id=CONFIGURATION_ID)]
 
 
 def _as_message(project: Project, finding: Finding) -> checks.CheckMessage:
@@ -115,7 +133,7 @@ def check_source(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     project = live_project()
     if project is None:
         return []
-    found = []
+    found = _configuration_messages(project)
     for finding in project_findings(project, select_rules()):
         if finding.code in LIVE_CODES or _silenced(finding.code, finding.severity):
             continue
@@ -159,7 +177,11 @@ def _ask(rule: Callable[[live.View], list[live.Live] | None], view: live.View | 
         return None
     try:
         return rule(view)
-    except Exception:  # noqa: BLE001 - the static finding stands in for a rule that failed
+    except Exception as exc:  # noqa: BLE001 - the static finding stands in for a rule that failed
+        logger.warning(
+            "celery-lint: the live check of %s failed (%s: %s); only the source was checked",
+            rule.__name__.upper(), type(exc).__name__, exc,
+        )
         logger.debug("celery-lint live rule %s failed", rule.__name__, exc_info=True)
         return None
 
@@ -224,8 +246,19 @@ def migration_messages(code: str, app_label: str, databases: Iterable[str] | Non
     for alias in sorted(databases):
         try:
             missing = unapplied_migrations(alias, app_label)
-        except Exception:  # noqa: BLE001 - an unreachable database is another check's business
+        except Exception as exc:  # noqa: BLE001 - an unreachable database: say it was not checked
             logger.debug("celery-lint: cannot read migrations of %s", alias, exc_info=True)
+            found.append(
+                message(
+                    code,
+                    f"could not check the migrations of {app_label} on database {alias!r} "
+                    f"({type(exc).__name__}: {exc}): whether its tables exist is unknown",
+                    hint=f"Check that database {alias!r} can be reached, then run: "
+                    f"python manage.py check --database {alias}",
+                    obj=alias,
+                    severity="W",
+                )
+            )
             continue
         if missing:
             shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")

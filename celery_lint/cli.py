@@ -1,8 +1,10 @@
 """The `celery-lint` command: `celery-lint [PATH ...]`.
 
-Exit status: 0 no findings, 1 findings, 2 usage or input errors (a missing path, a
-file the analysis needs that cannot be read or parsed: one named on the command line,
-a settings module, a Celery app module). Any other file that cannot be read or parsed
+Exit status: 0 no findings, 1 findings, 2 usage or input errors (a missing path,
+`--settings` or `--app` naming a module the project does not have, a file the
+analysis needs that cannot be read or parsed: one named on the command line, a
+settings module, a Celery app module). What the analysis could not determine (the
+settings, the app) is a warning on stderr and in the summary; it leaves the status. Any other file that cannot be read or parsed
 is reported as a warning and skipped: only its own checks are lost.
 """
 
@@ -16,8 +18,9 @@ from pathlib import Path
 from celery_lint import __version__
 from celery_lint.config import Config, ConfigError, check_codes, discover
 from celery_lint.engine import lint_paths, select_rules
-from celery_lint.output import FORMATS, WRITERS, errors_text
-from celery_lint.project import ProjectOptions
+from celery_lint.output import FORMATS, WRITERS, errors_text, notices_text
+from celery_lint.project import Project, ProjectOptions
+from celery_lint.project.facts import missing_modules, run_facts
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from celery_lint.versions import VersionError, parse_version
@@ -108,12 +111,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         skip=config.excludes if config.exclude else None,
     )
     report.findings = [f for f in report.findings if not config.ignored(f.path, f.code)]
+    wrong = _missing_modules(report.projects, args, config)
+    if wrong:
+        sys.stderr.write("".join(f"celery-lint: error: {error}\n" for error in wrong))
+        return 2  # an analysis of settings or an app that are not there would say nothing
+    report.facts, report.notices = run_facts(report.projects, report.files, paths)
     cwd = Path.cwd().resolve()
     sys.stdout.write(WRITERS[args.format](report, cwd))
     sys.stderr.write(errors_text(report.errors, cwd))
+    sys.stderr.write(notices_text(report, cwd))
     if any(error.needed for error in report.errors):
         return 2  # the analysis is incomplete: silence would not mean "clean"
     return 1 if report.findings and not args.exit_zero else 0
+
+
+def _missing_modules(projects: list[Project], args: argparse.Namespace, config: Config) -> list[str]:
+    """`--settings`/`--app` (or the configuration's) naming a module no project of the run has."""
+    where = f"{config.path}: [tool.celery-lint] " if config.path else ""
+    settings = [("--settings", n) for n in args.settings] or [(f"{where}settings", n) for n in config.settings]
+    app = ("--app", args.app) if args.app is not None else (f"{where}app", config.app) if config.app else None
+    return missing_modules(projects, settings, app)
 
 
 def _options(config: Config, args: argparse.Namespace) -> ProjectOptions:

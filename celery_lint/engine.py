@@ -18,6 +18,7 @@ from pathlib import Path
 from celery_lint import layout
 from celery_lint.findings import Finding
 from celery_lint.project import TASK_WORD, Project, ProjectOptions, source_lines
+from celery_lint.project.facts import Notice, ProjectFacts
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
 from celery_lint.sources import SourceError
@@ -63,6 +64,10 @@ class Report:
         self.findings: list[Finding] = []
         self.errors: list[SourceError] = []
         self.files = 0
+        self.projects: list[Project] = []  # the projects the files belong to
+        # what the analysis determined, and could not (`project.facts.run_facts`)
+        self.facts: list[ProjectFacts] = []
+        self.notices: list[Notice] = []
 
 
 def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:
@@ -136,9 +141,27 @@ def prepare(
     directories `names` belong to, before any file is asked for: flake8 calls this
     before it starts its workers, which then share one model (copy-on-write)
     instead of each building its own."""
+    for project in projects_of(names, settings_modules, options):
+        _prepared(project, rules)
+
+
+def projects_of(
+    names: Iterable[str], settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
+) -> list[Project]:
+    """The projects the files or directories `names` belong to, and the `manage.py`
+    projects below a directory named (a monorepo), each once."""
+    names = list(names)
     directories = {name if os.path.isdir(name) else os.path.dirname(name) or "." for name in names}
+    found: dict[int, Project] = {}
     for directory in sorted(directories):  # pre-commit names thousands of files in a few directories
-        _prepared(Project.of_directory(Path(directory).resolve(), settings_modules, options), rules)
+        project = Project.of_directory(Path(directory).resolve(), settings_modules, options)
+        found.setdefault(id(project), project)
+    for name in sorted(n for n in names if os.path.isdir(n)):  # listings the walk of the files reads anyway
+        for below, listing in layout.listings(Path(name).resolve()):
+            if "manage.py" in listing.files:
+                project = Project.get(Path(below), settings_modules, options)
+                found.setdefault(id(project), project)
+    return list(found.values())
 
 
 def _prepared(project: Project, rules: list[Rule]) -> None:
@@ -259,7 +282,8 @@ def _lint_paths(
             unanalysed.append((project, path))
             continue
         report.findings += module_findings(project, path, rules)
-    for project in projects.values():
+    report.projects = list(projects.values())
+    for project in report.projects:
         report.findings.extend(f for f in project_findings(project, rules) if f.path in files)
         report.errors.extend(project.errors)
     # A file no analysis needed is reported too, but only its own checks were lost.

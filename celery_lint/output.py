@@ -2,7 +2,8 @@
 GitHub workflow commands that annotate a pull request's diff.
 
 Every format says the same thing: the findings (path, line, column, code, severity,
-message) and the files that could not be analysed. Paths are relative to the working
+message), the files that could not be analysed, what was analysed (each project's
+settings, Celery app and version) and what could not be determined. Paths are relative to the working
 directory when they are below it. Columns are 1-based, as editors count them.
 """
 
@@ -16,8 +17,10 @@ from typing import Any
 from celery_lint import __version__
 from celery_lint.engine import Report
 from celery_lint.findings import Finding
+from celery_lint.project.facts import Notice, ProjectFacts, notices_of
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.sources import SourceError
+from celery_lint.versions import format_version
 
 FORMATS = ("text", "json", "sarif", "github")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,10 +45,20 @@ def text(report: Report, cwd: Path) -> str:
     count = len(report.findings)
     noun = "finding" if count == 1 else "findings"
     files = f"{report.files} file" + ("" if report.files == 1 else "s")
-    summary = f"Found {count} {noun} in {files}." if count else f"No findings in {files}."
+    summary = f"Found {count} {noun} in {files}" if count else f"No findings in {files}"
+    facts = report.facts
+    details: list[str] = []
+    if len(facts) == 1:
+        summary += f" ({facts[0].text()})."
+    elif facts:
+        summary += f", {len(facts)} projects:"
+        details = [f"  {relative(f.root, cwd) if f.root != cwd else '.'}: {f.text()}" for f in facts]
+    else:
+        summary += " (no Django project)." if report.files else "."
     if report.errors:
-        summary += f" {len(report.errors)} file(s) could not be analysed."
-    return "\n".join([*lines, summary]) + "\n"
+        errors = f"{len(report.errors)} file(s) could not be analysed."
+        summary = f"{summary[:-1]}; {errors[:-1]}:" if details else f"{summary} {errors}"
+    return "\n".join([*lines, summary, *details]) + "\n"
 
 
 def as_json(report: Report, cwd: Path) -> str:
@@ -68,6 +81,8 @@ def as_json(report: Report, cwd: Path) -> str:
             for e in report.errors
         ],
         "files": report.files,
+        "projects": [_facts(f, cwd) for f in report.facts],
+        "warnings": [_notice(n, cwd) for n in notices_of(report.facts, report.notices)],
     }
     import json  # only for this format: spares the other runs its import
 
@@ -98,6 +113,15 @@ def sarif(report: Report, cwd: Path) -> str:
         }
         for e in report.errors
     ]
+    notifications += [
+        {
+            "level": "warning",
+            "message": {"text": notice.message()},
+            "descriptor": {"id": notice.id},
+            **({"locations": [_location(notice.path, 1, None, cwd)]} if notice.path else {}),
+        }
+        for notice in notices_of(report.facts, report.notices)
+    ]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -116,11 +140,29 @@ def sarif(report: Report, cwd: Path) -> str:
             }
         ],
         "results": results,
+        "properties": {"projects": [_facts(f, cwd) for f in report.facts]},
     }
     log = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
     import json  # only for this format: spares the other runs its import
 
     return json.dumps(log, indent=2) + "\n"
+
+
+def _facts(facts: ProjectFacts, cwd: Path) -> dict[str, Any]:
+    version = facts.version
+    return {
+        "root": relative(facts.root, cwd) if facts.root != cwd else ".",
+        "settings": list(facts.settings),
+        "settings_not_analysed": list(facts.unread_settings),
+        "apps": list(facts.apps),
+        "celery_version": format_version(version.version) if version else None,
+        "celery_version_source": version.source if version else None,
+        "summary": facts.text(),
+    }
+
+
+def _notice(notice: Notice, cwd: Path) -> dict[str, Any]:
+    return {"id": notice.id, "message": notice.message(), "path": relative(notice.path, cwd) if notice.path else None}
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -156,6 +198,8 @@ def github(report: Report, cwd: Path) -> str:
     for e in report.errors:
         props = {"file": relative(e.path, cwd), "line": str(e.line), "title": "celery-lint"}
         lines.append(_command(_error_level(e), props, f"could not be analysed: {e.reason}"))
+    for notice in notices_of(report.facts, report.notices):
+        lines.append(_command("warning", {"title": "celery-lint"}, _where(notice, cwd) + notice.message()))
     return "".join(line + "\n" for line in lines)
 
 
@@ -185,6 +229,15 @@ def errors_text(errors: list[SourceError], cwd: Path) -> str:
         f"{'' if e.needed else ' (file skipped)'}\n"
         for e in errors
     )
+
+
+def notices_text(report: Report, cwd: Path) -> str:
+    """`celery-lint: warning: [project: ]...` lines on what the analysis could not determine."""
+    return "".join(f"celery-lint: warning: {_where(n, cwd)}{n.message()}\n" for n in notices_of(report.facts, report.notices))
+
+
+def _where(notice: Notice, cwd: Path) -> str:
+    return f"{relative(notice.path, cwd)}: " if notice.path is not None and notice.path != cwd else ""
 
 
 WRITERS: dict[str, Callable[[Report, Path], str]] = {"text": text, "json": as_json, "sarif": sarif, "github": github}

@@ -45,6 +45,16 @@ class Example(NamedTuple):
     findings: tuple[tuple[str, str], ...] = ()
     # `manage.py` commands run before the live checks (live-only rules: "migrate")
     setup: tuple[str, ...] = ()
+    # An example written in syntax of this Python (3, 12) and newer: an older Python
+    # reports its findings, one that parses it none (CEL007).
+    newer_syntax: tuple[int, int] | None = None
+
+    @property
+    def shown_here(self) -> bool:
+        """Whether the running Python reports this example's findings."""
+        import sys
+
+        return self.newer_syntax is None or sys.version_info[:2] < self.newer_syntax
 
     def texts(self) -> dict[str, str]:
         import textwrap  # for tests and docs only: not imported at every start

@@ -117,6 +117,8 @@ def _md_example(rule: Rule, example: Example, heading: str) -> list[str]:
     if example.setup:
         commands = "; ".join(f"`python manage.py {c}`" for c in example.setup)
         lines += [f"Before the check: {commands}.", ""]
+    if example.newer_syntax:
+        lines += [f"Under Python older than {'.'.join(map(str, example.newer_syntax))}, which cannot parse it.", ""]
     found = findings(rule, example)
     if found:
         lines += ["What celery-lint reports:" if not rule.live_only else "What `manage.py check` reports:", ""]
@@ -250,6 +252,8 @@ def _text_example(rule: Rule, example: Example, title: str) -> list[str]:
         lines += [*("      " + t if t else "" for t in file.text.splitlines()), ""]
     if example.setup:
         lines += [f"  after: {', '.join('python manage.py ' + c for c in example.setup)}", ""]
+    if example.newer_syntax:
+        lines += [f"  under Python older than {'.'.join(map(str, example.newer_syntax))}, which cannot parse it", ""]
     found = findings(rule, example)
     lines += ["  reports:" if found else "  reports nothing", *(f"    {f}" for f in found), ""]
     return lines

@@ -17,7 +17,7 @@ from symtable import symtable
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024  # larger "source" is generated data, not code
-_PYTHON = "{}.{}".format(*sys.version_info)
+_PYTHON = PYTHON = "{}.{}".format(*sys.version_info)
 
 
 class SourceError(Exception):
@@ -25,12 +25,15 @@ class SourceError(Exception):
     it (a settings or Celery app module, a file named on the command line), so its
     results are incomplete; otherwise only that file went unchecked."""
 
-    def __init__(self, path: Path, reason: str, line: int = 1, needed: bool = True) -> None:
+    def __init__(self, path: Path, reason: str, line: int = 1, needed: bool = True, syntax: str = "") -> None:
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
         self.line = line
         self.needed = needed
+        # the parser's message when the running Python's grammar rejects the file
+        # (which may be newer syntax than this Python knows: CEL007)
+        self.syntax = syntax
 
 
 def read_text(path: Path) -> str:
@@ -93,7 +96,9 @@ def parse_text(path: Path, text: str) -> ast.Module:
             return ast.parse(text, filename=str(path))
     except SyntaxError as exc:
         # the running Python's grammar: newer syntax (PEP 695 `type X = int` on 3.11) fails too
-        raise SourceError(path, f"syntax error (Python {_PYTHON}): {exc.msg}", exc.lineno or 1) from None
+        raise SourceError(
+            path, f"syntax error (Python {_PYTHON}): {exc.msg}", exc.lineno or 1, syntax=exc.msg
+        ) from None
     except ValueError as exc:  # NUL bytes on Python < 3.12
         raise SourceError(path, f"cannot parse file: {exc}") from None
     except (RecursionError, MemoryError):

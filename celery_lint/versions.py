@@ -209,7 +209,24 @@ def pinned(directories: Iterable[Path]) -> TargetVersion | None:
 
 
 def installed() -> TargetVersion | None:
-    from importlib import metadata  # 16 ms to import: only when nothing pins a version
+    """The Celery beside celery-lint: its `celery-X.Y.Z.dist-info` directory on
+    `sys.path` (where `importlib.metadata` would find it), else what that says
+    (16 ms and 4 MiB to import: every summary names the version)."""
+    import os
+    import sys
+
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.startswith("celery-") and name.endswith(".dist-info"):
+                try:
+                    return TargetVersion(parse_version(name[len("celery-"):-len(".dist-info")]), "installed Celery")
+                except VersionError:
+                    break
+    from importlib import metadata
 
     try:
         return TargetVersion(parse_version(metadata.version("celery")), "installed Celery")

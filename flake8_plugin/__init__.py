@@ -10,16 +10,18 @@ from __future__ import annotations
 import argparse
 import ast
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from flake8.exceptions import ExecutionError
 
-from celery_lint import __version__
-from celery_lint.config import ConfigError, discover
-from celery_lint.engine import findings_for_file, prepare, select_rules
+from celery_lint import __version__, layout
+from celery_lint.config import Config, ConfigError, discover
+from celery_lint.engine import findings_for_file, prepare, projects_of, select_rules
 from celery_lint.project import ProjectOptions
+from celery_lint.project.facts import missing_modules, notices_of, run_facts
 from celery_lint.registry import Rule
 from celery_lint.versions import VersionError, parse_version
 
@@ -35,6 +37,33 @@ def _cel_prefixes(codes: list[str] | None) -> list[str]:
     `--extend-select=CEL202` turns it on.
     """
     return [c for c in codes or () if c and ("CEL".startswith(c) or c.startswith("CEL"))]
+
+
+def _python_files(names: list[str]) -> int:
+    """1 when a Python file is among or below `names` (flake8 counts nothing for us), else 0."""
+    return int(any(
+        not os.path.isdir(name) or any(listing.paths for _, listing in layout.listings(Path(name).resolve()))
+        for name in names
+    ))
+
+
+def _relative(path: Path) -> str:
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _named_modules(
+    options: argparse.Namespace, config: Config
+) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
+    """(option, module) of the settings and of the app the options or the table name."""
+    where = f"{config.path}: [tool.celery-lint] " if config.path else ""
+    settings = [("--celery-lint-settings", n) for n in getattr(options, "celery_lint_settings", None) or ()]
+    settings = settings or [(f"{where}settings", n) for n in config.settings]
+    app = getattr(options, "celery_lint_app", None)
+    named = ("--celery-lint-app", app) if app else (f"{where}app", config.app) if config.app else None
+    return settings, named
 
 
 class CeleryLintPlugin:
@@ -81,7 +110,9 @@ class CeleryLintPlugin:
     @classmethod
     def parse_options(cls, manager: Any, options: argparse.Namespace, filenames: list[str]) -> None:
         """The `[tool.celery-lint]` table (flake8 does not read pyproject.toml), with
-        the flake8 options over it. A bad table stops flake8 with the reason."""
+        the flake8 options over it. A bad table stops flake8 with the reason; a
+        settings or app module that does not exist, as flake8's own bad options do
+        (exit 2). What the analysis could not determine is a warning on stderr."""
         explicit = getattr(options, "celery_lint_config", None)
         start = Path(filenames[0]) if filenames and filenames[0] != "-" else Path.cwd()
         try:
@@ -105,12 +136,29 @@ class CeleryLintPlugin:
             getattr(options, "celery_lint_configuration", None),
         )
         if cls._rules:
-            # before flake8 starts its workers: they share the model instead of each building one
             names = [name for name in filenames or ["."] if name != "-"]
             try:
-                prepare(names, cls._rules, cls._settings, cls._options)
+                projects = projects_of(names, cls._settings, cls._options)
+                wrong = missing_modules(projects, *_named_modules(options, config))
             except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
                 LOG.warning("celery-lint: the project model was not built ahead (%s: %s)", type(exc).__name__, exc)
+                return
+            if wrong:  # as flake8 refuses a bad option value: usage, the reason, exit 2
+                parser = getattr(manager, "parser", None)
+                if parser is None:  # an option manager without argparse's parser: flake8's error, exit 1
+                    raise ExecutionError(f"celery-lint: {'; '.join(wrong)}")
+                parser.error("; ".join(wrong))
+            # before flake8 starts its workers: they share the model instead of each building one
+            try:
+                prepare(names, cls._rules, cls._settings, cls._options)
+                files = sum(len(project.files) for project in projects) or _python_files(names)
+                facts, notices = run_facts(projects, files, [Path(name) for name in names])
+            except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
+                LOG.warning("celery-lint: the project model was not built ahead (%s: %s)", type(exc).__name__, exc)
+                return
+            for notice in notices_of(facts, notices):  # flake8 has no summary: what was not determined
+                where = f"{_relative(notice.path)}: " if notice.path not in (None, Path.cwd().resolve()) else ""
+                LOG.warning("celery-lint: warning: %s%s", where, notice.message("--celery-lint-"))
 
     def __init__(self, tree: ast.Module, filename: str) -> None:
         self.tree = tree

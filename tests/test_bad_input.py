@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ from celery_lint import cli, sources
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.project import Project
 from flake8_plugin import CeleryLintPlugin
-from tests.helpers import BIN, PYTHON, lint, run, write_files
+from tests.helpers import BASE_FACTS, BIN, PYTHON, lint, run, write_files
 
 UNPRESCRIBED = "TASK_ALWAYS_EAGER = True\n"  # CEL101 when appended to the base settings (line 33)
 FINDING = ("proj/settings.py", 33, "CEL101")
@@ -31,7 +32,11 @@ FINDING = ("proj/settings.py", 33, "CEL101")
 
 def findings(out: str) -> list[str]:
     """"path:line CODE" of each finding line of the command's text output."""
-    return [f"{line.split(':')[0]}:{line.split(':')[1]} {line.split()[1]}" for line in out.splitlines()[:-1]]
+    return [
+        f"{line.split(':')[0]}:{line.split(':')[1]} {line.split()[1]}"
+        for line in out.splitlines()
+        if re.match(r"^\S+:\d+:\d+: CEL\d{3} ", line)
+    ]
 
 
 def command(root: Path, monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
@@ -88,7 +93,7 @@ def test_a_clean_project_with_a_bad_file_exits_0(project, monkeypatch, capsys):
     write_files(project, {"templates/page.py": "{% block title %}{{ page.title }}{% endblock %}\n"})
     status, out, err = command(project, monkeypatch, capsys, ".")
     assert status == 0
-    assert out.startswith("No findings in 9 files.")
+    assert out.startswith(f"No findings in 9 files ({BASE_FACTS}).")
     assert "warning: templates/page.py:1:" in err
 
 
@@ -101,7 +106,7 @@ def test_files_no_rule_reads_are_checked_for_syntax_with_the_parsers_verdict(pro
         "demoapp/broken.py": "def g(:\n",
     })
     status, out, err = command(project, monkeypatch, capsys, ".")
-    assert status == 0 and out.startswith("No findings in 10 files.")
+    assert status == 0 and out.startswith(f"No findings in 10 files ({BASE_FACTS}).")
     assert "odd.py" not in err
     assert "warning: demoapp/broken.py:1: syntax error" in err
 
@@ -288,7 +293,7 @@ def test_a_symlink_loop_is_not_followed(project, monkeypatch, capsys):
     status, out, _ = command(project, monkeypatch, capsys, ".")
     assert status == 1
     assert findings(out) == ["proj/settings.py:33 CEL101"]
-    assert out.splitlines()[-1] == "Found 1 finding in 8 files."
+    assert out.splitlines()[-1] == f"Found 1 finding in 8 files ({BASE_FACTS})."
 
 
 def test_a_monorepo_attributes_findings_to_each_project(tmp_path, monkeypatch, capsys):
@@ -305,7 +310,11 @@ def test_a_monorepo_attributes_findings_to_each_project(tmp_path, monkeypatch, c
     status, out, _ = command(tmp_path, monkeypatch, capsys, ".")
     assert status == 1
     assert findings(out) == ["services/blog/proj/celery.py:3 CEL001", "services/shop/proj/settings.py:33 CEL101"]
-    assert out.splitlines()[-1] == "Found 2 findings in 17 files."
+    assert out.splitlines()[-3:] == [
+        "Found 2 findings in 17 files, 2 projects:",
+        f"  services/blog: {BASE_FACTS}",
+        f"  services/shop: {BASE_FACTS}",
+    ]
 
 
 def test_celery_without_django(tmp_path):
@@ -324,7 +333,7 @@ def test_a_tree_without_python(tmp_path, monkeypatch, capsys):
     (tmp_path / "README.md").write_text("# nothing to lint\n", encoding="utf-8")
     (tmp_path / "static").mkdir()
     status, out, err = command(tmp_path, monkeypatch, capsys, ".")
-    assert (status, out, err) == (0, "No findings in 0 files.\n", "")
+    assert (status, out, err) == (0, "No findings in 0 files.\n", "celery-lint: warning: no Python file under .: nothing was analysed\n")
 
 
 # -- flake8: the same files, through the plugin ---------------------------------------

@@ -52,7 +52,11 @@ def test_a_page_shows_both_examples(rule: Rule):
             assert "unchanged" in section
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if not r.live_only], ids=lambda r: r.code)
+# an example in syntax newer than the running Python's (CEL007) is reported by older ones only
+SHOWN_HERE = [r for r in RULES if not r.live_only and r.bad.shown_here]
+
+
+@pytest.mark.parametrize("rule", SHOWN_HERE, ids=lambda r: r.code)
 def test_a_page_shows_what_the_engine_reports_on_its_examples(rule: Rule):
     """The findings under the bad example are the engine's, and they are the ones the
     example declares; the fixed example reports nothing."""

@@ -61,8 +61,10 @@ def test_every_planted_mistake_is_described_in_its_readme():
 def test_the_command_reports_the_pinned_findings():
     result = run([sys.executable, "-m", "celery_lint", "example"], REPO)
     assert result.returncode == 1, result.stderr
+    assert result.stderr == ""  # the settings, the app and the version are determined: no warning
     lines = result.stdout.splitlines()
-    assert lines[-1] == f"Found {len(EXPECTED)} findings in 15 files."
+    facts = "settings proj.settings, app proj.celery, Celery 5.4.0 from requirements.txt"
+    assert lines[-1] == f"Found {len(EXPECTED)} findings in 15 files ({facts})."
     found = [FLAKE8_LINE.match(line) for line in lines[:-1]]
     assert [(m["path"], int(m["line"]), m["code"]) for m in found if m] == [
         (f"example/{path}", line, code) for path, line, code in EXPECTED

@@ -17,8 +17,8 @@ STATIC_RULES = [rule for rule in REGISTRY if not rule.live_only]
 @pytest.mark.parametrize("rule", STATIC_RULES, ids=lambda r: r.code)
 def test_bad_example_reports_exactly_its_findings(rule, project):
     write_project(rule.bad, project)
-    found = sorted((path, code) for path, _, code in lint(project, rule.code))
-    assert found == sorted(rule.bad.findings)
+    found = sorted((path, code) for path, _, code in lint(project, rule.code, errors=rule.code == "CEL007"))
+    assert found == (sorted(rule.bad.findings) if rule.bad.shown_here else [])
     assert rule.bad.findings, "a bad example must produce at least one finding"
     assert all(code == rule.code for _, code in rule.bad.findings)
 

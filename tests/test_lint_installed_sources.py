@@ -21,6 +21,11 @@ PACKAGES = {
     "django_celery_results": Path(django_celery_results.__file__).parent,
     "django_celery_beat": Path(django_celery_beat.__file__).parent,
 }
+# not Django projects: the settings rules cannot run, and the user is told
+NO_DJANGO = (
+    "no Django project under {} (no manage.py, no DJANGO_SETTINGS_MODULE naming a settings module): "
+    "the settings rules did not run; name the settings module with"
+)
 FLAKE8_SAMPLE = [
     PACKAGES["django"] / "conf",
     PACKAGES["django"] / "core" / "management",
@@ -34,12 +39,14 @@ FLAKE8_SAMPLE = [
 @pytest.mark.parametrize("name", PACKAGES)
 def test_command_on_an_installed_package(tmp_path, name):
     result = run([str(BIN / "celery-lint"), str(PACKAGES[name])], tmp_path, timeout=300)
-    assert result.stderr == ""
+    assert result.stderr == f"celery-lint: warning: {NO_DJANGO.format(PACKAGES[name])} --settings\n"
     assert result.returncode == 0, result.stdout[-3000:]
     count = int(result.stdout.split()[3])
-    assert result.stdout == f"No findings in {count} files.\n" and count > 20
+    assert result.stdout == f"No findings in {count} files (no Django project).\n" and count > 20
 
 
 def test_flake8_on_a_sample_of_them(tmp_path):
     result = run([str(BIN / "flake8"), "--select=CEL", *map(str, FLAKE8_SAMPLE)], tmp_path, timeout=300)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    where = f"{FLAKE8_SAMPLE[0]} (and {len(FLAKE8_SAMPLE) - 1} more)"
+    warning = f"celery-lint: warning: {NO_DJANGO.format(where)} --celery-lint-settings\n"
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", warning)

@@ -29,6 +29,9 @@ SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682
 SETTINGS = {"+proj/settings.py": "TASK_ALWAYS_EAGER = True\nCELERYD_CONCURRENCY = 4\n"}
 BROKEN = {"demoapp/broken.py": "def broken(:\n    pass\n"}  # not needed by the analysis: skipped
 BROKEN_SETTINGS = {"proj/settings.py": "DEBUG = (\n"}  # needed: the analysis is incomplete
+DYNAMIC = 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", os.environ["ENV"] + ".settings")\n'
+DYNAMIC_MANAGE = f"import os\n{DYNAMIC}"
+DYNAMIC_APP = f'import os\nfrom celery import Celery\n{DYNAMIC}app = Celery("proj")\n'
 
 
 def line_of(root: Path, text: str) -> int:
@@ -70,7 +73,7 @@ def test_text(linted, capsys):
         "CELERY_TASK_ALWAYS_EAGER",
         f"proj/settings.py:{concurrency}:1: CEL102 CELERYD_CONCURRENCY is a Celery 3 name: read by Celery 5.7.0 "
         "(requirements.txt) but deprecated, removed in 6.0; use CELERY_WORKER_CONCURRENCY",
-        "Found 2 findings in 8 files.",
+        "Found 2 findings in 8 files (settings proj.settings, app proj.celery, Celery 5.7.0 from requirements.txt).",
     ]
 
 
@@ -85,6 +88,33 @@ def test_json(linted, capsys):
         ("proj/settings.py", concurrency, 1, "CEL102", "W"),
     ]
     assert document["findings"][0]["message"].startswith("TASK_ALWAYS_EAGER is ignored")
+    assert document["projects"] == [{
+        "root": ".", "settings": ["proj.settings"], "settings_not_analysed": [], "apps": ["proj.celery"],
+        "celery_version": "5.7.0", "celery_version_source": "requirements.txt",
+        "summary": "settings proj.settings, app proj.celery, Celery 5.7.0 from requirements.txt",
+    }]
+    assert document["warnings"] == []
+
+
+def test_json_and_sarif_say_what_was_not_determined(linted, capsys):
+    write_files(linted, {"manage.py": DYNAMIC_MANAGE, "proj/celery.py": DYNAMIC_APP}, base=False)
+    status, out, err = command(capsys, ".", "--format", "json")
+    assert status == 0
+    document = json.loads(out)
+    [facts] = document["projects"]
+    assert (facts["settings"], facts["apps"]) == ([], ["proj.celery"])
+    [warning] = document["warnings"]
+    assert (warning["id"], warning["path"]) == ("settings-not-determined", ".")
+    assert "--settings" in warning["message"] and warning["message"] in err
+    status, out, _ = command(capsys, ".", "--format", "sarif")
+    log = json.loads(out)
+    sarif_validator().validate(log)
+    [run] = log["runs"]
+    [note] = run["invocations"][0]["toolExecutionNotifications"]
+    assert (note["level"], note["descriptor"]["id"]) == ("warning", "settings-not-determined")
+    assert note["message"]["text"] == warning["message"]
+    assert run["properties"]["projects"] == document["projects"]
+    assert run["invocations"][0]["executionSuccessful"] is True
 
 
 def test_json_reports_files_that_cannot_be_analysed(linted, capsys):
@@ -136,7 +166,7 @@ def test_sarif_with_errors_and_without_findings_validates(linted, capsys):
     log = json.loads(out)
     sarif_validator().validate(log)
     [run] = log["runs"]
-    assert run["results"] == []
+    assert [r["ruleId"] for r in run["results"]] == ["CEL007"]  # the settings module does not parse
     [invocation] = run["invocations"]
     assert invocation["executionSuccessful"] is False
     notes = {
@@ -176,7 +206,8 @@ def test_github_escapes_paths_and_reports_errors(project, capsys, monkeypatch):
     monkeypatch.chdir(project)
     status, out, _ = command(capsys, "odd,dir/demoapp/broken.py", "--format", "github")
     assert status == 2  # named on the command line: needed
-    [line] = out.splitlines()
+    line, notice = out.splitlines()
+    assert notice.startswith("::warning title=celery-lint::no Django project under odd,dir/demoapp/broken.py")
     assert line.startswith("::error file=odd%2Cdir/demoapp/broken.py,line=1,title=celery-lint::could not be analysed")
     status, out, _ = command(capsys, "odd,dir", "--format", "github")
     assert status == 0

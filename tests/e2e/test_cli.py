@@ -11,7 +11,7 @@ from celery_lint import __version__
 from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Example
 from tests.e2e import FINDING
-from tests.helpers import BIN, run
+from tests.helpers import BASE_FACTS, BIN, run
 
 SETTINGS_FINDINGS = """\
 TASK_ALWAYS_EAGER = True
@@ -51,7 +51,9 @@ def healthy(tmp_path_factory) -> Path:
 
 def test_clean_project_exits_0(healthy):
     result = celery_lint(healthy)
-    assert (result.returncode, result.stdout, result.stderr) == (0, f"No findings in {BASE_FILES} files.\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, f"No findings in {BASE_FILES} files ({BASE_FACTS}).\n", ""
+    )
 
 
 def test_findings_exit_1_sorted_by_path_and_line_with_a_summary(bad):
@@ -61,7 +63,7 @@ def test_findings_exit_1_sorted_by_path_and_line_with_a_summary(bad):
     assert [FINDING.match(line) is not None for line in lines] == [True] * len(EXPECTED)
     assert findings(result.stdout) == EXPECTED
     assert all(line.split(":")[2] == "1" for line in lines)  # 1-based column
-    assert summary == f"Found {len(EXPECTED)} findings in {BASE_FILES} files."
+    assert summary == f"Found {len(EXPECTED)} findings in {BASE_FILES} files ({BASE_FACTS})."
 
 
 def test_paths_are_relative_to_the_working_directory(bad):
@@ -179,4 +181,4 @@ def test_noqa_on_a_project_level_finding(tmp_path):
 
 def test_summary_of_a_single_file(bad):
     result = celery_lint(bad, "proj/settings.py")
-    assert result.stdout.splitlines()[-1] == "Found 4 findings in 1 file."
+    assert result.stdout.splitlines()[-1] == f"Found 4 findings in 1 file ({BASE_FACTS})."
