@@ -1,0 +1,62 @@
+"""The shapes of tests/test_app_shapes.py and tests/test_settings_readers.py through the
+real `celery-lint` command, the real flake8 and the real `manage.py check`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from celery_lint.examples import write_project
+from celery_lint.registry import Example
+from tests.e2e import parse_findings
+from tests.e2e.test_cli import celery_lint
+from tests.e2e.test_django_checks import manage, our_ids
+from tests.e2e.test_flake8 import flake8
+from tests.test_app_shapes import app_files
+
+ALL = ("CEL001", "CEL002", "CEL003", "CEL005", "CEL101", "CEL102", "CEL103", "CEL104")
+# project -> (files, the (path, line, code) findings both tools print)
+SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
+    "factory-bad": (app_files("factory"), [("proj/settings.py", 33, "CEL101"), ("proj/settings.py", 34, "CEL104")]),
+    "factory-clean": (app_files("factory", settings="CELERY_TASK_ALWAYS_EAGER = True\n"), []),
+    "current-app-bad": (app_files("current-app"),
+                        [("proj/settings.py", 33, "CEL101"), ("proj/settings.py", 34, "CEL104")]),
+    "factory-unknown-source": (
+        app_files("factory", 'app.config_from_object(CONFIG, namespace="CELERY")\n'), []
+    ),
+    "factory-unreadable-namespace": (
+        app_files("factory", 'app.config_from_object("django.conf:settings")\n', ", **options"), []
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def top(tmp_path_factory) -> Path:
+    top = tmp_path_factory.mktemp("shapes")
+    for name, (files, _) in SHAPES.items():
+        write_project(Example(files), top / name)
+    return top
+
+
+@pytest.mark.parametrize("name", list(SHAPES))
+def test_command(top, name):
+    result = celery_lint(top / name)
+    expected = SHAPES[name][1]
+    assert parse_findings(result.stdout, ALL) == expected, result.stdout + result.stderr
+    assert result.returncode == (1 if expected else 0), result.stderr
+    if not expected:
+        assert result.stdout.startswith("No findings"), result.stdout
+
+
+def test_flake8(top):
+    result = flake8(top, "-j", "1", ".")
+    found = sorted(parse_findings(result.stdout, ALL))
+    expected = sorted((f"{name}/{path}", line, code) for name, (_, lines) in SHAPES.items() for path, line, code in lines)
+    assert found == expected, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("name", "ids"), [("factory-bad", ["E101", "W104"]), ("factory-clean", [])])
+def test_manage_py_check(top, name, ids):
+    result = manage(top / name, "check")
+    assert sorted(our_ids(result.stdout + result.stderr)) == ids, result.stdout + result.stderr
