@@ -25,7 +25,8 @@ from celery_lint import celery_tables
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.project import DJANGO_CONFIG_STRINGS, Project
 from celery_lint.rules import cel102 as cel102_rule  # `cel102` below is this module's check
-from celery_lint.rules._settings import celery_specific, names_read
+from celery_lint.rules._reads import is_read
+from celery_lint.rules._settings import celery_specific
 from celery_lint.rules.cel301 import RESULTS_APP, RESULTS_BACKENDS
 from celery_lint.rules.cel303 import is_django_cache_backend
 from celery_lint.rules.cel304 import BEAT_APP, DATABASE_SCHEDULER, SPELLINGS
@@ -157,8 +158,8 @@ def _unseen_names(v: View) -> list[str] | None:
     code it cannot follow), under namespace 'CELERY'; None when that is not the namespace."""
     if v.project is None or not isinstance(v.namespace, str) or v.namespace.rstrip("_") != "CELERY":
         return None
-    own = names_read(v.project)
-    return sorted(n for n in v.names if not v.statically_bound(n) and n not in own)
+    project = v.project
+    return sorted(n for n in v.names if not v.statically_bound(n) and not is_read(project, n))
 
 
 def cel101(v: View) -> list[Live] | None:

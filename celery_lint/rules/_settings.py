@@ -1,21 +1,14 @@
-"""What the settings rules share: the assignments in settings modules, and the
-`CELERY_*` names the project reads itself."""
+"""What the settings rules share: the assignments in settings modules (the names the
+project reads itself are `_reads`)."""
 
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 
 from celery_lint.project import Project, module_statements
 
-_CELERY_WORD = re.compile(r"\bCELERY_[A-Z0-9_]+\b")
-# `settings.NAME` and `getattr(settings, "NAME")` outside the settings modules
-_SETTINGS_READ = re.compile(r"""\bsettings\s*\.\s*([A-Za-z_]\w*)|\bgetattr\(\s*[\w.]*settings\s*,\s*["']([A-Za-z_]\w*)["']""")
-# methods that change a setting in place rather than read it
-_MUTATORS = frozenset({"update", "append", "extend", "insert", "setdefault", "pop", "remove", "clear"})
 # Celery setting groups no other library or project names its settings after; keys of
 # the other groups (redis_host, database_url, security_key, timezone, imports) are
 # common words in Django settings and are left alone
@@ -51,32 +44,3 @@ def namespace_is_celery(project: Project) -> bool:
     namespace = project.namespace_value
     return isinstance(namespace, str) and namespace.rstrip("_") == "CELERY"  # Celery adds the "_" itself
 
-
-@lru_cache(maxsize=64)
-def names_read(project: Project) -> frozenset[str]:
-    """Setting names the project uses itself: names loaded in the settings modules,
-    `settings.X` and `getattr(settings, "X")` elsewhere, any `CELERY_*` word outside the
-    settings, and those configured as `own-settings`."""
-    found: set[str] = set(project.options.own_settings)
-    settings_files = project.settings_files
-    for path in settings_files:
-        source = project.source(path)
-        if source is None:
-            continue
-        # a name whose value is used there is a helper (REDIS_HOST building CELERY_BROKER_URL);
-        # `X["k"] = v` and `X.update(...)` only change the setting
-        changed = {id(n.value) for n in source.nodes(ast.Subscript) if not isinstance(n.ctx, ast.Load)}
-        changed |= {
-            id(n.func.value) for n in source.nodes(ast.Call)
-            if isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS
-        }
-        found.update(n.id for n in source.nodes(ast.Name) if isinstance(n.ctx, ast.Load) and id(n) not in changed)
-        for node in source.nodes(ast.Constant):
-            if isinstance(node.value, str) and _CELERY_WORD.fullmatch(node.value):
-                found.add(node.value)
-    for path in project.files_mentioning("settings", "CELERY_"):
-        if path not in settings_files:
-            text = project.text(path) or ""
-            found.update(_CELERY_WORD.findall(text))
-            found.update(a or b for a, b in _SETTINGS_READ.findall(text))
-    return frozenset(found)

@@ -8,7 +8,8 @@ from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import assignments, celery_specific, namespace_is_celery, names_read
+from celery_lint.rules._reads import is_read
+from celery_lint.rules._settings import assignments, celery_specific, namespace_is_celery
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -16,7 +17,7 @@ def check(project: Project) -> Iterator[Finding]:
         return
     for path, name, node in assignments(project):
         key = celery_tables.unprefixed_new_key(name)
-        if key is not None and celery_specific(key) and name not in names_read(project):
+        if key is not None and celery_specific(key) and not is_read(project, name):
             yield RULE.finding(
                 path, node,
                 f"{name} is ignored: with namespace='CELERY' Celery reads {celery_tables.prefixed(key)}",

@@ -8,7 +8,8 @@ from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import assignments, namespace_is_celery, names_read
+from celery_lint.rules._reads import is_read
+from celery_lint.rules._settings import assignments, namespace_is_celery
 from celery_lint.versions import TargetVersion
 
 
@@ -37,7 +38,7 @@ def _reported(project: Project, name: str) -> bool:
     return (
         celery_tables.is_old_name(name)
         and name.startswith(CELERY_OLD_PREFIXES)
-        and name not in names_read(project)
+        and not is_read(project, name)
     )
 
 

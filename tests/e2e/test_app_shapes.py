@@ -28,6 +28,24 @@ SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
     "factory-unreadable-namespace": (
         app_files("factory", 'app.config_from_object("django.conf:settings")\n', ", **options"), []
     ),
+    "reads-bad": ({
+        "+proj/settings.py": "CELERY_TASK_TIME_LIMT = 300\nNOTE = 'CELERY_RESULTS_EXPIRE'\nCELERY_RESULTS_EXPIRE = 60\n",
+        "demoapp/notes.py": "# CELERY_TASK_TIME_LIMT is documented here\n",
+    }, [("proj/settings.py", 33, "CEL104"), ("proj/settings.py", 35, "CEL104")]),
+    "reads-clean": ({
+        "+proj/settings.py": "CELERY_TASK_TIME_LIMT = 300\nCELERY_RESULTS_EXPIRE = 60\n",
+        "demoapp/limits.py": "from django.conf import settings as s\n\n"
+                             "X = (s.CELERY_TASK_TIME_LIMT, getattr(s, 'CELERY_RESULTS_EXPIRE', 1))\n",
+    }, []),
+    # set by code the analysis cannot follow: only the running process sees the name
+    "reads-live-bad": ({
+        "+proj/settings.py": "globals()['CELERY_TASK_TIME_LIMT'] = 300\n",
+        "demoapp/notes.py": "# CELERY_TASK_TIME_LIMT is documented here\n",
+    }, []),
+    "reads-live-clean": ({
+        "+proj/settings.py": "globals()['CELERY_TASK_TIME_LIMT'] = 300\n",
+        "demoapp/limits.py": "from django.conf import settings\n\nX = settings.CELERY_TASK_TIME_LIMT\n",
+    }, []),
 }
 
 
@@ -56,7 +74,17 @@ def test_flake8(top):
     assert found == expected, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize(("name", "ids"), [("factory-bad", ["E101", "W104"]), ("factory-clean", [])])
+@pytest.mark.parametrize(
+    ("name", "ids"),
+    [
+        ("factory-bad", ["E101", "W104"]),
+        ("factory-clean", []),
+        ("reads-bad", ["W104", "W104"]),
+        ("reads-clean", []),
+        ("reads-live-bad", ["W104"]),
+        ("reads-live-clean", []),
+    ],
+)
 def test_manage_py_check(top, name, ids):
     result = manage(top / name, "check")
     assert sorted(our_ids(result.stdout + result.stderr)) == ids, result.stdout + result.stderr
