@@ -8,7 +8,11 @@ app's pending changes (`app.conf.X = ...`, `Celery(broker=...)`): the lookup
 overrides of the broker and result backend URLs.
 
 The rules here answer from that view; each returns None when the running process
-cannot tell (the static finding is reported then).
+cannot tell (the static finding is reported then). The view is that of the app the
+Django process loaded (Celery's current app): in a project with several apps the
+others are checked by the static rules alone, whose findings stand beside the live
+ones for CEL101, CEL102 and CEL104. With no app loaded, the namespace is the
+project's one (unknown, so no view, when its apps disagree).
 """
 
 from __future__ import annotations

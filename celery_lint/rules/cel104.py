@@ -9,18 +9,17 @@ from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._reads import is_read
-from celery_lint.rules._settings import assignments, namespace_is_celery
+from celery_lint.rules._settings import celery_assignments
 
 
 def check(project: Project) -> Iterator[Finding]:
-    if not namespace_is_celery(project):
-        return
-    for path, name, node in assignments(project):
+    for path, name, node, readers in celery_assignments(project):
         nearest = celery_tables.nearest_prefixed(name)
-        if nearest is None or is_read(project, name):
+        if nearest is None or readers.read_by_any(name) or is_read(project, name):
             continue
         yield RULE.finding(
-            path, node, f"{name} is not a Celery setting and is silently ignored; did you mean {nearest}?",
+            path, node,
+            f"{name} is not a Celery setting and is silently ignored; did you mean {nearest}?{readers.which}",
             subject=name,
         )
 
@@ -47,6 +46,8 @@ string spelling the name is no read.""",
         ),
         good=Example({"+proj/settings.py": "CELERY_TASK_TIME_LIMIT = 300\n"}),
         silent_on=(
+            "names another app of the project reads under its own namespace (WORKER_BROKER_URL beside an app with "
+            "namespace='WORKER'); settings read by an app whose namespace cannot be read",
             "names the project reads itself (settings.CELERY_X, getattr(settings, 'CELERY_X'))",
             "names listed in own-settings under [tool.celery-lint]",
             "names close to no Celery setting (CELERY_REPORTS_QUEUE)",

@@ -14,6 +14,7 @@ from tests.e2e.test_cli import celery_lint
 from tests.e2e.test_django_checks import manage, our_ids
 from tests.e2e.test_flake8 import flake8
 from tests.test_app_shapes import app_files
+from tests.test_settings_readers import two_apps
 
 ALL = ("CEL001", "CEL002", "CEL003", "CEL005", "CEL101", "CEL102", "CEL103", "CEL104")
 # project -> (files, the (path, line, code) findings both tools print)
@@ -29,7 +30,9 @@ SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
         app_files("factory", 'app.config_from_object("django.conf:settings")\n', ", **options"), []
     ),
     "reads-bad": ({
-        "+proj/settings.py": "CELERY_TASK_TIME_LIMT = 300\nNOTE = 'CELERY_RESULTS_EXPIRE'\nCELERY_RESULTS_EXPIRE = 60\n",
+        "+proj/settings.py": (
+            "CELERY_TASK_TIME_LIMT = 300\nNOTE = 'CELERY_RESULTS_EXPIRE'\nCELERY_RESULTS_EXPIRE = 60\n"
+        ),
         "demoapp/notes.py": "# CELERY_TASK_TIME_LIMT is documented here\n",
     }, [("proj/settings.py", 33, "CEL104"), ("proj/settings.py", 35, "CEL104")]),
     "reads-clean": ({
@@ -37,6 +40,12 @@ SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
         "demoapp/limits.py": "from django.conf import settings as s\n\n"
                              "X = (s.CELERY_TASK_TIME_LIMT, getattr(s, 'CELERY_RESULTS_EXPIRE', 1))\n",
     }, []),
+    "two-apps-bad": (two_apps("WORKER_BROKER_URL = 'memory://'\nCELERY_BROKER = 'memory://'\nTASK_ALWAYS_EAGER = 1\n"),
+                     [("proj/settings.py", 34, "CEL104"), ("proj/settings.py", 35, "CEL101")]),
+    "two-apps-clean": (two_apps("WORKER_BROKER_URL = 'memory://'\nCELERY_TASK_ALWAYS_EAGER = True\n"), []),
+    "two-apps-unknown-namespace": (
+        two_apps("CELERY_BROKER = 'memory://'\nTASK_ALWAYS_EAGER = 1\n", namespace=", namespace=NAMESPACE"), []
+    ),
     # set by code the analysis cannot follow: only the running process sees the name
     "reads-live-bad": ({
         "+proj/settings.py": "globals()['CELERY_TASK_TIME_LIMT'] = 300\n",
@@ -70,7 +79,9 @@ def test_command(top, name):
 def test_flake8(top):
     result = flake8(top, "-j", "1", ".")
     found = sorted(parse_findings(result.stdout, ALL))
-    expected = sorted((f"{name}/{path}", line, code) for name, (_, lines) in SHAPES.items() for path, line, code in lines)
+    expected = sorted(
+        (f"{name}/{path}", line, code) for name, (_, lines) in SHAPES.items() for path, line, code in lines
+    )
     assert found == expected, result.stdout + result.stderr
 
 
@@ -82,6 +93,8 @@ def test_flake8(top):
         ("reads-bad", ["W104", "W104"]),
         ("reads-clean", []),
         ("reads-live-bad", ["W104"]),
+        ("two-apps-bad", ["E101", "W104"]),
+        ("two-apps-clean", []),
         ("reads-live-clean", []),
     ],
 )
