@@ -163,6 +163,11 @@ def _configured_names(project: Project, apps: list[CeleryApp]) -> list[CeleryApp
         source = project.source(path)
         if source is None:
             continue
+        configured = {
+            n.func.value.id for n in source.nodes(ast.Call)
+            if isinstance(n.func, ast.Attribute) and n.func.attr == "config_from_object"
+            and isinstance(n.func.value, ast.Name)
+        }
         bound: dict[str, ast.expr] = {}
         for stmt in source.tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -170,7 +175,7 @@ def _configured_names(project: Project, apps: list[CeleryApp]) -> list[CeleryApp
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
                 bound[stmt.target.id] = stmt.value
         for variable, value in bound.items():
-            if (path, variable) in known:
+            if variable not in configured or (path, variable) in known:
                 continue
             app = CeleryApp(source, None, variable, source.tree, _factory_namespace(project, source, value, apps))
             _collect_app_calls(project, app)
@@ -188,18 +193,29 @@ def _factory_namespace(project: Project, source: SourceModule, value: ast.expr, 
     qualname = source.qualname(value.func)
     module, _, name = (qualname or "").rpartition(".")
     factory = project.source_of(module) if module else None
-    function = next(
-        (n for n in factory.tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None
-    ) if factory is not None else None
+    if factory is None:
+        return UNKNOWN
+    function = next((n for n in factory.tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
     if function is None or not function.body or not isinstance(function.body[-1], ast.Return):
         return UNKNOWN
     returned = function.body[-1].value
-    for app in apps:
-        if app.scope is function and app.call is not None and (
-            app.call is returned or (isinstance(returned, ast.Name) and returned.id == app.variable)
+    for app in apps:  # trees may have been parsed again since: compare places, not nodes
+        if (
+            app.call is not None
+            and app.source.path == factory.path
+            and isinstance(app.scope, ast.FunctionDef)
+            and (app.scope.lineno, app.scope.name) == (function.lineno, function.name)
+            and (
+                (isinstance(returned, ast.Call) and _place(app.call) == _place(returned))
+                or (isinstance(returned, ast.Name) and returned.id == app.variable)
+            )
         ):
             return app.constructor_namespace
     return UNKNOWN
+
+
+def _place(node: ast.expr) -> tuple[int, int]:
+    return node.lineno, node.col_offset
 
 
 def _collect_app_calls(project: Project, app: CeleryApp) -> None:

@@ -23,6 +23,14 @@ SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
     "factory-clean": (app_files("factory", settings="CELERY_TASK_ALWAYS_EAGER = True\n"), []),
     "current-app-bad": (app_files("current-app"),
                         [("proj/settings.py", 33, "CEL101"), ("proj/settings.py", 34, "CEL104")]),
+    "factory-constructor-namespace": (
+        app_files("factory", 'app.config_from_object("django.conf:settings")\n', ', namespace="CELERY"'),
+        [("proj/settings.py", 33, "CEL101"), ("proj/settings.py", 34, "CEL104")],
+    ),
+    "factory-no-namespace": (
+        app_files("factory", 'app.config_from_object("django.conf:settings")\n', settings=""),
+        [("proj/celery.py", 8, "CEL003")],
+    ),
     "factory-unknown-source": (
         app_files("factory", 'app.config_from_object(CONFIG, namespace="CELERY")\n'), []
     ),
