@@ -134,3 +134,9 @@ def test_cel005_without_autodiscovery_stays_silent_for_an_app_built_elsewhere(pr
 def test_a_constructor_app_is_not_counted_twice(project):
     write_files(project, {"+proj/settings.py": BAD_SETTINGS})
     assert [a.label for a in Project.get(project).django_apps] == ["proj.celery:app"]
+
+
+def test_cel004_reads_an_app_built_elsewhere(project):
+    files = {**app_files("factory", settings=""), "proj/__init__.py": ""}
+    write_files(project, files)
+    assert lint(project) == [("proj/__init__.py", 1, "CEL004")]

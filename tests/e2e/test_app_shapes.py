@@ -16,7 +16,7 @@ from tests.e2e.test_flake8 import flake8
 from tests.test_app_shapes import app_files
 from tests.test_settings_readers import two_apps
 
-ALL = ("CEL001", "CEL002", "CEL003", "CEL005", "CEL101", "CEL102", "CEL103", "CEL104")
+ALL = ("CEL001", "CEL002", "CEL003", "CEL004", "CEL005", "CEL101", "CEL102", "CEL103", "CEL104")
 # project -> (files, the (path, line, code) findings both tools print)
 SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
     "factory-bad": (app_files("factory"), [("proj/settings.py", 33, "CEL101"), ("proj/settings.py", 34, "CEL104")]),
@@ -31,6 +31,8 @@ SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
         app_files("factory", 'app.config_from_object("django.conf:settings")\n', settings=""),
         [("proj/celery.py", 8, "CEL003")],
     ),
+    "factory-not-imported": ({**app_files("factory", settings=""), "proj/__init__.py": ""},
+                             [("proj/__init__.py", 1, "CEL004")]),
     "factory-unknown-source": (
         app_files("factory", 'app.config_from_object(CONFIG, namespace="CELERY")\n'), []
     ),
@@ -98,6 +100,7 @@ def test_flake8(top):
     [
         ("factory-bad", ["E101", "W104"]),
         ("factory-clean", []),
+        ("factory-not-imported", ["E004"]),
         ("reads-bad", ["W104", "W104"]),
         ("reads-clean", []),
         ("reads-live-bad", ["W104"]),
