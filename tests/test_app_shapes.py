@@ -140,3 +140,41 @@ def test_cel004_reads_an_app_built_elsewhere(project):
     files = {**app_files("factory", settings=""), "proj/__init__.py": ""}
     write_files(project, files)
     assert lint(project) == [("proj/__init__.py", 1, "CEL004")]
+
+
+IMPORTED = {
+    "proj/base.py": 'from celery import Celery\n\nmade = Celery("proj"{options})\n',
+    "proj/celery.py": HEAD.format(imports="from proj.base import made as app\n") + "{config}",
+}
+
+
+def imported_files(config: str = CONFIG, options: str = "", settings: str = BAD_SETTINGS) -> dict[str, str]:
+    return {
+        "proj/base.py": IMPORTED["proj/base.py"].format(options=options),
+        "proj/celery.py": IMPORTED["proj/celery.py"].format(config=config),
+        "+proj/settings.py": settings,
+    }
+
+
+@pytest.mark.parametrize(
+    ("config", "options", "expected"),
+    [
+        pytest.param(CONFIG, "", [("proj/settings.py", 33, "CEL101"), ("proj/settings.py", 34, "CEL104")],
+                     id="configured-with-a-namespace"),
+        pytest.param('app.config_from_object("django.conf:settings")\n', ', namespace="CELERY"',
+                     [("proj/settings.py", 33, "CEL101"), ("proj/settings.py", 34, "CEL104")],
+                     id="namespace-of-the-constructor"),
+        pytest.param('app.config_from_object("django.conf:settings")\n', ", **OPTIONS", [], id="unknown-namespace"),
+    ],
+)
+def test_an_imported_app_configured_here(project, config, options, expected):
+    write_files(project, imported_files(config, options))
+    assert lint(project) == expected
+
+
+def test_an_imported_app_configured_where_it_is_made_is_that_app(project):
+    files = imported_files(settings="CELERY_BROKER = 'memory://'\n")
+    files["proj/base.py"] += 'made.config_from_object("django.conf:settings", namespace="CELERY")\n'
+    write_files(project, files)
+    assert [a.label for a in Project.get(project).django_apps] == ["proj.base:made"]
+    assert lint(project, "CEL104") == [("proj/settings.py", 33, "CEL104")]

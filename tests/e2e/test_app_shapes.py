@@ -13,7 +13,7 @@ from tests.e2e import parse_findings
 from tests.e2e.test_cli import celery_lint
 from tests.e2e.test_django_checks import manage, our_ids
 from tests.e2e.test_flake8 import flake8
-from tests.test_app_shapes import app_files
+from tests.test_app_shapes import app_files, imported_files
 from tests.test_settings_readers import two_apps
 
 ALL = ("CEL001", "CEL002", "CEL003", "CEL004", "CEL005", "CEL101", "CEL102", "CEL103", "CEL104")
@@ -33,6 +33,8 @@ SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
     ),
     "factory-not-imported": ({**app_files("factory", settings=""), "proj/__init__.py": ""},
                              [("proj/__init__.py", 1, "CEL004")]),
+    "imported-bad": (imported_files(), [("proj/settings.py", 33, "CEL101"), ("proj/settings.py", 34, "CEL104")]),
+    "imported-clean": (imported_files(settings="CELERY_TASK_ALWAYS_EAGER = True\n"), []),
     "factory-unknown-source": (
         app_files("factory", 'app.config_from_object(CONFIG, namespace="CELERY")\n'), []
     ),
@@ -101,6 +103,8 @@ def test_flake8(top):
         ("factory-bad", ["E101", "W104"]),
         ("factory-clean", []),
         ("factory-not-imported", ["E004"]),
+        ("imported-bad", ["E101", "W104"]),
+        ("imported-clean", []),
         ("reads-bad", ["W104", "W104"]),
         ("reads-clean", []),
         ("reads-live-bad", ["W104"]),
