@@ -154,9 +154,10 @@ def _apps_in(project: Project, source: SourceModule) -> list[CeleryApp]:
 
 def _configured_names(project: Project, apps: list[CeleryApp]) -> list[CeleryApp]:
     """Module-level names assigned anything but a Celery constructor (a factory's
-    result, `current_app`, a class loaded by name) and configured from Django
-    settings: apps whatever built them. The constructor's namespace is UNKNOWN unless
-    the name is bound to a call of a project function that returns `Celery(...)`."""
+    result, `current_app`, a class loaded by name) or imported, and configured from
+    Django settings: apps whatever built them. The constructor's namespace is UNKNOWN
+    unless the name is bound to a call of a project function that returns
+    `Celery(...)`, or imported from the project module that makes it."""
     found = []
     known = {(a.source.path, a.variable) for a in apps if isinstance(a.scope, ast.Module)}
     for path in project.files_mentioning("config_from_object"):
@@ -168,16 +169,26 @@ def _configured_names(project: Project, apps: list[CeleryApp]) -> list[CeleryApp
             if isinstance(n.func, ast.Attribute) and n.func.attr == "config_from_object"
             and isinstance(n.func.value, ast.Name)
         }
-        bound: dict[str, ast.expr] = {}
+        bound: dict[str, ast.expr | None] = {}  # None: imported
         for stmt in source.tree.body:
             if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 bound[stmt.targets[0].id] = stmt.value
             elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
                 bound[stmt.target.id] = stmt.value
+            elif isinstance(stmt, ast.ImportFrom):
+                bound.update((a.asname or a.name, None) for a in stmt.names)
         for variable, value in bound.items():
             if variable not in configured or (path, variable) in known:
                 continue
-            app = CeleryApp(source, None, variable, source.tree, _factory_namespace(project, source, value, apps))
+            if value is None:  # `from proj.base import app`: the namespace of the app made there
+                imported = source.aliases.get(variable)
+                made = [a for a in apps if isinstance(a.scope, ast.Module) and a.label.replace(":", ".") == imported]
+                if any(a.from_django for a in made):
+                    continue  # configured where it is made already: that app
+                namespace = made[0].constructor_namespace if made else UNKNOWN
+            else:
+                namespace = _factory_namespace(project, source, value, apps)
+            app = CeleryApp(source, None, variable, source.tree, namespace)
             _collect_app_calls(project, app)
             if app.from_django:
                 found.append(app)
