@@ -399,7 +399,10 @@ def _roots(project: Project) -> _Roots:
             roots.fail(f"the app module {app.source.path} has no importable name")
         else:
             roots.designed.append(app.source.module)
-        _constructor_roots(project, app.source, app.call, roots)
+        if app.call is None:
+            roots.fail(f"the app {app.label} is not built by a Celery() call the analysis reads")
+        else:
+            _constructor_roots(project, app.source, app.call, roots)
     _custom_celery_classes(project, roots)
     _autodiscover_roots(project, roots)
     _config_roots(project, roots)

@@ -8,7 +8,11 @@ app's pending changes (`app.conf.X = ...`, `Celery(broker=...)`): the lookup
 overrides of the broker and result backend URLs.
 
 The rules here answer from that view; each returns None when the running process
-cannot tell (the static finding is reported then).
+cannot tell (the static finding is reported then). The view is that of the app the
+Django process loaded (Celery's current app): in a project with several apps the
+others are checked by the static rules alone, whose findings stand beside the live
+ones for CEL101, CEL102 and CEL104. With no app loaded, the namespace is the
+project's one (unknown, so no view, when its apps disagree).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from celery_lint import celery_tables
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.project import DJANGO_CONFIG_STRINGS, Project
 from celery_lint.rules import cel102 as cel102_rule  # `cel102` below is this module's check
-from celery_lint.rules._settings import celery_specific, names_read
+from celery_lint.rules._reads import is_read
+from celery_lint.rules._settings import celery_specific
 from celery_lint.rules.cel301 import RESULTS_APP, RESULTS_BACKENDS
 from celery_lint.rules.cel303 import is_django_cache_backend
 from celery_lint.rules.cel304 import BEAT_APP, DATABASE_SCHEDULER, SPELLINGS
@@ -157,8 +162,8 @@ def _unseen_names(v: View) -> list[str] | None:
     code it cannot follow), under namespace 'CELERY'; None when that is not the namespace."""
     if v.project is None or not isinstance(v.namespace, str) or v.namespace.rstrip("_") != "CELERY":
         return None
-    own = names_read(v.project)
-    return sorted(n for n in v.names if not v.statically_bound(n) and n not in own)
+    project = v.project
+    return sorted(n for n in v.names if not v.statically_bound(n) and not is_read(project, n))
 
 
 def cel101(v: View) -> list[Live] | None:

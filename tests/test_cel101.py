@@ -125,11 +125,6 @@ def test_silent_unless_the_namespace_is_celery(project, config):
         pytest.param('NS = os.environ["CELERY_NAMESPACE"]\napp.config_from_object("django.conf:settings", namespace=NS)\n',
                      id="namespace-from-env"),
         pytest.param('app.config_from_object("django.conf:settings", **OPTIONS)\n', id="star-kwargs"),
-        pytest.param(
-            'app.config_from_object("django.conf:settings", namespace="CELERY")\n'
-            'other = Celery("other")\nother.config_from_object("django.conf:settings")\n',
-            id="two-apps-disagree",
-        ),
     ],
 )
 def test_unknown_namespace_is_silent(project, config):

@@ -59,7 +59,6 @@ def test_fires_under_if_and_in_star_imported_modules(project):
         pytest.param("CELERY_ALWAYS_EAGER = True\nCELERYD_CONCURRENCY = 1\n", id="old-names-are-cel102"),
         pytest.param("BROKER = 'redis://'\nRESULTS_BACKEND = 'x'\n", id="not-celery-prefixed"),
         pytest.param("CELERY_BROKER = 'redis://'\nCELERY_BROKER_URL = CELERY_BROKER\n", id="helper-read-in-settings"),
-        pytest.param("import os\n\nCELERY_BROKER = os.environ.get('CELERY_BROKER')\n", id="env-var-name"),
         pytest.param("CELERY_BROKER_URL = env('BROKER_URL')\nCELERY_TASK_TIME_LIMIT = env.int('LIMIT')\n",
                      id="env-driven-values"),
     ],

@@ -241,7 +241,7 @@ def test_a_configured_namespace_stands_in_for_an_unreadable_one(project, capsys)
 def test_a_configured_app_module_picks_the_app(project, capsys):
     second = "from celery import Celery\n\nother = Celery('other')\nother.config_from_object('django.conf:settings', namespace='OTHER')\n"
     write_files(project, {"proj/other_celery.py": second, "+proj/settings.py": "TASK_ALWAYS_EAGER = True\n"})
-    assert ("proj/settings.py", "CEL101") not in lint_json(project, capsys=capsys)[1]  # two namespaces: unknown
+    assert ("proj/settings.py", "CEL101") in lint_json(project, capsys=capsys)[1]  # read by neither app
     write_config(project, '[tool.celery-lint]\napp = "proj.celery"\n')
     assert ("proj/settings.py", "CEL101") in lint_json(project, capsys=capsys)[1]
     assert ("proj/settings.py", "CEL101") in lint_json(project, "--isolated", "--app", "proj.celery:app", capsys=capsys)[1]

@@ -1,8 +1,10 @@
 """The project's Celery apps: where each is created and how it is configured.
 
-An app is a `Celery(...)` call (or of a project subclass of `Celery`); its
-`config_from_object()` calls say whether it reads Django settings and with which
-namespace, and its `autodiscover_tasks()` calls which packages it searches.
+An app is a `Celery(...)` call (or of a project subclass of `Celery`), or a
+module-level name configured from Django settings whatever built it (`app =
+create_app()`, `app = current_app`); its `config_from_object()` calls say whether it
+reads Django settings and with which namespace, and its `autodiscover_tasks()` calls
+which packages it searches.
 """
 
 from __future__ import annotations
@@ -42,24 +44,39 @@ class ConfigCall(NamedTuple):
 
 
 class CeleryApp:
-    """A `Celery(...)` instance created in a project module."""
+    """A Celery app of a project module: a `Celery(...)` instance, or a module-level name
+    configured from Django settings that something else built (`call` is None then)."""
 
     def __init__(
         self,
         source: SourceModule,
-        call: ast.Call,
+        call: ast.Call | None,
         variable: str | None,
         scope: ast.Module | ast.FunctionDef | ast.AsyncFunctionDef,
+        constructor_namespace: Any = None,
     ) -> None:
         self.source = source
-        self.call = call
+        self.call = call  # the `Celery(...)` call; None when the app is built elsewhere
         self.variable = variable
         self.scope = scope
+        # what `config_from_object()` without a namespace keeps: the constructor's
+        self.constructor_namespace = _constructor_namespace(call) if call is not None else constructor_namespace
         self.config_calls: list[ConfigCall] = []
         self.autodiscover_calls: list[ast.Call] = []
 
     def __repr__(self) -> str:
-        return f"CeleryApp({self.source!r}, variable={self.variable!r}, line={self.call.lineno})"
+        return f"CeleryApp({self.source!r}, variable={self.variable!r}, line={self.node.lineno})"
+
+    @property
+    def node(self) -> ast.Call:
+        """Where a finding about the app goes: the `Celery(...)` call, else its first
+        `config_from_object()` call (what made it an app)."""
+        return self.call if self.call is not None else self.config_calls[0].node
+
+    @property
+    def label(self) -> str:
+        """`proj.celery:app`, how `celery -A` names it."""
+        return f"{self.source.module or self.source.path}:{self.variable or '?'}"
 
     @property
     def from_django(self) -> bool:
@@ -100,6 +117,7 @@ def celery_apps(project: Project) -> list[CeleryApp]:
         source = project.source(path, needed=path.name in ("celery.py", "celery_app.py"))
         if source is not None:
             apps.extend(_apps_in(project, source))
+    apps += _configured_names(project, apps)
     for path in project.files:  # one that cannot be read or parsed mentions nothing: report it
         if path.name in ("celery.py", "celery_app.py"):
             project.source(path, needed=True)
@@ -134,6 +152,83 @@ def _apps_in(project: Project, source: SourceModule) -> list[CeleryApp]:
     return found
 
 
+def _configured_names(project: Project, apps: list[CeleryApp]) -> list[CeleryApp]:
+    """Module-level names assigned anything but a Celery constructor (a factory's
+    result, `current_app`, a class loaded by name) or imported, and configured from
+    Django settings: apps whatever built them. The constructor's namespace is UNKNOWN
+    unless the name is bound to a call of a project function that returns
+    `Celery(...)`, or imported from the project module that makes it."""
+    found = []
+    known = {(a.source.path, a.variable) for a in apps if isinstance(a.scope, ast.Module)}
+    for path in project.files_mentioning("config_from_object"):
+        source = project.source(path)
+        if source is None:
+            continue
+        configured = {
+            n.func.value.id for n in source.nodes(ast.Call)
+            if isinstance(n.func, ast.Attribute) and n.func.attr == "config_from_object"
+            and isinstance(n.func.value, ast.Name)
+        }
+        bound: dict[str, ast.expr | None] = {}  # None: imported
+        for stmt in source.tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                bound[stmt.targets[0].id] = stmt.value
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+                bound[stmt.target.id] = stmt.value
+            elif isinstance(stmt, ast.ImportFrom):
+                bound.update((a.asname or a.name, None) for a in stmt.names)
+        for variable, value in bound.items():
+            if variable not in configured or (path, variable) in known:
+                continue
+            if value is None:  # `from proj.base import app`: the namespace of the app made there
+                imported = source.aliases.get(variable)
+                made = [a for a in apps if isinstance(a.scope, ast.Module) and a.label.replace(":", ".") == imported]
+                if any(a.from_django for a in made):
+                    continue  # configured where it is made already: that app
+                namespace = made[0].constructor_namespace if made else UNKNOWN
+            else:
+                namespace = _factory_namespace(project, source, value, apps)
+            app = CeleryApp(source, None, variable, source.tree, namespace)
+            _collect_app_calls(project, app)
+            if app.from_django:
+                found.append(app)
+    return found
+
+
+def _factory_namespace(project: Project, source: SourceModule, value: ast.expr, apps: list[CeleryApp]) -> Any:
+    """The constructor namespace of `f()` where `f` is a project function whose body
+    ends in `return Celery(...)` (or returns the variable a `Celery(...)` call in it is
+    bound to); UNKNOWN for anything else."""
+    if not isinstance(value, ast.Call):
+        return UNKNOWN
+    qualname = source.qualname(value.func)
+    module, _, name = (qualname or "").rpartition(".")
+    factory = project.source_of(module) if module else None
+    if factory is None:
+        return UNKNOWN
+    function = next((n for n in factory.tree.body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+    if function is None or not function.body or not isinstance(function.body[-1], ast.Return):
+        return UNKNOWN
+    returned = function.body[-1].value
+    for app in apps:  # trees may have been parsed again since: compare places, not nodes
+        if (
+            app.call is not None
+            and app.source.path == factory.path
+            and isinstance(app.scope, ast.FunctionDef)
+            and (app.scope.lineno, app.scope.name) == (function.lineno, function.name)
+            and (
+                (isinstance(returned, ast.Call) and _place(app.call) == _place(returned))
+                or (isinstance(returned, ast.Name) and returned.id == app.variable)
+            )
+        ):
+            return app.constructor_namespace
+    return UNKNOWN
+
+
+def _place(node: ast.expr) -> tuple[int, int]:
+    return node.lineno, node.col_offset
+
+
 def _collect_app_calls(project: Project, app: CeleryApp) -> None:
     for stmt in app.scope.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -147,7 +242,7 @@ def _collect_app_calls(project: Project, app: CeleryApp) -> None:
             ):
                 continue
             if node.func.attr == "config_from_object":
-                app.config_calls.append(_config_call(project, app.source, node, _constructor_namespace(app.call)))
+                app.config_calls.append(_config_call(project, app.source, node, app.constructor_namespace))
             elif node.func.attr == "autodiscover_tasks":
                 app.autodiscover_calls.append(node)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -109,6 +110,17 @@ def class_settings(project: Project, ns: Namespace) -> list[tuple[ClassSettings,
         mros = [reader.mro(cls) or [] for cls in candidates.values()]
         common = [cls for cls in mros[0] if all(cls in mro for mro in mros[1:])]
         found.append((ClassSettings(None, named, tuple(candidates), tuple(common)), _unknown(ns)))
+    return found
+
+
+@lru_cache(maxsize=64)
+def configuration_classes(project: Project) -> dict[Path, list[ConfigClass]]:
+    """The django-configurations classes whose attributes are settings, by file."""
+    found: dict[Path, list[ConfigClass]] = {}
+    for settings in project.settings:
+        for cls in settings.configuration.classes if settings.configuration else ():
+            if cls not in found.setdefault(cls.path, []):
+                found[cls.path].append(cls)
     return found
 
 

@@ -1,22 +1,28 @@
-"""What the settings rules share: the assignments in settings modules, and the
-`CELERY_*` names the project reads itself."""
+"""What the settings rules share: the assignments in settings modules, and which Celery
+apps read each of them with which namespace (the names the project reads itself are
+`_reads`).
+
+Several apps may read one settings module with different namespaces (`CELERY` and
+`WORKER`). The per-name rules judge a name for the apps reading it under
+namespace 'CELERY'; a name is reported only when no app reading that module reads
+it (`WORKER_BROKER_URL` is the second app's setting, `CELERY_BROKER` is nobody's), and
+once, naming the app when there are several.
+"""
 
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, NamedTuple
 
+from celery_lint import celery_tables
+from celery_lint.evaluate import UNKNOWN
 from celery_lint.project import Project, module_statements
-from celery_lint.project.configurations import ConfigClass, class_statements
+from celery_lint.project.configurations import class_statements, configuration_classes
+from celery_lint.project.settings import star_chain
 
-_CELERY_WORD = re.compile(r"\bCELERY_[A-Z0-9_]+\b")
-# `settings.NAME` and `getattr(settings, "NAME")` outside the settings modules
-_SETTINGS_READ = re.compile(r"""\bsettings\s*\.\s*([A-Za-z_]\w*)|\bgetattr\(\s*[\w.]*settings\s*,\s*["']([A-Za-z_]\w*)["']""")
-# methods that change a setting in place rather than read it
-_MUTATORS = frozenset({"update", "append", "extend", "insert", "setdefault", "pop", "remove", "clear"})
 # Celery setting groups no other library or project names its settings after; keys of
 # the other groups (redis_host, database_url, security_key, timezone, imports) are
 # common words in Django settings and are left alone
@@ -26,17 +32,6 @@ CELERY_GROUPS = ("task_", "worker_", "result_", "beat_", "event_", "broker_", "a
 def celery_specific(key: str) -> bool:
     """Whether a new-style Celery key (`task_always_eager`) can only mean Celery's setting."""
     return key.startswith(CELERY_GROUPS)
-
-
-@lru_cache(maxsize=64)
-def configuration_classes(project: Project) -> dict[Path, list[ConfigClass]]:
-    """The django-configurations classes whose attributes are settings, by file."""
-    found: dict[Path, list[ConfigClass]] = {}
-    for settings in project.settings:
-        for cls in settings.configuration.classes if settings.configuration else ():
-            if cls not in found.setdefault(cls.path, []):
-                found[cls.path].append(cls)
-    return found
 
 
 def assignments(project: Project) -> Iterator[tuple[Path, str, ast.expr]]:
@@ -64,42 +59,94 @@ def assignments(project: Project) -> Iterator[tuple[Path, str, ast.expr]]:
                         yield path, node.id, node
 
 
-def namespace_is_celery(project: Project) -> bool:
-    """Per-name settings rules apply only under namespace="CELERY" (else CEL003 speaks)."""
-    namespace = project.namespace_value
-    return isinstance(namespace, str) and namespace.rstrip("_") == "CELERY"  # Celery adds the "_" itself
+class Reader(NamedTuple):
+    """An app reading a settings module: its label (None for the configured
+    `namespace`), its namespace, and whether it reads the module's attributes itself
+    (`config_from_object("proj.settings")`) rather than through Django's settings."""
+
+    label: str | None
+    namespace: Any
+    direct: bool = False
+
+    @property
+    def is_celery(self) -> bool:
+        return isinstance(self.namespace, str) and self.namespace.rstrip("_") == "CELERY"  # Celery adds the "_"
+
+    def reads(self, name: str) -> bool:
+        """Whether this app reads the setting `name` (as the name of a setting, its
+        value aside): `<NAMESPACE>_<KEY>`, an old name without a namespace, or a
+        lowercase key in a module read directly (Django's settings expose none)."""
+        if self.direct and name in celery_tables.NEW_KEYS:
+            return True
+        if not self.namespace:
+            return name in celery_tables.OLD_TO_NEW
+        prefix = str(self.namespace).rstrip("_") + "_"
+        if self.namespace != str(self.namespace).upper() or not name.startswith(prefix):
+            return False
+        return name[len(prefix):].lower() in celery_tables.NEW_KEYS
+
+    def __str__(self) -> str:
+        return f"{self.label} (namespace {self.namespace!r})"
+
+
+class Readers(NamedTuple):
+    """The apps reading one settings module, those under namespace 'CELERY' first."""
+
+    celery: list[Reader]
+    others: list[Reader]
+
+    def read_by_any(self, name: str) -> bool:
+        """Whether one of the apps reads `name` (a name the rules would report is never
+        read by an app reading Django's settings under namespace 'CELERY')."""
+        return any(r.reads(name) for r in self.celery + self.others)
+
+    @property
+    def which(self) -> str:
+        """Which app a finding is about, when several read the module ("" for one)."""
+        if len(self.celery) + len(self.others) < 2:
+            return ""
+        apps = ", ".join(str(r.label) for r in self.celery)
+        others = ", ".join(map(str, self.others))
+        return f" (for the app{'s' if len(self.celery) > 1 else ''} {apps} with namespace 'CELERY'" + (
+            f"; {others} also read{'s' if len(self.others) == 1 else ''} these settings, not this name)"
+            if others else ")"
+        )
 
 
 @lru_cache(maxsize=64)
-def names_read(project: Project) -> frozenset[str]:
-    """Setting names the project uses itself: names loaded in the settings modules,
-    `settings.X` and `getattr(settings, "X")` elsewhere, any `CELERY_*` word outside the
-    settings, and those configured as `own-settings`."""
-    found: set[str] = set(project.options.own_settings)
-    settings_files = project.settings_files
-    for path in settings_files:
-        source = project.source(path)
-        if source is None:
+def _readers(project: Project) -> dict[Path, list[Reader]]:
+    """The apps reading each settings file: an app configured from Django's settings
+    reads every settings module of the project, one given a settings module's name
+    reads that module and what it star-imports."""
+    if project.options.namespace is not None:
+        configured = Reader(None, project.options.namespace or None)
+        return {path: [configured] for path in project.settings_files}
+    found: dict[Path, list[Reader]] = {}
+    for app in project.django_apps:
+        files: set[Path] = set()
+        direct = False
+        for config in app.config_calls:
+            if config.reads_django_settings:
+                files |= project.settings_files
+            elif config.settings_module is not None:
+                files.update(star_chain(project, config.settings_module))
+                direct = True
+        reader = Reader(app.label, app.namespace, direct)
+        for path in files:
+            if reader not in found.setdefault(path, []):
+                found[path].append(reader)
+    return found
+
+
+def celery_assignments(project: Project) -> Iterator[tuple[Path, str, ast.expr, Readers]]:
+    """The `assignments` of the settings modules some app reads under namespace
+    'CELERY' (and none with a namespace the analysis cannot read), with their readers."""
+    readers = _readers(project)
+    for path, name, node in assignments(project):
+        apps = readers.get(path, [])
+        if any(r.namespace is UNKNOWN for r in apps):
             continue
-        # a name whose value is used there is a helper (REDIS_HOST building CELERY_BROKER_URL);
-        # `X["k"] = v` and `X.update(...)` only change the setting
-        changed = {id(n.value) for n in source.nodes(ast.Subscript) if not isinstance(n.ctx, ast.Load)}
-        changed |= {
-            id(n.func.value) for n in source.nodes(ast.Call)
-            if isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS
-        }
-        found.update(n.id for n in source.nodes(ast.Name) if isinstance(n.ctx, ast.Load) and id(n) not in changed)
-        if path in configuration_classes(project):  # a class's settings read as self.X, cls.X, Base.X
-            found.update(
-                n.attr for n in source.nodes(ast.Attribute)
-                if isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) and id(n) not in changed
-            )
-        for node in source.nodes(ast.Constant):
-            if isinstance(node.value, str) and _CELERY_WORD.fullmatch(node.value):
-                found.add(node.value)
-    for path in project.files_mentioning("settings", "CELERY_"):
-        if path not in settings_files:
-            text = project.text(path) or ""
-            found.update(_CELERY_WORD.findall(text))
-            found.update(a or b for a, b in _SETTINGS_READ.findall(text))
-    return frozenset(found)
+        celery = [r for r in apps if r.is_celery]
+        if celery:
+            yield path, name, node, Readers(celery, [r for r in apps if not r.is_celery])
+

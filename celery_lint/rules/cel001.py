@@ -115,7 +115,7 @@ def _helpers(project: Project, source: SourceModule) -> set[str]:
     return helpers
 
 
-def _state(project: Project, app: CeleryApp) -> tuple[Sets, Sets]:
+def _state(project: Project, app: CeleryApp, call: ast.Call) -> tuple[Sets, Sets]:
     """(before the Celery() call, anywhere in the module) for the app's module."""
     source = app.source
     helpers = _helpers(project, source)
@@ -123,15 +123,17 @@ def _state(project: Project, app: CeleryApp) -> tuple[Sets, Sets]:
     if "*helpers*" in helpers:
         anywhere = max(anywhere, Sets.MAYBE)
     if isinstance(app.scope, ast.Module):
-        return _before(source, source.tree.body, app.call.lineno, helpers), anywhere
+        return _before(source, source.tree.body, call.lineno, helpers), anywhere
     # In a factory function: the module body has run before any call of the function.
-    inside = _before(source, app.scope.body, app.call.lineno, helpers)
+    inside = _before(source, app.scope.body, call.lineno, helpers)
     return max(inside, anywhere), anywhere
 
 
 def check(project: Project) -> Iterator[Finding]:
     for app in project.django_apps:
-        before, anywhere = _state(project, app)
+        if app.call is None:
+            continue  # built elsewhere (a factory, current_app): when the fixup was decided is unknown
+        before, anywhere = _state(project, app, app.call)
         if before != Sets.NEVER:
             continue
         settings = settings_to_run(project)
@@ -198,6 +200,8 @@ one, the message says so.""",
             "setdefault inside the same factory function before the call, or at module level of a factory's module",
             "a variable set in a way the analysis cannot follow (a helper function, an imported module that sets it)",
             "Celery apps that are not configured from Django settings",
+            "apps not built by a Celery() call in their module (app = create_app(), app = current_app): "
+            "when the app was created is unknown",
         ),
         check_project=check,
     )

@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from celery_lint import celery_tables
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
-from celery_lint.project import Project
+from celery_lint.project import CeleryApp, Project
 from celery_lint.registry import Example, Rule, register
+from celery_lint.rules._settings import Reader
 from celery_lint.rules.cel102 import HONOURED_FROM, REMOVED_IN
 from celery_lint.versions import TargetVersion
 
 
-def _ignored_names(project: Project) -> list[str]:
-    """CELERY_-prefixed new names in the settings that Celery, without namespace, never reads."""
+def _ignored_names(project: Project, app: CeleryApp) -> list[str] | Any:
+    """CELERY_-prefixed new names in the settings that Celery, without namespace, never
+    reads, but for those another app configured from the settings reads (UNKNOWN when
+    another app's namespace is unknown)."""
+    others = [Reader(a.label, a.namespace) for a in project.django_apps if a is not app]
+    if any(r.namespace is UNKNOWN for r in others):
+        return UNKNOWN
     names: set[str] = set()
     for settings in project.settings:
-        names.update(n for n in settings.ns.bindings if celery_tables.ignored_without_namespace(n))
+        names.update(
+            n for n in settings.ns.bindings
+            if celery_tables.ignored_without_namespace(n) and not any(r.reads(n) for r in others)
+        )
     return sorted(names)
 
 
@@ -44,6 +54,7 @@ def check(project: Project) -> Iterator[Finding]:
             namespace = config.namespace
             if namespace is UNKNOWN or not config.reads_django_settings:
                 continue  # another source (a celeryconfig module, CEL002's settings module) may use any
+            ignored = _ignored_names(project, app)
             if isinstance(namespace, str) and namespace != namespace.upper():
                 # Celery matches the prefix's case (celery.utils.text.match_case): anything not
                 # all-uppercase looks for lowercase names, which Django never exposes
@@ -51,13 +62,12 @@ def check(project: Project) -> Iterator[Finding]:
                     app.source.path, config.node,
                     f"namespace={namespace!r} makes Celery look for lowercase settings such as "
                     f"{namespace.lower()}_broker_url, which Django never exposes: "
-                    f"{_lowercase_effect(project.celery_version, _ignored_names(project))}; "
+                    f"{_lowercase_effect(project.celery_version, [] if ignored is UNKNOWN else ignored)}; "
                     f"use namespace={namespace.upper()!r}",
                     subject="namespace",
                 )
             elif not namespace:  # None or "": no prefix
-                ignored = _ignored_names(project)
-                if ignored:
+                if ignored and ignored is not UNKNOWN:
                     yield RULE.finding(
                         app.source.path, config.node,
                         f"no namespace: Celery reads only old setting names and ignores {_shown(ignored)}; "
@@ -91,6 +101,8 @@ at the call, rather than once per setting.""",
             "no namespace while the settings use only old names, or names valid both ways (CELERY_RESULT_BACKEND)",
             "a namespace held in a variable the analysis cannot resolve",
             "apps configured from something other than Django settings",
+            "no namespace where the CELERY_ names are read by another app of the project (namespace='CELERY'), "
+            "or another app's namespace cannot be read",
         ),
         check_project=check,
     )

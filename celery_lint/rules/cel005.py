@@ -145,7 +145,7 @@ def check(project: Project) -> Iterator[Finding]:
         return
     for app in apps:
         yield RULE.finding(
-            app.source.path, app.call,
+            app.source.path, app.node,
             f"no autodiscover_tasks() call: {why}; add {app.variable}.autodiscover_tasks()",
             subject="autodiscover",
         )

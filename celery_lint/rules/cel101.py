@@ -8,20 +8,20 @@ from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import assignments, celery_specific, namespace_is_celery, names_read
+from celery_lint.rules._reads import is_read
+from celery_lint.rules._settings import celery_assignments, celery_specific
 
 
 def check(project: Project) -> Iterator[Finding]:
-    if not namespace_is_celery(project):
-        return
-    for path, name, node in assignments(project):
+    for path, name, node, readers in celery_assignments(project):
         key = celery_tables.unprefixed_new_key(name)
-        if key is not None and celery_specific(key) and name not in names_read(project):
-            yield RULE.finding(
-                path, node,
-                f"{name} is ignored: with namespace='CELERY' Celery reads {celery_tables.prefixed(key)}",
-                subject=name,
-            )
+        if key is None or not celery_specific(key) or readers.read_by_any(name) or is_read(project, name):
+            continue
+        yield RULE.finding(
+            path, node,
+            f"{name} is ignored: with namespace='CELERY' Celery reads {celery_tables.prefixed(key)}{readers.which}",
+            subject=name,
+        )
 
 
 RULE = register(

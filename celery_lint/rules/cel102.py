@@ -8,7 +8,8 @@ from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import assignments, namespace_is_celery, names_read
+from celery_lint.rules._reads import is_read
+from celery_lint.rules._settings import celery_assignments
 from celery_lint.versions import TargetVersion
 
 
@@ -37,20 +38,23 @@ def _reported(project: Project, name: str) -> bool:
     return (
         celery_tables.is_old_name(name)
         and name.startswith(CELERY_OLD_PREFIXES)
-        and name not in names_read(project)
+        and not is_read(project, name)
     )
 
 
 def check(project: Project) -> Iterator[Finding]:
-    if not namespace_is_celery(project):
-        return
-    found = [(path, name, node) for path, name, node in assignments(project) if _reported(project, name)]
+    found = [
+        (path, name, node, readers) for path, name, node, readers in celery_assignments(project)
+        if not readers.read_by_any(name) and _reported(project, name)
+    ]
     if not found:
         return
     what, severity = verdict(project.celery_version)
-    for path, name, node in found:
+    for path, name, node, readers in found:
         new = celery_tables.prefixed(celery_tables.OLD_TO_NEW[name])
-        yield RULE.finding(path, node, f"{name} is a Celery 3 name: {what}; use {new}", subject=name, severity=severity)
+        yield RULE.finding(
+            path, node, f"{name} is a Celery 3 name: {what}; use {new}{readers.which}", subject=name, severity=severity
+        )
 
 
 RULE = register(
@@ -77,6 +81,7 @@ an error (`celery_lint.E102`) where the setting is ignored (<= 5.6) or removed
         ),
         good=Example({"+proj/settings.py": "CELERY_WORKER_CONCURRENCY = 4\n"}),
         silent_on=(
+            "old names in settings that another app of the project reads without a namespace",
             "names that are the old and the new name at once (CELERY_RESULT_BACKEND, CELERY_TIMEZONE, CELERY_IMPORTS)",
             "projects whose Celery app has no namespace (old names are what Celery reads then) or an unreadable one",
             "old names without a CELERY/BROKER_ prefix (S3_BUCKET, CASSANDRA_SERVERS): as likely the project's own",

@@ -8,20 +8,20 @@ from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import assignments, celery_specific, namespace_is_celery, names_read
+from celery_lint.rules._reads import is_read
+from celery_lint.rules._settings import celery_assignments, celery_specific
 
 
 def check(project: Project) -> Iterator[Finding]:
-    if not namespace_is_celery(project):
-        return
-    for path, name, node in assignments(project):
+    for path, name, node, readers in celery_assignments(project):
         key = celery_tables.lowercase_key(name)
-        if key is None or name in names_read(project):
+        if key is None or readers.read_by_any(name) or is_read(project, name):
             continue  # a helper variable used to build a real setting
         if name.startswith("celery") or celery_specific(key):
             yield RULE.finding(
                 path, node,
-                f"{name} is ignored: Django settings only expose UPPERCASE names; use {celery_tables.prefixed(key)}",
+                f"{name} is ignored: Django settings only expose UPPERCASE names; use {celery_tables.prefixed(key)}"
+                f"{readers.which}",
                 subject=name,
             )
 
@@ -43,6 +43,7 @@ default -- for the broker that means `amqp://guest@localhost`.""",
         ),
         good=Example({"+proj/settings.py": 'CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}\n'}),
         silent_on=(
+            "lowercase keys in a settings module an app reads directly (config_from_object('proj.settings'), CEL002)",
             "lowercase names that are not Celery settings (base_dir, helpers)",
             "helper variables: lowercase names used in the settings (broker_url building CELERY_BROKER_URL)",
             "keys of Celery groups other code uses too (timezone, database_url, redis_host) unless celery_-prefixed",

@@ -8,18 +8,18 @@ from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import assignments, namespace_is_celery, names_read
+from celery_lint.rules._reads import is_read
+from celery_lint.rules._settings import celery_assignments
 
 
 def check(project: Project) -> Iterator[Finding]:
-    if not namespace_is_celery(project):
-        return
-    for path, name, node in assignments(project):
+    for path, name, node, readers in celery_assignments(project):
         nearest = celery_tables.nearest_prefixed(name)
-        if nearest is None or name in names_read(project):
+        if nearest is None or readers.read_by_any(name) or is_read(project, name):
             continue
         yield RULE.finding(
-            path, node, f"{name} is not a Celery setting and is silently ignored; did you mean {nearest}?",
+            path, node,
+            f"{name} is not a Celery setting and is silently ignored; did you mean {nearest}?{readers.which}",
             subject=name,
         )
 
@@ -36,14 +36,18 @@ Celery has no warning for unknown settings: `CELERY_RESULTS_BACKEND` or
 rule compares each unknown `CELERY_*` name with Celery's own setting table and
 suggests the nearest one. Many projects keep settings of their own under the
 `CELERY_` prefix: a name the project reads itself (`settings.CELERY_X`,
-`getattr(settings, "CELERY_X")`) is never reported, nor is one listed in
-`own-settings` under `[tool.celery-lint]` (for names read by another package).""",
+`getattr(settings, "CELERY_X")`, `from proj.settings import CELERY_X`, a use in
+the settings) is never reported, nor is one listed in `own-settings` under
+`[tool.celery-lint]` (for names read by another package). A comment, a docstring or a
+string spelling the name is no read.""",
         bad=Example(
             {"+proj/settings.py": "CELERY_TASK_TIME_LIMT = 300\n"},
             findings=(("proj/settings.py", "CEL104"),),
         ),
         good=Example({"+proj/settings.py": "CELERY_TASK_TIME_LIMIT = 300\n"}),
         silent_on=(
+            "names another app of the project reads under its own namespace (WORKER_BROKER_URL beside an app with "
+            "namespace='WORKER'); settings read by an app whose namespace cannot be read",
             "names the project reads itself (settings.CELERY_X, getattr(settings, 'CELERY_X'))",
             "names listed in own-settings under [tool.celery-lint]",
             "names close to no Celery setting (CELERY_REPORTS_QUEUE)",

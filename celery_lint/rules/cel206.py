@@ -12,9 +12,8 @@ from celery_lint import celery_tables
 from celery_lint.discovery import TaskNames, app_receiver, const_str, is_conf, is_test_module, nearest, task_names
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule, module_statements
-from celery_lint.project.configurations import class_statements
+from celery_lint.project.configurations import class_statements, configuration_classes
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._settings import configuration_classes
 
 SIGNATURES = frozenset(
     {
