@@ -11,6 +11,7 @@
     own-settings = ["CELERY_REPORTS_QUEUE"]    # CELERY_* names that are the project's own
     celery-version = "5.6.3"                   # else the project's pins, else installed Celery
     exclude = ["legacy/**"]
+    respect-gitignore = true                   # skip what git ignores (hidden directories always)
 
 The file is the nearest pyproject.toml with that table at or above the first path
 linted (or the working directory), or the one `--config` names. Anything unknown or
@@ -34,7 +35,7 @@ from celery_lint.versions import VersionError, parse_version
 TABLE = "celery-lint"
 KEYS = (
     "settings", "app", "namespace", "select", "ignore", "extend-select", "per-file-ignores",
-    "own-settings", "celery-version", "exclude",
+    "own-settings", "celery-version", "exclude", "respect-gitignore",
 )
 # Patterns as strings: `re` compiles (and caches) each on first use, not at every start.
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
@@ -66,6 +67,7 @@ class Config(NamedTuple):
     own_settings: frozenset[str] = frozenset()
     celery_version: str | None = None
     exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
     base: Path = Path()  # patterns are relative to this directory (default: the working directory)
 
     def project_options(self) -> ProjectOptions:
@@ -75,6 +77,7 @@ class Config(NamedTuple):
             own_settings=self.own_settings,
             celery_version=self.celery_version,
             version_source=f"celery-version in {self.path.name if self.path else 'configuration'}",
+            respect_gitignore=self.respect_gitignore,
         )
 
     def options_with(
@@ -83,6 +86,7 @@ class Config(NamedTuple):
         namespace: str | None = None,
         own_settings: Iterable[str] = (),
         celery_version: str | None = None,
+        respect_gitignore: bool | None = None,
     ) -> ProjectOptions:
         """The project options, with a front end's own options (given: not None) over them."""
         options = self.project_options()
@@ -92,6 +96,7 @@ class Config(NamedTuple):
             own_settings=options.own_settings | frozenset(own_settings),
             celery_version=celery_version or options.celery_version,
             version_source="--celery-version" if celery_version else options.version_source,
+            respect_gitignore=options.respect_gitignore if respect_gitignore is None else respect_gitignore,
         )
 
     def excludes(self, path: Path) -> bool:
@@ -239,6 +244,11 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
         values["celery_version"] = version
     if "exclude" in table:
         values["exclude"] = tuple(_strings(path, "exclude", table["exclude"]))
+    if "respect-gitignore" in table:
+        respect = table["respect-gitignore"]
+        if not isinstance(respect, bool):
+            raise ConfigError(path, "respect-gitignore", f"expected true or false, got {_type(respect)}")
+        values["respect_gitignore"] = respect
     return Config(**values)
 
 

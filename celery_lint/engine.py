@@ -202,6 +202,15 @@ def _resolved(filename: str) -> tuple[Path, Path]:
 _resolved_directories: dict[tuple[str, str], Path] = {}
 
 
+def is_project_code(filename: str, tops: tuple[Path, ...], options: ProjectOptions = ProjectOptions()) -> bool:
+    """Whether a file flake8 names is one the command's walk of flake8's own arguments
+    (`tops`) lists: flake8 enters hidden and ignored directories, the command does not."""
+    if not tops:
+        return True
+    _, path = _resolved(filename)
+    return layout.reached(path, tops, options.respect_gitignore)
+
+
 def lint_paths(
     paths: Iterable[Path],
     rules: list[Rule],
@@ -230,7 +239,7 @@ def _lint_paths(
     for top in paths:
         real_top = top.resolve()  # once: below it only a file itself can be a symlink
         prefix = os.path.join(str(real_top), "")
-        for real, is_link in layout.python_files(real_top):
+        for real, is_link in layout.python_files(real_top, respect_gitignore=options.respect_gitignore):
             if excluded:
                 shown = top / str(real)[len(prefix):] if real != real_top else top
                 if any(shown.match(pattern) or part_matches(shown, pattern) for pattern in excluded):

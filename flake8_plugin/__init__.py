@@ -18,7 +18,7 @@ from flake8.exceptions import ExecutionError
 
 from celery_lint import __version__
 from celery_lint.config import ConfigError, discover
-from celery_lint.engine import findings_for_file, prepare, select_rules
+from celery_lint.engine import findings_for_file, is_project_code, prepare, select_rules
 from celery_lint.project import ProjectOptions
 from celery_lint.registry import Rule
 from celery_lint.versions import VersionError, parse_version
@@ -44,6 +44,7 @@ class CeleryLintPlugin:
     _rules: list[Rule] | None = None
     _settings: tuple[str, ...] = ()
     _options: ProjectOptions = ProjectOptions()
+    _tops: tuple[Path, ...] = ()  # the files and directories flake8 was given, resolved
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -99,6 +100,7 @@ class CeleryLintPlugin:
             getattr(options, "celery_lint_own_settings", None) or (),
             version,
         )
+        cls._tops = tuple(Path(name).resolve() for name in filenames or ["."] if name != "-")
         if cls._rules:
             # before flake8 starts its workers: they share the model instead of each building one
             names = [name for name in filenames or ["."] if name != "-"]
@@ -116,6 +118,8 @@ class CeleryLintPlugin:
             return
         if CeleryLintPlugin._rules is None:  # run without flake8's option parsing
             CeleryLintPlugin._rules = select_rules()
+        if not is_project_code(self.filename, CeleryLintPlugin._tops, CeleryLintPlugin._options):
+            return  # in a hidden or ignored directory flake8 walked into: not the project's code
         try:
             findings = findings_for_file(
                 self.filename, self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,

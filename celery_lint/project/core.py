@@ -40,6 +40,7 @@ class ProjectOptions(NamedTuple):
     own_settings: frozenset[str] = frozenset()  # the project's own CELERY_* names
     celery_version: str | None = None  # the target Celery version, else pins or installed
     version_source: str = "configuration"  # where celery_version was given, for messages
+    respect_gitignore: bool = True  # leave out what git ignores (see `layout.code_listing`)
 
 
 
@@ -126,9 +127,9 @@ class Project:
     @cached_property
     def files(self) -> list[Path]:
         if self.scope is None:
-            return list(layout.iter_python_files(self.root, own_project=True))
+            return list(layout.iter_python_files(self.root, True, True, self.options.respect_gitignore))
         whole = (self.scope / "__init__.py").is_file()
-        return list(layout.iter_python_files(self.scope, own_project=True, packages=whole))
+        return list(layout.iter_python_files(self.scope, True, whole, self.options.respect_gitignore))
 
     @cached_property
     def import_roots(self) -> list[Path]:
