@@ -254,6 +254,24 @@ def repository_top(root: Path) -> Path:
     return root
 
 
+@lru_cache(maxsize=1024)
+def repository_root(root: Path) -> Path:
+    """The top of the repository that holds `root`: the nearest directory at or above
+    it with `.git` or `.hg`; outside version control, the nearest parent with a
+    project file (pyproject.toml, setup.cfg...), else `root`. Unlike `repository_top`,
+    never the working directory: what is read there (the Celery pins) must not
+    depend on where the command runs."""
+    marked: Path | None = None
+    for candidate in (root, *root.parents):
+        listing = walk_listing(str(candidate))
+        names = listing.files | listing.folders
+        if ".git" in names or ".hg" in names:
+            return candidate
+        if marked is None and candidate != root and any(m in names for m in REPO_MARKERS):
+            marked = candidate
+    return marked or root
+
+
 def is_identifier_path(parts: tuple[str, ...]) -> bool:
     return all(p.isidentifier() for p in parts)
 

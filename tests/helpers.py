@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+from celery_lint import layout, versions
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import BASE, write_project
 from celery_lint.project import Project
@@ -19,6 +20,17 @@ from celery_lint.registry import Example
 
 PYTHON = sys.executable
 BIN = Path(sys.executable).parent
+
+
+def forget_the_filesystem() -> None:
+    """Drop what this process knows of directories and files (listings, ignore rules,
+    pins), kept once per process: a test that changes files between runs in one process
+    must see the change."""
+    Project._cache.clear()
+    for module in (layout, versions):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
 
 
 def write_files(root: Path, files: dict[str, str], base: bool = True) -> Path:
@@ -30,13 +42,13 @@ def write_files(root: Path, files: dict[str, str], base: bool = True) -> Path:
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    Project._cache.clear()
+    forget_the_filesystem()
     return root
 
 
 def lint(root: Path, select: str | None = None, settings: tuple[str, ...] = ()) -> list[tuple[str, int, str]]:
     """(relative path, line, code) of every finding in the tree at `root`."""
-    Project._cache.clear()
+    forget_the_filesystem()
     rules = select_rules([select] if select else [], extend_select=[select] if select else [])
     report = lint_paths([root], rules, settings)
     assert not report.errors, report.errors

@@ -12,6 +12,7 @@ import pytest
 
 from celery_lint import gitignore, layout
 from celery_lint.project import Project, ProjectOptions
+from tests.helpers import forget_the_filesystem
 
 ROOT_IGNORE = r"""
 # a comment, and a blank line
@@ -69,9 +70,7 @@ def make_tree(top: Path, init: bool = True) -> Path:
 
 
 def walked(top: Path, respect_gitignore: bool = True) -> set[str]:
-    layout.walk_listing.cache_clear()
-    layout.code_listing.cache_clear()
-    layout._ignore_stack.cache_clear()
+    forget_the_filesystem()
     found = layout.iter_python_files(top.resolve(), respect_gitignore=respect_gitignore)
     return {path.relative_to(top.resolve()).as_posix() for path in found}
 
@@ -158,7 +157,7 @@ def test_the_project_model_walks_the_same_files(tmp_path):
     top = make_tree(tmp_path / "repo")
     (top / "manage.py").write_text("")
     expected = git_lists(top)
-    Project._cache.clear()
+    forget_the_filesystem()
     files = Project.get(top).files
     assert {p.relative_to(top.resolve()).as_posix() for p in files} == expected
     every = Project.get(top, options=ProjectOptions(respect_gitignore=False)).files

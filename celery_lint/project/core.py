@@ -116,8 +116,10 @@ class Project:
 
     @cached_property
     def celery_version(self) -> TargetVersion | None:
-        """The Celery version the project targets (configured, pinned, else installed)."""
-        top = layout.repository_top(self.root)
+        """The Celery version the project targets (configured, pinned, else installed):
+        pins are read from the project root up to the repository's top, whatever the
+        working directory (see `versions`)."""
+        top = layout.repository_root(self.root)
         directories = [self.root, *(p for p in self.root.parents if top in p.parents or p == top)]
         return target_version(self.options.celery_version, directories, self.options.version_source)
 
