@@ -267,6 +267,11 @@ def _lint_paths(
         if source is None:
             unanalysed.append((project, path))
             continue
+        if path in named and path not in _own_files(project):
+            # named, but no file of the model (git ignores it): the project rules' parts
+            # that look at one file run on it, as under flake8
+            report.findings += module_findings(project, path, _per_file_split(rules)[1], summarise=False)
+            continue
         report.findings += module_findings(project, path, rules)
     for project in projects.values():
         report.findings.extend(f for f in project_findings(project, rules) if f.path in files)
@@ -276,6 +281,16 @@ def _lint_paths(
     report.findings = [f for f in sorted(set(report.findings)) if not _suppressed(f, projects)]
     report.errors = _distinct(report.errors)
     return report
+
+
+def _own_files(project: Project) -> set[Path]:
+    found = _own.get(project)
+    if found is None:
+        found = _own[project] = set(project.files)
+    return found
+
+
+_own: dict[Project, set[Path]] = {}
 
 
 @contextmanager

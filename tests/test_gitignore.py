@@ -47,9 +47,11 @@ NAMES = [
 ]
 
 
-def git(cwd: Path, *args: str) -> str:
+def git(cwd: Path, *args: str, stdin: str = "") -> str:
     env = dict(os.environ, GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1", HOME=str(cwd))
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+    result = subprocess.run(["git", *args], cwd=cwd, env=env, input=stdin, capture_output=True, text=True)
+    assert result.returncode in (0, 1), result.stderr  # check-ignore: 1 when nothing is ignored
+    return result.stdout
 
 
 def make_tree(top: Path, init: bool = True) -> Path:
@@ -92,6 +94,13 @@ def test_the_walk_lists_what_git_does_not_ignore(tmp_path):
                "ignored_dir/keep.py", "7n.py", "pkg/only_here.py", "pkg/sub/m.py", "excluded_dir/m.py"}
     assert not ignored & found
     assert ".hidden/m.py" not in found
+
+
+def test_git_check_ignore_agrees_file_by_file(tmp_path):
+    top = make_tree(tmp_path / "repo")
+    every = {f"{d}{n}" for d in DIRS for n in NAMES if n.endswith(".py")}
+    ignored = set(git(top, "check-ignore", "--no-index", "--stdin", "-z", stdin="\0".join(sorted(every))).split("\0"))
+    assert every - walked(top) == ignored - {""}
 
 
 def test_without_gitignore_only_hidden_directories_are_skipped(tmp_path):

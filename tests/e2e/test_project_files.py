@@ -76,6 +76,7 @@ def test_the_clean_variant_is_clean_whatever_the_ignored_files_hold(tmp_path, to
 def test_a_file_named_explicitly_is_linted_even_when_ignored(repo, tool):
     _, found, output = tool(repo, "demoapp/tasks_local.py", ".semgrep/rules/tasks.py")
     assert ("demoapp/tasks_local.py", 5, "CEL203") in found, output
+    assert ("demoapp/tasks_local.py", 5, "CEL205") in found, output  # the project rules look at it too
     assert (".semgrep/rules/tasks.py", 5, "CEL203") in found, output
 
 
