@@ -1,68 +1,131 @@
 """What git ignores: the patterns of `.gitignore` files and `.git/info/exclude`, read as git reads them.
 
-Each file's patterns are compiled once into two regular expressions (one for
-directories, one for files) that try its patterns last first, so one match per
-file and level says which pattern decides (git: the last matching pattern wins, a
-deeper `.gitignore` over a shallower one, `info/exclude` under them all). The
-caller prunes ignored directories, so, as in git, nothing below an ignored
-directory is re-included. The user's global excludes file is not read: it is one
-person's preference, not the project's.
+Each file is read and compiled once. The walk asks about every entry of every
+directory, so a pattern costs nothing per entry but where it must: a plain name
+(`local_settings.py`, `build/`) is one dict look-up, `*.log`-style suffixes are
+looked up by the name's extension, and only the other patterns go to one regular
+expression for names and one for paths (anchored patterns), each trying its
+patterns last first, so one match says which pattern decides. Git's precedence: the
+last matching pattern of a file wins, a deeper `.gitignore` over a shallower one,
+`info/exclude` under them all. The caller prunes ignored directories, so, as in git,
+nothing below an ignored directory is re-included. The user's global excludes file
+is not read: it is one person's preference, not the project's.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from typing import NamedTuple
+
+
+class Pattern(NamedTuple):
+    rank: int  # its line's rank in the file: the highest matching one decides
+    negated: bool
+    directories_only: bool
+    anchored: bool  # matched against the path relative to the file's directory, else the name
+    literal: str | None  # the name it matches exactly, or
+    suffix: str | None  # the end of the names it matches (`*.log`: ".log"), or
+    regex: str  # its regex, for anything else ("" for the others)
+
+
+class Matcher(NamedTuple):
+    """One file's patterns for one kind of entry (directories, or everything else)."""
+
+    literals: dict[str, int]  # name -> the highest rank
+    suffixes: dict[str, tuple[tuple[str, int], ...]]  # a name's last extension -> (suffix, rank), highest first
+    names: re.Pattern[str] | None  # the other unanchored patterns, highest rank first
+    name_ranks: tuple[int, ...]  # by group number - 1
+    paths: re.Pattern[str] | None  # the anchored patterns, highest rank first
+    path_ranks: tuple[int, ...]
+
+    def decides(self, relative: str, name: str) -> int:
+        """The rank of the last pattern matching (-1: none)."""
+        found = self.literals.get(name, -1)
+        for suffix, rank in self.suffixes.get(name.rpartition(".")[2], ()):  # highest first
+            if rank <= found:
+                break
+            if name.endswith(suffix):
+                found = rank
+                break
+        for regex, ranks, text in ((self.names, self.name_ranks, name), (self.paths, self.path_ranks, relative)):
+            match = regex.fullmatch(text) if regex is not None else None
+            if match is not None and match.lastindex is not None:
+                found = max(found, ranks[match.lastindex - 1])
+        return found
 
 
 class Rules(NamedTuple):
     """The patterns of one file, relative to `base` (a directory, ending in a separator)."""
 
     base: str
-    directories: re.Pattern[str] | None  # every pattern, last first
-    files: re.Pattern[str] | None  # the patterns without a trailing "/", last first
-    directory_negated: tuple[bool, ...]  # by group number - 1
-    file_negated: tuple[bool, ...]
+    directories: Matcher
+    files: Matcher  # the patterns without a trailing "/"
+    negated: tuple[bool, ...]  # by rank
 
     def ignores(self, relative: str, is_directory: bool) -> bool | None:
         """True (ignored), False (re-included by a `!` pattern) or None (no pattern
         matches) for a path relative to `base`, with "/" between its parts."""
-        pattern, negated = (self.directories, self.directory_negated) if is_directory else (self.files, self.file_negated)
-        match = pattern.fullmatch(relative) if pattern is not None else None
-        if match is None or match.lastindex is None:
-            return None
-        return not negated[match.lastindex - 1]
+        name = relative.rpartition("/")[2]
+        found = (self.directories if is_directory else self.files).decides(relative, name)
+        return None if found < 0 else not self.negated[found]
 
 
 def parse(text: str, base: str) -> Rules | None:
     """The rules of a `.gitignore` text whose patterns are relative to directory
     `base`; None when it has no pattern."""
-    patterns: list[tuple[str, bool, bool]] = []  # (regex, negated, directories only)
+    compiled = _compiled(text)
+    return Rules(os.path.join(base, ""), *compiled) if compiled else None
+
+
+@lru_cache(maxsize=256)
+def _compiled(text: str) -> tuple[Matcher, Matcher, tuple[bool, ...]] | None:
+    """A text's matchers, once per process (many trees repeat one `.gitignore`)."""
+    patterns: list[Pattern] = []
     for line in text.splitlines():
-        parsed = _pattern(line)
+        parsed = _pattern(line, len(patterns))
         if parsed is not None:
             patterns.append(parsed)
     if not patterns:
         return None
-    every = patterns[::-1]
-    for_files = [p for p in every if not p[2]]
-    return Rules(
-        os.path.join(base, ""),
-        _combined(every),
-        _combined(for_files) if for_files else None,
-        tuple(p[1] for p in every),
-        tuple(p[1] for p in for_files),
-    )
+    every = _matcher(patterns)
+    return every, _matcher([p for p in patterns if not p.directories_only]), tuple(p.negated for p in patterns)
 
 
-def _combined(patterns: list[tuple[str, bool, bool]]) -> re.Pattern[str]:
-    # one group per pattern and none inside them: `lastindex` names the pattern that matched
-    return re.compile("|".join(f"({regex})" for regex, _, _ in patterns), re.DOTALL)
+def _matcher(patterns: list[Pattern]) -> Matcher:
+    literals: dict[str, int] = {}
+    suffixes: dict[str, list[tuple[str, int]]] = {}
+    names: list[Pattern] = []
+    paths: list[Pattern] = []
+    for p in patterns:
+        if p.literal is not None:
+            literals[p.literal] = p.rank  # in order: the last one stays
+        elif p.suffix is not None:
+            suffixes.setdefault(p.suffix.rpartition(".")[2], []).insert(0, (p.suffix, p.rank))
+        else:
+            (paths if p.anchored else names).append(p)
+    names_regex, name_ranks = _combined(names)
+    paths_regex, path_ranks = _combined(paths)
+    by_extension = {key: tuple(found) for key, found in suffixes.items()}
+    return Matcher(literals, by_extension, names_regex, name_ranks, paths_regex, path_ranks)
 
 
-def _pattern(line: str) -> tuple[str, bool, bool] | None:
-    """(regex, negated, directories only) of one line, None for a blank line or a comment."""
+def _combined(patterns: list[Pattern]) -> tuple[re.Pattern[str] | None, tuple[int, ...]]:
+    """One regex trying `patterns` last first, one group each and none inside them:
+    `lastindex` names the pattern that matched."""
+    if not patterns:
+        return None, ()
+    ordered = patterns[::-1]
+    regex = re.compile("|".join(f"({p.regex})" for p in ordered), re.DOTALL)
+    return regex, tuple(p.rank for p in ordered)
+
+
+_SPECIAL = frozenset("*?[\\")
+
+
+def _pattern(line: str, rank: int) -> Pattern | None:
+    """One line's pattern, None for a blank line or a comment."""
     line = line.rstrip("\r")
     if not line or line.startswith("#"):
         return None
@@ -79,8 +142,13 @@ def _pattern(line: str) -> tuple[str, bool, bool] | None:
         return None
     anchored = "/" in line  # a slash at the start or in the middle: relative to the file's directory
     line = line.removeprefix("/")
-    regex = _translate(line)
-    return (regex if anchored else f"(?:.*/)?{regex}"), negated, directories_only
+    literal = suffix = None
+    if not anchored and not _SPECIAL & set(line):
+        literal = line
+    elif not anchored and line.startswith("*") and "." in line and not _SPECIAL & set(line[1:]):
+        suffix = line[1:]
+    regex = _translate(line) if literal is None and suffix is None else ""
+    return Pattern(rank, negated, directories_only, anchored, literal, suffix, regex)
 
 
 def _translate(pattern: str) -> str:

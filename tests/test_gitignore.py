@@ -148,6 +148,18 @@ def test_a_linked_work_tree_reads_the_common_info_exclude(tmp_path):
         ("a\\ ", "a ", False, True),  # an escaped trailing space stays
         ("a\\ ", "a", False, None),
         ("a  ", "a", False, True),  # others go
+        # the last matching line decides, whichever way each is matched (name, suffix, regex, path)
+        ("*.py\n!keep.py", "keep.py", False, False),
+        ("!keep.py\n*.py", "keep.py", False, True),
+        ("*.py\n!k*.py", "keep.py", False, False),
+        ("k*.py\n!*.py\nke?p.py", "keep.py", False, True),
+        ("keep.py\n!/keep.py", "keep.py", False, False),
+        ("!/keep.py\nkeep.py", "keep.py", False, True),
+        ("*.tar.gz\n!x.gz", "a.tar.gz", False, True),
+        ("*.tar.gz", "a.gz", False, None),
+        ("*.log", ".log", False, True),
+        ("build/\n!build", "build", True, False),
+        ("!build\nbuild/", "build", True, True),
     ],
 )
 def test_one_pattern(line, path, is_directory, verdict):
