@@ -248,6 +248,7 @@ def _lint_paths(
                 files[real.resolve() if is_link else real] = None
     projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root
     unanalysed: list[tuple[Project, Path]] = []
+    own: dict[Project, set[Path]] = {}  # the files of each project's model, for the files named
     module_rules = [rule for rule in rules if rule.check_module is not None and not rule.live_only]
     directory = ""
     for path in files:
@@ -267,7 +268,9 @@ def _lint_paths(
         if source is None:
             unanalysed.append((project, path))
             continue
-        if path in named and path not in _own_files(project):
+        if path in named and project not in own:
+            own[project] = set(project.files)
+        if path in named and path not in own[project]:
             # named, but no file of the model (git ignores it): the project rules' parts
             # that look at one file run on it, as under flake8
             report.findings += module_findings(project, path, _per_file_split(rules)[1], summarise=False)
@@ -281,16 +284,6 @@ def _lint_paths(
     report.findings = [f for f in sorted(set(report.findings)) if not _suppressed(f, projects)]
     report.errors = _distinct(report.errors)
     return report
-
-
-def _own_files(project: Project) -> set[Path]:
-    found = _own.get(project)
-    if found is None:
-        found = _own[project] = set(project.files)
-    return found
-
-
-_own: dict[Project, set[Path]] = {}
 
 
 @contextmanager

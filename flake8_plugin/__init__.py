@@ -118,9 +118,9 @@ class CeleryLintPlugin:
             return
         if CeleryLintPlugin._rules is None:  # run without flake8's option parsing
             CeleryLintPlugin._rules = select_rules()
-        if not is_project_code(self.filename, CeleryLintPlugin._tops, CeleryLintPlugin._options):
-            return  # in a hidden or ignored directory flake8 walked into: not the project's code
         try:
+            if not is_project_code(self.filename, CeleryLintPlugin._tops, CeleryLintPlugin._options):
+                return  # in a hidden or ignored directory flake8 walked into: not the project's code
             findings = findings_for_file(
                 self.filename, self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,
                 CeleryLintPlugin._options,
