@@ -415,7 +415,7 @@ def write_tree(root: Path, n_apps: int) -> int:
 
 # The same files in the same order as the linter's walk, by a plain `os.walk` that keeps
 # nothing (the linter's own walk caches each directory's listing for its later lookups),
-# skipping the same directories (written into the script: importing `celery_lint.layout`
+# skipping the same directories (hidden ones too; written into the script: importing `celery_lint.layout`
 # would add its imports to the baseline's memory).
 BASELINE = f"""\
 import ast, os, sys
@@ -425,7 +425,9 @@ skipped = {sorted(SKIP_DIRS)!r}
 keep = sys.argv[2] == "keep"
 kept = []
 for directory, directories, files in os.walk(sys.argv[1]):
-    directories[:] = sorted(d for d in directories if d not in skipped and not d.endswith(".egg-info"))
+    directories[:] = sorted(
+        d for d in directories if d not in skipped and not d.startswith(".") and not d.endswith(".egg-info")
+    )
     for name in sorted(files):
         if name.endswith(".py"):
             path = Path(directory, name)

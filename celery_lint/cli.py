@@ -54,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAMES", help="the project's own CELERY_* settings, never reported as typos",
     )
     parser.add_argument("--celery-version", metavar="VERSION", help="the Celery version to report for (5.6.3)")
+    parser.add_argument(
+        "--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
+        help="skip files git ignores (default: [tool.celery-lint] respect-gitignore, else yes)",
+    )
     parser.add_argument("--config", type=Path, metavar="PATH", help="read [tool.celery-lint] from this TOML file")
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
@@ -135,4 +139,6 @@ def _missing_modules(projects: list[Project], args: argparse.Namespace, config: 
 
 def _options(config: Config, args: argparse.Namespace) -> ProjectOptions:
     """The configuration's project options, with the command's options over them."""
-    return config.options_with(args.app, args.namespace, args.own_settings, args.celery_version, args.configuration)
+    return config.options_with(
+        args.app, args.namespace, args.own_settings, args.celery_version, args.configuration, args.respect_gitignore
+    )

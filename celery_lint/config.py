@@ -12,6 +12,7 @@
     own-settings = ["CELERY_REPORTS_QUEUE"]    # CELERY_* names that are the project's own
     celery-version = "5.6.3"                   # else the project's pins, else installed Celery
     exclude = ["legacy/**"]
+    respect-gitignore = true                   # skip what git ignores (hidden directories always)
 
 The file is the nearest pyproject.toml with that table at or above the first path
 linted (or the working directory), or the one `--config` names. Anything unknown or
@@ -35,7 +36,7 @@ from celery_lint.versions import VersionError, parse_version
 TABLE = "celery-lint"
 KEYS = (
     "settings", "app", "namespace", "select", "ignore", "extend-select", "per-file-ignores",
-    "own-settings", "celery-version", "exclude", "configuration",
+    "own-settings", "celery-version", "exclude", "configuration", "respect-gitignore",
 )
 # Patterns as strings: `re` compiles (and caches) each on first use, not at every start.
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
@@ -68,6 +69,7 @@ class Config(NamedTuple):
     celery_version: str | None = None
     exclude: tuple[str, ...] = ()
     configuration: str | None = None
+    respect_gitignore: bool = True
     base: Path = Path()  # patterns are relative to this directory (default: the working directory)
 
     def project_options(self) -> ProjectOptions:
@@ -78,6 +80,7 @@ class Config(NamedTuple):
             celery_version=self.celery_version,
             version_source=f"celery-version in {self.path.name if self.path else 'configuration'}",
             configuration=self.configuration,
+            respect_gitignore=self.respect_gitignore,
         )
 
     def options_with(
@@ -87,6 +90,7 @@ class Config(NamedTuple):
         own_settings: Iterable[str] = (),
         celery_version: str | None = None,
         configuration: str | None = None,
+        respect_gitignore: bool | None = None,
     ) -> ProjectOptions:
         """The project options, with a front end's own options (given: not None) over them."""
         options = self.project_options()
@@ -97,6 +101,7 @@ class Config(NamedTuple):
             celery_version=celery_version or options.celery_version,
             version_source="--celery-version" if celery_version else options.version_source,
             configuration=configuration or options.configuration,
+            respect_gitignore=options.respect_gitignore if respect_gitignore is None else respect_gitignore,
         )
 
     def excludes(self, path: Path) -> bool:
@@ -248,6 +253,11 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
         name = _string(path, "configuration", table["configuration"])
         _require(re.fullmatch(_IDENTIFIER, name), path, "configuration", f"{name!r} is not a class name")
         values["configuration"] = name
+    if "respect-gitignore" in table:
+        respect = table["respect-gitignore"]
+        if not isinstance(respect, bool):
+            raise ConfigError(path, "respect-gitignore", f"expected true or false, got {_type(respect)}")
+        values["respect_gitignore"] = respect
     return Config(**values)
 
 

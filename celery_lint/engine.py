@@ -225,6 +225,15 @@ def _resolved(filename: str) -> tuple[Path, Path]:
 _resolved_directories: dict[tuple[str, str], Path] = {}
 
 
+def is_project_code(filename: str, tops: tuple[Path, ...], options: ProjectOptions = ProjectOptions()) -> bool:
+    """Whether a file flake8 names is one the command's walk of flake8's own arguments
+    (`tops`) lists: flake8 enters hidden and ignored directories, the command does not."""
+    if not tops:
+        return True
+    _, path = _resolved(filename)
+    return layout.reached(path, tops, options.respect_gitignore)
+
+
 def lint_paths(
     paths: Iterable[Path],
     rules: list[Rule],
@@ -253,7 +262,7 @@ def _lint_paths(
     for top in paths:
         real_top = top.resolve()  # once: below it only a file itself can be a symlink
         prefix = os.path.join(str(real_top), "")
-        for real, is_link in layout.python_files(real_top):
+        for real, is_link in layout.python_files(real_top, respect_gitignore=options.respect_gitignore):
             if excluded:
                 shown = top / str(real)[len(prefix):] if real != real_top else top
                 if any(shown.match(pattern) or part_matches(shown, pattern) for pattern in excluded):
@@ -262,6 +271,7 @@ def _lint_paths(
                 files[real.resolve() if is_link else real] = None
     projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root
     unanalysed: list[tuple[Project, Path]] = []
+    own: dict[Project, set[Path]] = {}  # the files of each project's model, for the files named
     module_rules = [rule for rule in rules if rule.check_module is not None and not rule.live_only]
     directory = ""
     for path in files:
@@ -280,6 +290,13 @@ def _lint_paths(
         source = project.source(path, needed=path in named)
         if source is None:
             unanalysed.append((project, path))
+            continue
+        if path in named and project not in own:
+            own[project] = set(project.files)
+        if path in named and path not in own[project]:
+            # named, but no file of the model (git ignores it): the project rules' parts
+            # that look at one file run on it, as under flake8
+            report.findings += module_findings(project, path, _per_file_split(rules)[1], summarise=False)
             continue
         report.findings += module_findings(project, path, rules)
     report.projects = list(projects.values())

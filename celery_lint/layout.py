@@ -6,12 +6,16 @@ Only the filesystem is read here; no module is imported.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
+from celery_lint import gitignore
+
 # Directories that hold no project code: environments, caches, build output, VCS data.
+# The walk of the project's code also skips every hidden directory (`.github/`,
+# `.semgrep/`) and, inside a git work tree, what git ignores (ruff's defaults).
 SKIP_DIRS = frozenset(
     {
         ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "node_modules",
@@ -26,34 +30,47 @@ def is_skipped_dir(name: str) -> bool:
     return name in SKIP_DIRS or name.endswith(".egg-info")
 
 
-def iter_python_files(top: Path, own_project: bool = False, packages: bool = True) -> Iterator[Path]:
-    """Python files below `top`, in a stable order, never following directory symlinks
-    (a symlink to a parent would loop). `own_project`: leave out the directories that
-    hold their own `manage.py`, the files of another project (a monorepo); without
-    `packages`, leave out packages too (each tree is a project of its own)."""
-    for path, _ in python_files(top, own_project, packages):
+def iter_python_files(
+    top: Path, own_project: bool = False, packages: bool = True, respect_gitignore: bool = True
+) -> Iterator[Path]:
+    """The project's Python files below `top`, in a stable order, never following
+    directory symlinks (a symlink to a parent would loop), never in a hidden or
+    ignored directory (see `code_listing`). `own_project`: leave out the directories
+    that hold their own `manage.py`, the files of another project (a monorepo);
+    without `packages`, leave out packages too (each tree is a project of its own)."""
+    for path, _ in python_files(top, own_project, packages, respect_gitignore):
         yield path
 
 
-def python_files(top: Path, own_project: bool = False, packages: bool = True) -> Iterator[tuple[Path, bool]]:
+def python_files(
+    top: Path, own_project: bool = False, packages: bool = True, respect_gitignore: bool = True
+) -> Iterator[tuple[Path, bool]]:
     """`iter_python_files`, each file with whether it is a symlink (known from the
-    listing: no `lstat` per file)."""
+    listing: no `lstat` per file). A file `top` is listed whatever ignores it."""
     if top.is_file():
         yield top, top.is_symlink()
         return
-    for _, listing in listings(top, own_project, packages):
-        for name, path in listing.paths.items():
-            yield path, name in listing.links
+    for directory, _ in listings(top, own_project, packages, code=True, respect_gitignore=respect_gitignore):
+        code = code_listing(directory, respect_gitignore)
+        for name, path in code.paths.items():
+            yield path, name in code.links
 
 
-def listings(top: Path, own_project: bool = False, packages: bool = True) -> Iterator[tuple[str, Listing]]:
-    """(directory, its listing) for every directory `python_files` enters, in its order."""
+def listings(
+    top: Path, own_project: bool = False, packages: bool = True, code: bool = False, respect_gitignore: bool = True
+) -> Iterator[tuple[str, Listing]]:
+    """(directory, its listing) for every directory the walk enters, in its order:
+    with `code`, those `python_files` enters; else every one but environments,
+    caches and VCS data (deployment files live in hidden directories too)."""
     pending = [str(top)]
     while pending:
         directory = pending.pop()
         listing = walk_listing(directory)
         yield directory, listing
-        entered = [d for d in listing.directories if not is_skipped_dir(d)]
+        if code:
+            entered = list(code_listing(directory, respect_gitignore).directories)
+        else:
+            entered = [d for d in listing.directories if not is_skipped_dir(d)]
         if own_project:
             entered = [d for d in entered if "manage.py" not in walk_listing(os.path.join(directory, d)).files]
         if not packages:
@@ -105,6 +122,92 @@ def walk_listing(directory: str) -> Listing:
     return Listing(tuple(sorted(directories)), frozenset(links), paths, frozenset(files), frozenset(folders))
 
 
+class CodeListing(NamedTuple):
+    """What of a directory is the project's code: the directories to enter, the `.py` files."""
+
+    directories: tuple[str, ...]
+    paths: dict[str, Path]  # by name, sorted
+    links: frozenset[str]  # the names that are symlinks
+
+
+@lru_cache(maxsize=16384)
+def code_listing(directory: str, respect_gitignore: bool = True) -> CodeListing:
+    """`directory`'s sub-directories and `.py` files that hold the project's code: no
+    hidden directory, no environment, cache or build output, and, inside a git work
+    tree, nothing git ignores (`respect_gitignore`). Decided once per directory, for
+    the command's walk, the project's own walk and flake8's files alike."""
+    listing = walk_listing(directory)
+    entered = [d for d in listing.directories if not d.startswith(".") and not is_skipped_dir(d)]
+    paths = listing.paths
+    stack = _ignore_stack(directory) if respect_gitignore else ()
+    if stack:
+        levels = [(rules, _relative(directory, rules.base)) for rules in stack]
+        entered = [d for d in entered if not _ignored(levels, d, True)]
+        paths = {name: path for name, path in paths.items() if not _ignored(levels, name, False)}
+    return CodeListing(tuple(entered), paths, listing.links)
+
+
+def _relative(directory: str, base: str) -> str:
+    """`directory` relative to `base` (its ancestor or itself) with "/" separators and a
+    trailing "/" ("" for `base` itself)."""
+    rest = os.path.join(directory, "")[len(base):]
+    return rest.replace(os.sep, "/") if os.sep != "/" else rest
+
+
+def _ignored(levels: list[tuple[gitignore.Rules, str]], name: str, is_directory: bool) -> bool:
+    for rules, prefix in levels:  # the deepest .gitignore first, info/exclude last
+        verdict = rules.ignores(prefix + name, is_directory)
+        if verdict is not None:
+            return verdict
+    return False
+
+
+@lru_cache(maxsize=16384)
+def _ignore_stack(directory: str) -> tuple[gitignore.Rules, ...] | None:
+    """The ignore rules that apply to `directory`'s entries, the deepest first (its own
+    `.gitignore`, its parents' up to the work tree's top, then `.git/info/exclude`);
+    None outside a git work tree (ruff's `respect-gitignore` needs one too)."""
+    listing = walk_listing(directory)
+    own = gitignore.read_rules(os.path.join(directory, ".gitignore"), directory) if ".gitignore" in listing.files else None
+    if ".git" in listing.folders or ".git" in listing.files:
+        git_dir = gitignore.git_directory(directory)
+        exclude = gitignore.read_rules(os.path.join(git_dir, "info", "exclude"), directory) if git_dir else None
+        return tuple(r for r in (own, exclude) if r is not None)
+    parent = os.path.dirname(directory)
+    above = _ignore_stack(parent) if parent != directory else None
+    if above is None:
+        return None
+    return (own, *above) if own is not None else above
+
+
+def reached(path: Path, tops: Iterable[Path], respect_gitignore: bool = True) -> bool:
+    """Whether a walk of `tops` (resolved files or directories) lists the file at
+    `path` (resolved) as the project's code: named, or below a top through no hidden or
+    ignored directory and not ignored itself. A file below no top is reached (it was
+    named in some other way)."""
+    below = False
+    for top in tops:
+        if path == top:
+            return True
+        if top in path.parents:
+            below = True
+            directory = str(path.parent)
+            if _entered(str(top), directory, respect_gitignore) and path.name in code_listing(
+                directory, respect_gitignore
+            ).paths:
+                return True
+    return not below
+
+
+@lru_cache(maxsize=16384)
+def _entered(top: str, directory: str, respect_gitignore: bool) -> bool:
+    """Whether the walk from `top` enters `directory` (below or at it)."""
+    if directory == top:
+        return True
+    parent, name = os.path.split(directory)
+    return _entered(top, parent, respect_gitignore) and name in code_listing(parent, respect_gitignore).directories
+
+
 @lru_cache(maxsize=4096)
 def find_project_root(directory: Path) -> Path | None:
     """The nearest directory at or above `directory` holding `manage.py`."""
@@ -152,10 +255,29 @@ def repository_top(root: Path) -> Path:
 
 
 def config_directories(root: Path) -> list[Path]:
-    """`root` and the directories above it up to the repository top: where a project's
-    configuration files (pytest, tox, Docker, compose, .env) may sit."""
-    top = repository_top(root)
+    """`root` and the directories above it up to the repository root: where a project's
+    configuration files (pytest, tox, Docker, compose, .env) may sit, the same
+    wherever the command runs."""
+    top = repository_root(root)
     return [root, *(p for p in root.parents if top in p.parents or p == top)]
+
+
+@lru_cache(maxsize=1024)
+def repository_root(root: Path) -> Path:
+    """The top of the repository that holds `root`: the nearest directory at or above
+    it with `.git` or `.hg`; outside version control, the nearest parent with a
+    project file (pyproject.toml, setup.cfg...), else `root`. Unlike `repository_top`,
+    never the working directory: what is read there (the Celery pins) must not
+    depend on where the command runs."""
+    marked: Path | None = None
+    for candidate in (root, *root.parents):
+        listing = walk_listing(str(candidate))
+        names = listing.files | listing.folders
+        if ".git" in names or ".hg" in names:
+            return candidate
+        if marked is None and candidate != root and any(m in names for m in REPO_MARKERS):
+            marked = candidate
+    return marked or root
 
 
 def is_identifier_path(parts: tuple[str, ...]) -> bool:

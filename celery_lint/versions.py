@@ -2,23 +2,41 @@
 
 The target version comes from configuration (`celery-version`), else from the
 project's own pins, else from the Celery installed beside celery-lint. Pins are read
-from the nearest directory (the project root, then its parents up to the repository
-top) that pins Celery at all; in that directory a lock file (uv.lock, poetry.lock,
-Pipfile.lock: the version really installed) wins over requirements files, which win
-over pyproject.toml dependencies. A range gives its lower bound (`>=5.3,<6` -> 5.3,
-`~=5.6.0` -> 5.6.0, poetry `^5.3` -> 5.3): the oldest Celery the pins allow is one a
-deployment may run. Several files in one directory that disagree give the lowest.
-Nothing here imports or runs project code.
+in the project root and its parents up to the repository's top (`layout.repository_root`:
+never past it, and the same whatever the working directory), from these files only:
+lock files (uv.lock, poetry.lock, pdm.lock, Pipfile.lock), requirement files
+(`requirements*.txt`, `requirements*.in`, and those in `requirements/` and
+`dependencies/`, pip-tools' compiled ones included), and declarations (Pipfile,
+pyproject.toml: PEP 621 dependencies and optional ones, PEP 735 groups, poetry;
+setup.cfg `install_requires` and extras).
+
+Precedence, the most telling pin first:
+
+1. an exact version (a lock file's, or `==5.6.3`, as pip-tools compiles) beats a
+   range from any directory: it is what gets installed; a range gives only its lower
+   bound (`>=5.3,<6` -> 5.3, `~=5.6.0` -> 5.6.0, poetry `^5.3` -> 5.3), the oldest
+   Celery a deployment may run;
+2. then the nearest directory (the project root first);
+3. then, in one directory, a lock file over a requirement file over a declaration;
+   several files of one kind that disagree give the lowest.
+
+The source names the file, relative to the project root ("uv.lock", "../uv.lock",
+"requirements/base.txt"). A file that cannot be read or parsed gives no pin (never
+an error: the version stays unknown, or comes from another file). Each directory is
+listed once and each of its pin files read once per process. Nothing here imports
+or runs project code.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from celery_lint import toml
+from celery_lint import layout, toml
 
 Version = tuple[int, int, int]
 
@@ -56,15 +74,22 @@ class TargetVersion(NamedTuple):
     """The Celery version messages are written for, and where it was read."""
 
     version: Version
-    source: str  # "celery-version in pyproject.toml", "requirements.txt", "installed Celery"
+    source: str  # "celery-version in pyproject.toml", "../uv.lock", "the installed package"
 
     def __str__(self) -> str:
-        return f"Celery {format_version(self.version)} ({self.source})"
+        return f"Celery {format_version(self.version)} from {self.source}"
 
 
 def lower_bound(spec: str) -> Version | None:
     """The oldest version a specifier admits (`>=5.3,<6` -> 5.3), None when it has none."""
-    found: list[Version] = []
+    found = bound(spec)
+    return found[0] if found else None
+
+
+def bound(spec: str) -> tuple[Version, bool] | None:
+    """(the oldest version a specifier admits, whether it is the only one: `==5.6.3`,
+    poetry's bare `5.6.3`), None when it has no lower bound."""
+    found: list[tuple[Version, bool]] = []
     for clause in spec.split(","):
         clause = clause.strip()
         if not clause or clause == "*":
@@ -72,17 +97,24 @@ def lower_bound(spec: str) -> Version | None:
         match = re.fullmatch(_CLAUSE, clause)
         if match is None:
             return None
-        if match.group("op") not in _LOWER_BOUND_OPS:
+        op, text = match.group("op"), match.group("version")
+        if op not in _LOWER_BOUND_OPS:
             continue
         try:
-            found.append(parse_version(match.group("version")))
+            found.append((parse_version(text), op in ("==", "===", None) and "*" not in text))
         except VersionError:
             return None
     return max(found) if found else None
 
 
 def requirement_pin(line: str) -> Version | None:
-    """The pin of a `celery...` requirement line (requirements.txt, PEP 621), else None."""
+    """The lower bound of a `celery...` requirement line (requirements.txt, PEP 621), else None."""
+    found = requirement_bound(line)
+    return found[0] if found else None
+
+
+def requirement_bound(line: str) -> tuple[Version, bool] | None:
+    """`bound` of a `celery...` requirement line, else None."""
     line = line.split(" #", 1)[0].strip()
     match = re.match(_REQUIREMENT, line)
     if match is None:
@@ -91,7 +123,7 @@ def requirement_pin(line: str) -> Version | None:
     spec = re.split(r"\s+--", spec, maxsplit=1)[0]  # --hash=... options
     if not spec or spec.startswith("@"):  # a URL requirement names no version
         return None
-    return lower_bound(spec.strip("() "))
+    return bound(spec.strip("() "))
 
 
 def _requirement_lines(text: str) -> Iterator[str]:
@@ -107,8 +139,8 @@ def _requirement_lines(text: str) -> Iterator[str]:
         yield logical
 
 
-def pins_in_requirements(text: str) -> list[Version]:
-    return [v for line in _requirement_lines(text) if (v := requirement_pin(line)) is not None]
+def pins_in_requirements(text: str) -> list[tuple[Version, bool]]:
+    return [v for line in _requirement_lines(text) if (v := requirement_bound(line)) is not None]
 
 
 def _load_toml(path: Path) -> dict[str, Any] | None:
@@ -118,30 +150,69 @@ def _load_toml(path: Path) -> dict[str, Any] | None:
         return None
 
 
-def pins_in_pyproject(data: dict[str, Any]) -> list[Version]:
-    """Celery pins in PEP 621 dependencies (and optional groups) and poetry dependencies."""
-    found: list[Version] = []
-    project = data.get("project", {})
-    lines: list[Any] = list(project.get("dependencies", []) or [])
-    for group in (project.get("optional-dependencies", {}) or {}).values():
-        lines += list(group or [])
-    for group in (data.get("dependency-groups", {}) or {}).values():
-        lines += list(group or [])
-    found += [v for line in lines if isinstance(line, str) and (v := requirement_pin(line)) is not None]
-    poetry = data.get("tool", {}).get("poetry", {})
-    tables = [poetry.get("dependencies", {})]
-    tables += [g.get("dependencies", {}) for g in (poetry.get("group", {}) or {}).values() if isinstance(g, dict)]
-    for table in tables:
-        spec = next((v for k, v in (table or {}).items() if k.lower() == "celery"), None)
-        if isinstance(spec, dict):
-            spec = spec.get("version")
-        if isinstance(spec, str) and (v := lower_bound(spec)) is not None:
-            found.append(v)
+def _table(data: Any, *keys: str) -> dict[str, Any]:
+    """`data[k1][k2]...` when each is a table, else {} (a malformed file pins nothing)."""
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else {}
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _spec_bound(spec: Any) -> tuple[Version, bool] | None:
+    """A poetry or Pipfile dependency value: "^5.3", "==5.6.3", "*", {version = ...}."""
+    if isinstance(spec, dict):
+        spec = spec.get("version")
+    return bound(spec) if isinstance(spec, str) else None
+
+
+def _named_celery(table: dict[str, Any]) -> Any:
+    return next((v for k, v in table.items() if k.lower() == "celery"), None)
+
+
+def pins_in_pyproject(data: dict[str, Any]) -> list[tuple[Version, bool]]:
+    """Celery pins in PEP 621 dependencies (and optional groups), PEP 735 dependency
+    groups and poetry dependencies (and groups)."""
+    project = _table(data, "project")
+    lines = _strings(project.get("dependencies"))
+    for group in _table(project, "optional-dependencies").values():
+        lines += _strings(group)
+    for group in _table(data, "dependency-groups").values():
+        lines += _strings(group)
+    found = [v for line in lines if (v := requirement_bound(line)) is not None]
+    poetry = _table(data, "tool", "poetry")
+    tables = [_table(poetry, "dependencies"), _table(poetry, "dev-dependencies")]
+    tables += [_table(g, "dependencies") for g in _table(poetry, "group").values()]
+    found += [v for table in tables if (v := _spec_bound(_named_celery(table))) is not None]
     return found
 
 
+def pins_in_pipfile(data: dict[str, Any]) -> list[tuple[Version, bool]]:
+    """Celery in a Pipfile's `[packages]` or `[dev-packages]` ("==5.6.3", "*", a table)."""
+    tables = (_table(data, "packages"), _table(data, "dev-packages"))
+    return [v for table in tables if (v := _spec_bound(_named_celery(table))) is not None]
+
+
+def pins_in_setup_cfg(text: str) -> list[tuple[Version, bool]]:
+    """Celery in setup.cfg's `[options] install_requires` and `[options.extras_require]`."""
+    import configparser  # only for a setup.cfg: spares every other run its import
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read_string(text)
+    except configparser.Error:
+        return []
+    values = [parser.get("options", "install_requires", fallback="")]
+    if parser.has_section("options.extras_require"):
+        values += [value for _, value in parser.items("options.extras_require")]
+    lines = [line for value in values for line in value.splitlines()]
+    return [v for line in lines if (v := requirement_bound(line)) is not None]
+
+
 def pins_in_lock(path: Path) -> list[Version]:
-    """The locked Celery version of uv.lock, poetry.lock or Pipfile.lock."""
+    """The locked Celery version of uv.lock, poetry.lock, pdm.lock or Pipfile.lock."""
     if path.name == "Pipfile.lock":
         try:
             import json  # only for a Pipfile.lock: spares every run its import
@@ -149,15 +220,10 @@ def pins_in_lock(path: Path) -> list[Version]:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return []
-        found = []
-        for section in ("default", "develop"):
-            entry = (data.get(section) or {}).get("celery") if isinstance(data, dict) else None
-            if isinstance(entry, dict) and isinstance(entry.get("version"), str):
-                if (v := lower_bound(entry["version"])) is not None:
-                    found.append(v)
-        return found
-    toml = _load_toml(path)
-    packages = toml.get("package", []) if toml else []
+        sections = (_table(data, "default"), _table(data, "develop"))
+        locked = [_spec_bound(_named_celery(section)) for section in sections]
+        return [found[0] for found in locked if found is not None]
+    packages = (_load_toml(path) or {}).get("package", [])
     found = []
     for package in packages if isinstance(packages, list) else []:
         if isinstance(package, dict) and str(package.get("name", "")).lower() == "celery":
@@ -168,29 +234,54 @@ def pins_in_lock(path: Path) -> list[Version]:
     return found
 
 
-LOCK_FILES = ("uv.lock", "poetry.lock", "Pipfile.lock")
+LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
+REQUIREMENT_DIRS = ("requirements", "dependencies")
+LOCK, REQUIREMENTS, DECLARED = 0, 1, 2  # the kinds of pin file, most exact first
+
+
+class Pin(NamedTuple):
+    version: Version
+    exact: bool
+    kind: int  # LOCK, REQUIREMENTS or DECLARED
+    path: str  # the file, relative to the directory searched, with "/"
+
+
+def _is_requirement_file(name: str, below: bool) -> bool:
+    """`requirements*.txt|.in` in a directory; any `.txt|.in` in requirements/ or dependencies/."""
+    return name.endswith((".txt", ".in")) and (below or name.startswith("requirements"))
 
 
 def requirement_files(directory: Path) -> list[Path]:
-    files = sorted(directory.glob("requirements*.txt"))
-    if (directory / "requirements").is_dir():
-        files += sorted((directory / "requirements").glob("*.txt"))
-    return [f for f in files if f.is_file()]
+    """The requirement files of `directory`, sorted, from its listings (no glob)."""
+    listing = layout.walk_listing(str(directory))
+    found = [directory / n for n in sorted(listing.files) if _is_requirement_file(n, False)]
+    for sub in REQUIREMENT_DIRS:
+        if sub in listing.folders:
+            for walked, entries in layout.listings(directory / sub):
+                found += [Path(walked, n) for n in sorted(entries.files) if _is_requirement_file(n, True)]
+    return found
 
 
-def pinned_in(directory: Path) -> TargetVersion | None:
-    """The lowest Celery pinned in `directory`, from its most exact kind of pin file."""
-    locks = [(p.name, pins_in_lock(p)) for p in (directory / n for n in LOCK_FILES) if p.is_file()]
-    requirements = [(p.relative_to(directory).as_posix(), pins_in_requirements(_read(p))) for p in requirement_files(directory)]
-    pyproject = directory / "pyproject.toml"
-    data = _load_toml(pyproject) if pyproject.is_file() else None
-    declared = [("pyproject.toml", pins_in_pyproject(data))] if data else []
-    for kind in (locks, requirements, declared):
-        pins = [(min(versions), name) for name, versions in kind if versions]
-        if pins:
-            version, name = min(pins)
-            return TargetVersion(version, name)
-    return None
+@lru_cache(maxsize=1024)
+def pins_in(directory: Path) -> tuple[Pin, ...]:
+    """Every Celery pin in the pin files of `directory`, each file read once per process."""
+    names = layout.walk_listing(str(directory)).files
+    pins: list[Pin] = []
+    for name in LOCK_FILES:
+        if name in names:
+            pins += [Pin(v, True, LOCK, name) for v in pins_in_lock(directory / name)]
+    for path in requirement_files(directory):
+        shown = path.relative_to(directory).as_posix()
+        pins += [Pin(v, exact, REQUIREMENTS, shown) for v, exact in pins_in_requirements(_read(path))]
+    declared: list[tuple[str, list[tuple[Version, bool]]]] = []
+    if "Pipfile" in names:
+        declared.append(("Pipfile", pins_in_pipfile(_load_toml(directory / "Pipfile") or {})))
+    if "pyproject.toml" in names:
+        declared.append(("pyproject.toml", pins_in_pyproject(_load_toml(directory / "pyproject.toml") or {})))
+    if "setup.cfg" in names:
+        declared.append(("setup.cfg", pins_in_setup_cfg(_read(directory / "setup.cfg"))))
+    pins += [Pin(v, exact, DECLARED, name) for name, found in declared for v, exact in found]
+    return tuple(pins)
 
 
 def _read(path: Path) -> str:
@@ -201,11 +292,29 @@ def _read(path: Path) -> str:
 
 
 def pinned(directories: Iterable[Path]) -> TargetVersion | None:
-    for directory in directories:
-        found = pinned_in(directory)
-        if found is not None:
-            return found
-    return None
+    """The pinned Celery of a project whose root is the first of `directories`, the
+    others its parents, nearest first: see the module's docstring for precedence."""
+    found: list[tuple[tuple[bool, int, int], Version, str]] = []
+    root: Path | None = None
+    for distance, directory in enumerate(directories):
+        root = root or directory
+        for pin in pins_in(directory):
+            shown = pin.path if distance == 0 else os.path.relpath(directory / pin.path, root).replace(os.sep, "/")
+            found.append(((not pin.exact, distance, pin.kind), pin.version, shown))
+    if not found:
+        return None
+    best = min(key for key, _, _ in found)
+    version, source = min((version, shown) for key, version, shown in found if key == best)
+    return TargetVersion(version, source)
+
+
+def pinned_in(directory: Path) -> TargetVersion | None:
+    """The Celery pinned in `directory` alone."""
+    return pinned([directory])
+
+
+# the source of the version of the Celery beside celery-lint, in messages
+INSTALLED = "the installed package"
 
 
 def installed() -> TargetVersion | None:
@@ -223,13 +332,13 @@ def installed() -> TargetVersion | None:
         for name in names:
             if name.startswith("celery-") and name.endswith(".dist-info"):
                 try:
-                    return TargetVersion(parse_version(name[len("celery-"):-len(".dist-info")]), "installed Celery")
+                    return TargetVersion(parse_version(name[len("celery-"):-len(".dist-info")]), INSTALLED)
                 except VersionError:
                     break
     from importlib import metadata
 
     try:
-        return TargetVersion(parse_version(metadata.version("celery")), "installed Celery")
+        return TargetVersion(parse_version(metadata.version("celery")), INSTALLED)
     except (metadata.PackageNotFoundError, VersionError):
         return None
 

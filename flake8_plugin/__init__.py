@@ -19,7 +19,7 @@ from flake8.exceptions import ExecutionError
 
 from celery_lint import __version__, layout
 from celery_lint.config import Config, ConfigError, discover
-from celery_lint.engine import findings_for_file, prepare, projects_of, select_rules
+from celery_lint.engine import findings_for_file, is_project_code, prepare, projects_of, select_rules
 from celery_lint.project import ProjectOptions
 from celery_lint.project.facts import missing_modules, notices_of, run_facts
 from celery_lint.registry import Rule
@@ -73,6 +73,7 @@ class CeleryLintPlugin:
     _rules: list[Rule] | None = None
     _settings: tuple[str, ...] = ()
     _options: ProjectOptions = ProjectOptions()
+    _tops: tuple[Path, ...] = ()  # the files and directories flake8 was given, resolved
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -135,6 +136,7 @@ class CeleryLintPlugin:
             version,
             getattr(options, "celery_lint_configuration", None),
         )
+        cls._tops = tuple(Path(name).resolve() for name in filenames or ["."] if name != "-")
         if cls._rules:
             names = [name for name in filenames or ["."] if name != "-"]
             try:
@@ -170,6 +172,8 @@ class CeleryLintPlugin:
         if CeleryLintPlugin._rules is None:  # run without flake8's option parsing
             CeleryLintPlugin._rules = select_rules()
         try:
+            if not is_project_code(self.filename, CeleryLintPlugin._tops, CeleryLintPlugin._options):
+                return  # in a hidden or ignored directory flake8 walked into: not the project's code
             findings = findings_for_file(
                 self.filename, self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,
                 CeleryLintPlugin._options,

@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 
+from celery_lint import layout, versions
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import BASE, write_project
 from celery_lint.project import Project
@@ -25,6 +26,17 @@ BIN = Path(sys.executable).parent
 BASE_FACTS = f"settings proj.settings, app proj.celery, {version_text(installed())}"
 
 
+def forget_the_filesystem() -> None:
+    """Drop what this process knows of directories and files (listings, ignore rules,
+    pins), kept once per process: a test that changes files between runs in one process
+    must see the change."""
+    Project._cache.clear()
+    for module in (layout, versions):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
+
+
 def write_files(root: Path, files: dict[str, str], base: bool = True) -> Path:
     """The canonical project (unless base=False) with `files` changed, as in rule examples."""
     if base:
@@ -34,7 +46,7 @@ def write_files(root: Path, files: dict[str, str], base: bool = True) -> Path:
             target = root / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    Project._cache.clear()
+    forget_the_filesystem()
     return root
 
 
@@ -43,7 +55,7 @@ def lint(
 ) -> list[tuple[str, int, str]]:
     """(relative path, line, code) of every finding in the tree at `root`, which has
     no file that cannot be analysed unless `errors`."""
-    Project._cache.clear()
+    forget_the_filesystem()
     rules = select_rules([select] if select else [], extend_select=[select] if select else [])
     report = lint_paths([root], rules, settings)
     assert errors or not report.errors, report.errors

@@ -54,9 +54,9 @@ def test_fires_at_the_call(project, config):
 @pytest.mark.parametrize(
     ("pin", "effect"),
     [
-        pytest.param("celery==5.7.0\n", "Celery 5.7.0 (requirements.txt) reads only the old setting names and ignores "
+        pytest.param("celery==5.7.0\n", "Celery 5.7.0 from requirements.txt reads only the old setting names and ignores "
                      "CELERY_BROKER_URL;", id="celery-5.7"),
-        pytest.param("celery==5.6.3\n", "Celery 5.6.3 (requirements.txt) ignores every Celery setting but "
+        pytest.param("celery==5.6.3\n", "Celery 5.6.3 from requirements.txt ignores every Celery setting but "
                      "CELERY_RESULT_BACKEND;", id="celery-5.6"),
         pytest.param("celery>=6.0\n", ": CELERY_BROKER_URL are ignored, and old ones are read only by Celery 5.7 "
                      "(CELERY_RESULT_BACKEND by every version);", id="celery-6-not-known-yet"),

@@ -23,9 +23,10 @@ from celery_lint.versions import (
     requirement_pin,
     target_version,
 )
-from tests.helpers import run, run_python, write_files
+from tests.helpers import forget_the_filesystem, run, run_python, write_files
 
 OLD_NAME = {"+proj/settings.py": "CELERYD_CONCURRENCY = 7\n"}
+UV_LOCK = 'version = 1\n\n[[package]]\nname = "celery"\nversion = "{}"\nsource = {{ registry = "x" }}\n'
 
 
 @pytest.mark.parametrize(
@@ -104,6 +105,23 @@ def write(root: Path, files: dict[str, str]) -> Path:
                       "requirements.txt": "celery>=5.3\n"}, (5, 7, 0), "uv.lock", id="uv-lock-wins"),
         pytest.param({"Pipfile.lock": json.dumps({"default": {"celery": {"version": "==5.6.3"}}, "develop": {}})},
                      (5, 6, 3), "Pipfile.lock", id="pipfile-lock"),
+        pytest.param({"pdm.lock": '[[package]]\nname = "celery"\nversion = "5.6.2"\n'}, (5, 6, 2), "pdm.lock", id="pdm-lock"),
+        pytest.param({"Pipfile": '[packages]\ndjango = "*"\ncelery = {version = ">=5.6.1", extras = ["redis"]}\n'},
+                     (5, 6, 1), "Pipfile", id="pipfile"),
+        pytest.param({"Pipfile": '[dev-packages]\nCelery = "==5.5.0"\n'}, (5, 5, 0), "Pipfile", id="pipfile-dev"),
+        pytest.param({"setup.cfg": "[metadata]\nname = x\n\n[options]\ninstall_requires =\n    django>=4.2\n"
+                                   "    celery[redis]>=5.6.1,<5.7  # the worker\n"}, (5, 6, 1), "setup.cfg", id="setup-cfg"),
+        pytest.param({"setup.cfg": "[options.extras_require]\nworker =\n    celery==5.4.0\n"}, (5, 4, 0), "setup.cfg",
+                     id="setup-cfg-extras"),
+        pytest.param({"requirements.in": "celery>=5.6\n"}, (5, 6, 0), "requirements.in", id="requirements-in"),
+        pytest.param({"requirements/base.in": "celery>=5.5\n", "requirements/base.txt": "celery==5.6.3 \\\n    --hash=sha256:00\n"},
+                     (5, 6, 3), "requirements/base.txt", id="pip-tools-compiled-beats-its-input"),
+        pytest.param({"dependencies/prod/worker.txt": "celery==5.6.1\n"}, (5, 6, 1), "dependencies/prod/worker.txt",
+                     id="dependencies-dir"),
+        pytest.param({"pyproject.toml": '[project]\nname = "x"\n[project.optional-dependencies]\nworker = ["celery~=5.5.2"]\n'},
+                     (5, 5, 2), "pyproject.toml", id="optional-dependencies"),
+        pytest.param({"pyproject.toml": '[tool.poetry.group.worker.dependencies]\ncelery = "5.6.0"\n',
+                      "requirements.txt": "celery>=5.3\n"}, (5, 6, 0), "pyproject.toml", id="exact-declaration-beats-range"),
     ],
 )
 def test_pins(tmp_path, files, version, source):
@@ -118,10 +136,41 @@ def test_pins(tmp_path, files, version, source):
         {"pyproject.toml": "[project\nbroken"},  # unreadable: no pin, never an error here
         {"Pipfile.lock": "{not json"},
         {"poetry.lock": '[[package]]\nname = "celery"\nversion = "main"\n'},
+        {"uv.lock": "[[package]\nname = celery"},
+        {"Pipfile.lock": "[1, 2]"},
+        {"Pipfile": "[packages\ncelery = '==5.6.3'"},
+        {"Pipfile": '[packages]\ncelery = 5\n'},
+        {"setup.cfg": "[options\ninstall_requires = celery==5.6.3\n"},
+        {"setup.cfg": "no section header\ncelery==5.6.3\n"},
+        {"pyproject.toml": 'project = 3\ndependency-groups = "celery==5.6.3"\n[tool]\npoetry = [1]\n'},
+        {"pyproject.toml": '[project]\ndependencies = "celery==5.6.3"\n'},
+        {"requirements.txt": b"celery==\xff5.6.3\n".decode("latin-1")},
+        {"requirements/base.txt": "celery>=five\n"},
     ],
 )
 def test_no_usable_pin(tmp_path, files):
     assert pinned_in(write(tmp_path, files)) is None
+
+
+@pytest.mark.parametrize(
+    ("files", "version", "source"),
+    [
+        pytest.param({"uv.lock": UV_LOCK.format("5.7.0"), "backend/pyproject.toml": '[project]\ndependencies = ["celery>=5.3"]\n'},
+                     (5, 7, 0), "../uv.lock", id="an-exact-lock-above-beats-a-range-here"),
+        pytest.param({"requirements.txt": "celery==5.5.0\n", "backend/requirements.txt": "celery==5.6.3\n"},
+                     (5, 6, 3), "requirements.txt", id="the-nearest-exact-pin"),
+        pytest.param({"requirements.txt": "celery>=5.5\n", "backend/Pipfile": '[packages]\ncelery = ">=5.6"\n'},
+                     (5, 6, 0), "Pipfile", id="the-nearest-range"),
+        pytest.param({"poetry.lock": 'x = [', "requirements/prod.txt": "celery==5.6.2\n", "backend/setup.cfg": "[options\n"},
+                     (5, 6, 2), "../requirements/prod.txt", id="malformed-files-are-skipped"),
+    ],
+)
+def test_pins_up_to_the_repository_root(tmp_path, files, version, source):
+    repo = write(tmp_path / "repo", files)
+    (repo / ".git").mkdir()
+    root = write(repo / "backend", {"manage.py": ""})
+    (tmp_path / "requirements.txt").write_text("celery==4.4.7\n")  # outside the repository: never read
+    assert Project(root).celery_version == TargetVersion(version, source)
 
 
 def test_configured_then_pinned_then_installed(tmp_path):
@@ -129,17 +178,18 @@ def test_configured_then_pinned_then_installed(tmp_path):
     assert target_version("6.0", [tmp_path], "celery-version in pyproject.toml") == TargetVersion(
         (6, 0, 0), "celery-version in pyproject.toml"
     )
-    assert target_version(None, [tmp_path / "nothing", tmp_path]) == TargetVersion((5, 6, 3), "requirements.txt")
+    assert target_version(None, [tmp_path / "nothing", tmp_path]) == TargetVersion((5, 6, 3), "../requirements.txt")
     installed = target_version(None, [tmp_path / "nothing"])
-    assert installed == TargetVersion(parse_version(metadata.version("celery")), "installed Celery")
+    assert installed == TargetVersion(parse_version(metadata.version("celery")), "the installed package")
 
 
 def test_the_project_looks_up_to_the_repository_top(tmp_path):
     repo = write(tmp_path / "repo", {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["celery==5.6.2"]\n'})
     (repo / ".git").mkdir()
     root = write(repo / "src", {"manage.py": ""})
-    assert Project(root).celery_version == TargetVersion((5, 6, 2), "pyproject.toml")
+    assert Project(root).celery_version == TargetVersion((5, 6, 2), "../pyproject.toml")
     write(root, {"requirements.txt": "celery==5.5.3\n"})
+    forget_the_filesystem()
     assert Project(root).celery_version == TargetVersion((5, 5, 3), "requirements.txt")
     configured = Project(root, options=ProjectOptions(celery_version="5.7", version_source="--celery-version"))
     assert configured.celery_version == TargetVersion((5, 7, 0), "--celery-version")
@@ -150,9 +200,9 @@ def test_the_project_looks_up_to_the_repository_top(tmp_path):
     [
         ("5.3.0", "E", "ignored by Celery 5.3.0"),
         ("5.6.3", "E", "ignored by Celery 5.6.3"),
-        ("5.7.0", "W", "read by Celery 5.7.0 (x) but deprecated, removed in 6.0"),
+        ("5.7.0", "W", "read by Celery 5.7.0 from x but deprecated, removed in 6.0"),
         ("5.9.1", "W", "read by Celery 5.9.1"),
-        ("6.0.0", "E", "not read by Celery 6.0.0 (x): old names were removed in 6.0"),
+        ("6.0.0", "E", "not read by Celery 6.0.0 from x: old names were removed in 6.0"),
     ],
 )
 def test_verdict(version, severity, words):
@@ -172,16 +222,16 @@ def test_cel102_follows_the_pinned_version(project, capsys):
     [found] = cel102(project, capsys)
     assert found["severity"] == "E"
     assert found["message"] == (
-        "CELERYD_CONCURRENCY is a Celery 3 name: ignored by Celery 5.6.3 (requirements.txt); "
+        "CELERYD_CONCURRENCY is a Celery 3 name: ignored by Celery 5.6.3 from requirements.txt; "
         "deprecated in 5.7, removed in 6.0; use CELERY_WORKER_CONCURRENCY"
     )
     [found] = cel102(project, capsys, "--celery-version", "5.7.0")
     assert found["severity"] == "W"
-    assert "read by Celery 5.7.0 (--celery-version) but deprecated" in str(found["message"])
+    assert "read by Celery 5.7.0 from --celery-version but deprecated" in str(found["message"])
     write(project, {"pyproject.toml": '[tool.celery-lint]\ncelery-version = "6.0"\n'})
     [found] = cel102(project, capsys)
     assert found["severity"] == "E"
-    assert "not read by Celery 6.0.0 (celery-version in pyproject.toml)" in str(found["message"])
+    assert "not read by Celery 6.0.0 from celery-version in pyproject.toml" in str(found["message"])
 
 
 def test_the_django_check_id_follows_the_severity(project):

@@ -65,6 +65,7 @@ per-file-ignores = { "proj/settings/test.py" = ["CEL101"] }
 own-settings = ["CELERY_REPORTS_QUEUE"]
 celery-version = "5.6.3"
 exclude = ["legacy/**"]
+respect-gitignore = false
 """,
     )
     config = load_config(path)
@@ -78,9 +79,12 @@ exclude = ["legacy/**"]
     assert config.own_settings == frozenset({"CELERY_REPORTS_QUEUE"})
     assert config.celery_version == "5.6.3"
     assert config.exclude == ("legacy/**",)
+    assert config.respect_gitignore is False
     options = config.project_options()
     assert (options.app, options.namespace, options.celery_version) == ("proj.celery:app", "CELERY", "5.6.3")
     assert options.version_source == "celery-version in pyproject.toml"
+    assert options.respect_gitignore is False
+    assert config.options_with(respect_gitignore=True).respect_gitignore is True
 
 
 def test_a_single_settings_string_and_an_empty_namespace(tmp_path):
@@ -114,6 +118,8 @@ def test_a_single_settings_string_and_an_empty_namespace(tmp_path):
             "unknown rule code or prefix 'CEL9'", id="pfi-code",
         ),
         pytest.param("exclude = [1]", "exclude", "expected a list of strings", id="exclude"),
+        pytest.param('respect-gitignore = "no"', "respect-gitignore", "expected true or false, got a string",
+                     id="respect-gitignore"),
     ],
 )
 def test_bad_values_are_refused_naming_file_key_and_problem(tmp_path, body, key, problem):

@@ -42,7 +42,7 @@ def test_command_line_options_and_the_pyproject_table(project):
     status, lines, _ = flake8(project, "--celery-lint-namespace", "CELERY", "--celery-version", "5.6.3")
     assert status == 1
     assert codes(lines) == ["proj/settings.py CEL101", "proj/settings.py CEL102", "proj/settings.py CEL104"]
-    assert "ignored by Celery 5.6.3 (--celery-version)" in next(line for line in lines if "CEL102" in line)
+    assert "ignored by Celery 5.6.3 from --celery-version" in next(line for line in lines if "CEL102" in line)
     (project / "pyproject.toml").write_text(
         '[tool.celery-lint]\nnamespace = "CELERY"\nown-settings = ["CELERY_TASK_TIME_LIMT"]\ncelery-version = "5.7"\n'
         'ignore = ["CEL101"]\n',
@@ -51,7 +51,7 @@ def test_command_line_options_and_the_pyproject_table(project):
     status, lines, _ = flake8(project)
     # own-settings silences CEL104; `ignore` is the command's, not flake8's: CEL101 stays
     assert codes(lines) == ["proj/settings.py CEL101", "proj/settings.py CEL102"]
-    assert "read by Celery 5.7.0 (celery-version in pyproject.toml) but deprecated" in lines[1]
+    assert "read by Celery 5.7.0 from celery-version in pyproject.toml but deprecated" in lines[1]
     # flake8's own selection and per-file-ignores apply to CEL codes as to any other
     assert codes(flake8(project, "--extend-ignore", "CEL101")[1]) == ["proj/settings.py CEL102"]
     assert codes(flake8(project, "--per-file-ignores", "proj/settings.py:CEL10")[1]) == []
@@ -70,7 +70,7 @@ def test_options_in_the_flake8_section(project):
     assert codes(lines) == [
         "proj/settings.py CEL101", "proj/settings.py CEL102", "proj/settings_prod.py CEL101",
     ]
-    assert "not read by Celery 6.0.0 (--celery-version)" in lines[1]
+    assert "not read by Celery 6.0.0 from --celery-version" in lines[1]
 
 
 def test_a_bad_table_stops_flake8_with_the_reason(project):

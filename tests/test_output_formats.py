@@ -72,7 +72,7 @@ def test_text(linted, capsys):
         f"proj/settings.py:{eager}:1: CEL101 TASK_ALWAYS_EAGER is ignored: with namespace='CELERY' Celery reads "
         "CELERY_TASK_ALWAYS_EAGER",
         f"proj/settings.py:{concurrency}:1: CEL102 CELERYD_CONCURRENCY is a Celery 3 name: read by Celery 5.7.0 "
-        "(requirements.txt) but deprecated, removed in 6.0; use CELERY_WORKER_CONCURRENCY",
+        "from requirements.txt but deprecated, removed in 6.0; use CELERY_WORKER_CONCURRENCY",
         "Found 2 findings in 8 files (settings proj.settings, app proj.celery, Celery 5.7.0 from requirements.txt).",
     ]
 
@@ -191,7 +191,7 @@ def test_github_annotations(linted, capsys):
         f"::error file=proj/settings.py,line={eager},col=1,title=CEL101::CEL101 TASK_ALWAYS_EAGER is ignored: "
         "with namespace='CELERY' Celery reads CELERY_TASK_ALWAYS_EAGER",
         f"::warning file=proj/settings.py,line={concurrency},col=1,title=CEL102::CEL102 CELERYD_CONCURRENCY is a Celery 3 "
-        "name: read by Celery 5.7.0 (requirements.txt) but deprecated, removed in 6.0; use CELERY_WORKER_CONCURRENCY",
+        "name: read by Celery 5.7.0 from requirements.txt but deprecated, removed in 6.0; use CELERY_WORKER_CONCURRENCY",
     ]
 
 

@@ -43,6 +43,7 @@ class ProjectOptions(NamedTuple):
     celery_version: str | None = None  # the target Celery version, else pins or installed
     version_source: str = "configuration"  # where celery_version was given, for messages
     configuration: str | None = None  # django-configurations: the class DJANGO_CONFIGURATION names
+    respect_gitignore: bool = True  # leave out what git ignores (see `layout.code_listing`)
 
 
 
@@ -119,8 +120,10 @@ class Project:
 
     @cached_property
     def celery_version(self) -> TargetVersion | None:
-        """The Celery version the project targets (configured, pinned, else installed)."""
-        top = layout.repository_top(self.root)
+        """The Celery version the project targets (configured, pinned, else installed):
+        pins are read from the project root up to the repository's top, whatever the
+        working directory (see `versions`)."""
+        top = layout.repository_root(self.root)
         directories = [self.root, *(p for p in self.root.parents if top in p.parents or p == top)]
         return target_version(self.options.celery_version, directories, self.options.version_source)
 
@@ -130,9 +133,9 @@ class Project:
     @cached_property
     def files(self) -> list[Path]:
         if self.scope is None:
-            return list(layout.iter_python_files(self.root, own_project=True))
+            return list(layout.iter_python_files(self.root, True, True, self.options.respect_gitignore))
         whole = (self.scope / "__init__.py").is_file()
-        return list(layout.iter_python_files(self.scope, own_project=True, packages=whole))
+        return list(layout.iter_python_files(self.scope, True, whole, self.options.respect_gitignore))
 
     @cached_property
     def import_roots(self) -> list[Path]:

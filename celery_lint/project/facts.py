@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from celery_lint.versions import TargetVersion, format_version
+from celery_lint.versions import INSTALLED, TargetVersion, format_version
 
 if TYPE_CHECKING:
     from celery_lint.project.core import Project
@@ -62,7 +62,7 @@ class ProjectFacts(NamedTuple):
 def version_text(version: TargetVersion | None) -> str:
     if version is None:
         return "Celery version unknown"
-    source = "installed" if version.source == "installed Celery" else f"from {version.source}"
+    source = "installed" if version.source == INSTALLED else f"from {version.source}"
     return f"Celery {format_version(version.version)} {source}"
 
 

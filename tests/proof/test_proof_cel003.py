@@ -84,10 +84,10 @@ def test_lowercase_namespace_message_says_what_the_installed_celery_does(tmp_pat
     write_project(RULE.bad, tmp_path)
     (finding,) = lint_paths([tmp_path], select_rules(["CEL003"])).findings
     if (5, 7) <= INSTALLED < (6, 0):
-        assert f"Celery {celery.__version__} (installed Celery) reads only the old setting names and ignores " \
+        assert f"Celery {celery.__version__} from the installed package reads only the old setting names and ignores " \
             "CELERY_BROKER_URL;" in finding.message
     else:
-        assert f"Celery {celery.__version__} (installed Celery) ignores every Celery setting but " \
+        assert f"Celery {celery.__version__} from the installed package ignores every Celery setting but " \
             "CELERY_RESULT_BACKEND;" in finding.message
 
 
