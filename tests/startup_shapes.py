@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from celery_lint.examples import BASE
+
+BASE_INIT = BASE["proj/__init__.py"]
 TASKS = "from celery import shared_task\n\n\n@shared_task\ndef charge(invoice_id):\n    return invoice_id\n"
 # an app in apps/billing, installed as "billing": start-up code must put apps/ on sys.path
 BILLING = {
@@ -234,23 +237,40 @@ SETTINGS_NAME_SHAPES: dict[str, Shape] = {
 
 # manage.py inside the package it names: `python proj/manage.py` cannot import `proj`
 # (the script's directory is on sys.path, not its parent), so the project runs from
-# the parent (`python -m proj.manage`, or installed), where "proj.settings" is found.
+# the parent (`python -m proj.manage`, or installed), where "proj.settings" is found,
+# modules are named from there (`proj.billing.tasks`) and proj/celery.py is proj.celery
+# (no CEL006). The bad variant's settings put proj/ on sys.path too: `billing.tasks`
+# then loads the tasks module a second time (CEL201).
 INSIDE_MANAGE = MANAGE_MAIN.replace("    sys.path.insert(0, {path})\n", "")
 INSIDE = {
     "-manage.py": "",
-    "-proj/celery.py": "",
-    "proj/__init__.py": "",
+    "proj/__init__.py": BASE_INIT,
     "proj/manage.py": INSIDE_MANAGE,
     "+proj/settings.py": 'INSTALLED_APPS += ["proj.billing"]\n',
     "proj/billing/__init__.py": "",
     "proj/billing/tasks.py": TASKS,
 }
+INSIDE_ON_PATH = 'import sys  # noqa: E402\n\nsys.path.append(str({path}))\n'
 MANAGE_INSIDE_PACKAGE = Shape(
-    {**INSIDE, "proj/billing/views.py": "from billing.tasks import charge\n"},
+    {**INSIDE, "+proj/settings.py": INSIDE["+proj/settings.py"] + INSIDE_ON_PATH.format(path='BASE_DIR / "proj"'),
+     "proj/billing/views.py": "from billing.tasks import charge\n"},
     (("proj/billing/views.py", 1, "CEL201"),),
     {**INSIDE, "proj/billing/views.py": "from proj.billing.tasks import charge\n"},
-    ({**INSIDE, "proj/manage.py": INSIDE_MANAGE.replace('"proj.settings"', 'os.environ["SETTINGS"]'),
-      "proj/billing/views.py": "from billing.tasks import charge\n"},),
+    ({**INSIDE, "+proj/settings.py": INSIDE["+proj/settings.py"] + INSIDE_ON_PATH.format(path='os.environ["APPS"]'),
+      "proj/billing/views.py": "from billing.tasks import charge\n"},
+     {**INSIDE, "proj/manage.py": INSIDE_MANAGE.replace('"proj.settings"', 'os.environ["SETTINGS"]'),
+      "proj/billing/views.py": "from billing.tasks import charge\n"}),
+)
+# ... unless its start-up code puts the parent on sys.path: then `python proj/manage.py`
+# runs, with proj/ first on sys.path, and proj/celery.py is `celery` (CEL006). Clean:
+# the app module named celery_app.py.
+INSIDE_SCRIPT = {**INSIDE, "proj/manage.py": MANAGE_MAIN.format(path="os.path.dirname(BASE_DIR)")}
+MANAGE_INSIDE_SCRIPT = Shape(
+    INSIDE_SCRIPT,
+    (("proj/celery.py", 1, "CEL006"),),
+    {**INSIDE_SCRIPT, "-proj/celery.py": "", "proj/celery_app.py": BASE["proj/celery.py"],
+     "proj/__init__.py": BASE_INIT.replace(".celery ", ".celery_app ")},
+    ({**INSIDE, "proj/manage.py": MANAGE_MAIN.format(path='os.environ["ROOT"]')},),
 )
 
 # CEL001's fix names the settings module deployment names (the Dockerfile here: manage.py

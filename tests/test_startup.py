@@ -15,6 +15,7 @@ from tests.startup_shapes import (
     CEL001_FIX,
     MANAGE_GUARD,
     MANAGE_INSIDE_PACKAGE,
+    MANAGE_INSIDE_SCRIPT,
     OTHER,
     OTHER_BAD,
     SETTINGS_NAME_SHAPES,
@@ -22,6 +23,7 @@ from tests.startup_shapes import (
 )
 
 SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE,
+          "manage-inside-script": MANAGE_INSIDE_SCRIPT,
           "cel001-fix": CEL001_FIX}
 
 
@@ -178,3 +180,21 @@ def test_each_case_of_a_match_on_its_own(project):
     model = _project(project, {**BILLING, **BAD_IMPORT, "manage.py": body})
     assert project.resolve() / "apps" in model.import_roots
     assert lint(project, "CEL201") == [("demoapp/billing_views.py", 1, "CEL201")]
+
+
+def test_manage_inside_package_is_rooted_at_the_parent(project):
+    """`python -m proj.manage` runs from the parent: modules are named from there and
+    proj/ is no import root (CEL006 is silent on proj/celery.py, see the shape)."""
+    write_files(project, MANAGE_INSIDE_PACKAGE.clean)
+    model = Project.get(project / "proj")
+    parent = project.resolve()
+    assert model.module_root == parent and not model.root_on_path
+    assert model.module_name(parent / "proj" / "billing" / "tasks.py") == "proj.billing.tasks"
+    assert model.import_roots[0] == parent and model.root not in model.import_roots
+
+
+def test_manage_inside_package_run_as_script_keeps_its_root(project):
+    write_files(project, MANAGE_INSIDE_SCRIPT.bad)
+    model = Project.get(project / "proj")
+    assert model.root_on_path and model.import_roots[:2] == [model.root, project.resolve()]
+    assert model.module_name(model.root / "billing" / "tasks.py") == "proj.billing.tasks"

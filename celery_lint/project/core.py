@@ -135,10 +135,11 @@ class Project:
     @cached_property
     def import_roots(self) -> list[Path]:
         """Where Python finds this project's top-level modules: the `manage.py`
-        directory first (and its parent when it is a package, see `package_parent`),
+        directory first (unless `manage.py` can only run as `python -m proj.manage`,
+        see `root_on_path`), its parent when it is a package (see `package_parent`),
         then directories start-up code and the settings add to `sys.path`, then the
         enclosing directories up to the repository top."""
-        roots = [self.root, *([self.package_parent] if self.package_parent else [])]
+        roots = [*([self.root] if self.root_on_path else []), *([self.package_parent] if self.package_parent else [])]
         for extra in _startup.sys_path_additions(self):
             if extra not in roots:
                 roots.append(extra)
@@ -151,9 +152,22 @@ class Project:
                     break
         return roots
 
+    @cached_property
+    def own_import_roots(self) -> list[Path]:
+        """The import roots the project's own files are named from: the module root and
+        the import roots inside the project."""
+        return [r for r in self.import_roots if r in (self.root, self.module_root) or self.root in r.parents]
+
+    @cached_property
+    def module_root(self) -> Path:
+        """The directory module names are counted from: the project root, or its
+        parent when `manage.py` sits inside the package it names (the process runs
+        from there, and autodiscovery imports `proj.billing.tasks`)."""
+        return self.package_parent or self.root
+
     def module_name(self, path: Path) -> str | None:
-        """The dotted name of a file of the project, from the project root."""
-        return layout.module_name(self.root, path)
+        """The dotted name of a file of the project, from the module root."""
+        return layout.module_name(self.module_root, path)
 
     def resolve(self, dotted: str, roots: list[Path] | None = None) -> tuple[Path, Path] | None:
         """(import root, file) that `import dotted` finds, trying roots in order
@@ -173,15 +187,29 @@ class Project:
         """The parent of the project root when `manage.py` sits inside a package it
         names (`proj/manage.py` setting "proj.settings"). Python puts the script's own
         directory on `sys.path`, so `python proj/manage.py` cannot import `proj`; the
-        project runs as `python -m proj.manage` or installed, from that parent."""
-        if not (self.root / "__init__.py").is_file() or not self.root.name.isidentifier():
+        project runs as `python -m proj.manage` or installed, from that parent. Read
+        from the text (string literals): module names, and so parsing, depend on it."""
+        if not self.has_manage or not (self.root / "__init__.py").is_file() or not self.root.name.isidentifier():
             return None
         prefix = self.root.name + "."
-        for name in _settings_names.names_in(self, self.root / "manage.py") if self.has_manage else ():
+        for match in _settings_names.PY_DSM_RE.finditer(self.text(self.root / "manage.py") or ""):
+            name = match.group(1)
             if name.startswith(prefix) and self.resolve(name, [self.root]) is None:
                 if self.resolve(name, [self.root.parent]) is not None:
                     return self.root.parent
         return None
+
+    @cached_property
+    def root_on_path(self) -> bool:
+        """Whether the project root is on `sys.path` when the project runs: always, but
+        when `manage.py` inside its package (`package_parent`) cannot run as a script,
+        its start-up code adding no directory the settings module is found from."""
+        if self.package_parent is None:
+            return True
+        manage = _startup.read(self, self.root / "manage.py")
+        directories = [_startup.directory(self.root, value) for value in manage.sys_path]
+        names = _settings_names.PY_DSM_RE.findall(self.text(self.root / "manage.py") or "") + manage.settings
+        return any(d is not None and self.resolve(n, [d]) for d in directories for n in names)
 
     def resolve_file(self, dotted: str) -> Path | None:
         """The file (not a namespace package) `dotted` names below the project root

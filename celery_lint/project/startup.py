@@ -71,13 +71,13 @@ def sys_path_additions(project: Project) -> list[Path]:
     settings = [project.resolve_file(n) for n in [*project.found_settings_names, *project.configured_settings]]
     for path in [*startup_files(project), *(p for p in settings if p)]:
         for value in read(project, path).sys_path:
-            directory = _directory(project.root, value)
-            if directory is not None and directory not in roots:
-                roots.append(directory)
+            found = directory(project.root, value)
+            if found is not None and found not in roots:
+                roots.append(found)
     return roots
 
 
-def _directory(root: Path, value: str) -> Path | None:
+def directory(root: Path, value: str) -> Path | None:
     """The existing directory a `sys.path` entry names, else None (also for a string no
     filesystem accepts: a NUL byte, a name too long). A relative entry is relative to
     the working directory, the project root as start-up scripts are run."""
