@@ -150,6 +150,14 @@ def _sys_path(path: str, template: str, known: str, unknown: str = 'os.environ["
     )
 
 
+INSERT = "    sys.path.insert(0, {path})\n"
+
+
+def _spelled(line: str) -> str:
+    """MANAGE_MAIN adding the directory with `line` instead of `sys.path.insert`."""
+    return MANAGE_MAIN.replace(INSERT, line).replace("import sys\n", "import site\nimport sys\n")
+
+
 SYS_PATH_SHAPES: dict[str, Shape] = {
     "manage-guard": _sys_path("manage.py", MANAGE_GUARD, 'str(current_path / "apps")'),
     "manage-main": _sys_path("manage.py", MANAGE_MAIN, 'os.path.join(BASE_DIR, "apps")'),
@@ -161,7 +169,27 @@ SYS_PATH_SHAPES: dict[str, Shape] = {
     "celery-factory": _sys_path(
         "proj/celery.py", CELERY_FACTORY, 'str(Path(__file__).resolve().parent.parent / "apps")'
     ),
+    "sys-path-extend": _sys_path("manage.py", _spelled("    sys.path.extend([{path}])\n"), 'os.path.join(BASE_DIR, "apps")'),
+    "sys-path-slice": _sys_path("manage.py", _spelled("    sys.path[0:0] = [{path}]\n"), 'os.path.join(BASE_DIR, "apps")'),
+    "sys-path-rebound": _sys_path(
+        "manage.py", _spelled("    sys.path = [{path}] + sys.path\n"), 'os.path.join(BASE_DIR, "apps")'
+    ),
+    "site-addsitedir": _sys_path("manage.py", _spelled("    site.addsitedir({path})\n"), 'os.path.join(BASE_DIR, "apps")'),
+    "sys-path-augmented": _sys_path("manage.py", _spelled("    sys.path += [{path}]\n"), 'os.path.join(BASE_DIR, "apps")'),
+    "site-addsitedir-imported": _sys_path(
+        "manage.py", _spelled("    addsitedir({path})\n").replace("import site\n", "from site import addsitedir\n"),
+        'os.path.join(BASE_DIR, "apps")',
+    ),
+    "site-addsitedir-pth": _sys_path(
+        "manage.py", _spelled("    site.addsitedir({path})\n"), 'os.path.join(BASE_DIR, "libs")', 'os.environ["LIBS"]'
+    ),
 }
+# the apps directory named by a .pth file in the site directory (relative to it)
+SITE_PTH = {"libs/apps.pth": "# the apps directory, relative to libs/\n../apps\nimport os\n"}
+_PTH = SYS_PATH_SHAPES["site-addsitedir-pth"]
+SYS_PATH_SHAPES["site-addsitedir-pth"] = Shape(
+    {**_PTH.bad, **SITE_PTH}, _PTH.findings, {**_PTH.clean, **SITE_PTH}, tuple({**u, **SITE_PTH} for u in _PTH.unknown)
+)
 
 # A second settings module, named only where the shape names it: CEL101 in it (bad) or
 # an eager setting CEL401 must leave alone in test settings (clean).

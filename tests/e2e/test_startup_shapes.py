@@ -64,7 +64,9 @@ def test_flake8(tree):
 VIEW_LOADED = {"+proj/urls.py": "from demoapp import billing_views  # noqa: E402,F401\n"}
 
 
-@pytest.mark.parametrize("name", ["manage-guard", "manage-main", "manage-helper-called-from-guard"])
+@pytest.mark.parametrize("name", ["manage-guard", "manage-main", "manage-helper-called-from-guard", "sys-path-extend",
+                                  "sys-path-slice", "sys-path-rebound", "sys-path-augmented", "site-addsitedir",
+                                  "site-addsitedir-imported", "site-addsitedir-pth"])
 @pytest.mark.parametrize("variant", ["bad", "clean"])
 def test_manage_py_check_agrees(tmp_path, name, variant):
     """`python manage.py check` runs the start-up code for real: the apps directory is on
