@@ -260,6 +260,32 @@ SETTINGS_NAME_SHAPES: dict[str, Shape] = {
     "dotenv": _named({".env": "DEBUG=1\nDJANGO_SETTINGS_MODULE=proj.settings_other\n"}),
     "dotenvs-cookiecutter": _named({".envs/.production/.django": "DJANGO_SETTINGS_MODULE=proj.settings_other\n"}),
     "star-env": _named({"prod.env": "export DJANGO_SETTINGS_MODULE='proj.settings_other'\n"}),
+    # deployment files in sub-directories and under other names (cookiecutter-django's)
+    "compose-dir-dockerfile": _named(
+        {"compose/production/django/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE proj.settings_other\n"},
+        ({"compose/production/django/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE ${SETTINGS}\n"},),
+    ),
+    "docker-dir-dockerfile": _named(
+        {"docker/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=proj.settings_other\n"},
+        ({"docker/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=$SETTINGS\n"},),
+    ),
+    "deploy-dir-env": _named(
+        {"deploy/production.env": "DJANGO_SETTINGS_MODULE=proj.settings_other\n"},
+        ({"deploy/production.env": "DJANGO_SETTINGS_MODULE=${SETTINGS}\n"},),
+    ),
+    "compose-production-variant": _named(
+        {"docker-compose.production.yml": SERVICE + "      - DJANGO_SETTINGS_MODULE=proj.settings_other\n"}
+    ),
+    "compose-production-yml": _named(
+        {"production.yml": SERVICE + "      DJANGO_SETTINGS_MODULE: proj.settings_other\n"},
+        ({"production.yml": SERVICE + "      DJANGO_SETTINGS_MODULE: ${DSM:-x}\n"},),
+    ),
+    "compose-local-yml": _named({"local.yml": SERVICE + "      - DJANGO_SETTINGS_MODULE=proj.settings_other\n"}),
+    "procfile": _named(
+        {"Procfile": "web: DJANGO_SETTINGS_MODULE=proj.settings_other gunicorn proj.wsgi\n"},
+        ({"Procfile": "web: DJANGO_SETTINGS_MODULE=$DSM gunicorn proj.wsgi\n"},),
+    ),
+    "dotenvs-local": _named({".envs/.local/.django": "DJANGO_SETTINGS_MODULE=proj.settings_other\n"}),
 }
 
 
@@ -320,4 +346,21 @@ CEL001_FIX = Shape(
     (("proj/celery.py", 3, "CEL001"),),
     NAMED_BY_DOCKERFILE,
 )
+# ... preferring a production file to a local one (`local.yml` sorts first); with only
+# local.yml, the local settings. The clean variants set it before Celery().
+LOCAL_AND_PRODUCTION = {
+    **{k: v for k, v in NAMED_BY_DOCKERFILE.items() if k != "Dockerfile"},
+    "local.yml": SERVICE + "      - DJANGO_SETTINGS_MODULE=proj.settings_local\n",
+    "compose/production/django/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE proj.settings_other\n",
+    "proj/settings_local.py": "from proj.settings import *  # noqa: F403\n\nCELERY_TASK_ALWAYS_EAGER = True\n",
+}
+LOCAL_ONLY = {k: v for k, v in LOCAL_AND_PRODUCTION.items() if not k.startswith("compose/")}
+CEL001_PRODUCTION = Shape(
+    {**LOCAL_AND_PRODUCTION, "proj/celery.py": APP_WITHOUT_SETTINGS}, (("proj/celery.py", 3, "CEL001"),),
+    LOCAL_AND_PRODUCTION,
+)
+CEL001_LOCAL_ONLY = Shape(
+    {**LOCAL_ONLY, "proj/celery.py": APP_WITHOUT_SETTINGS}, (("proj/celery.py", 3, "CEL001"),), LOCAL_ONLY,
+)
+CEL001_LOCAL_TEXT = 'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings_local") before Celery()'
 CEL001_FIX_TEXT = 'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings_other") before Celery()'

@@ -13,6 +13,9 @@ from tests.startup_shapes import (
     BAD_IMPORT,
     BILLING,
     CEL001_FIX,
+    CEL001_LOCAL_ONLY,
+    CEL001_LOCAL_TEXT,
+    CEL001_PRODUCTION,
     MANAGE_GUARD,
     MANAGE_INSIDE_PACKAGE,
     MANAGE_INSIDE_SCRIPT,
@@ -24,7 +27,8 @@ from tests.startup_shapes import (
 
 SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE,
           "manage-inside-script": MANAGE_INSIDE_SCRIPT,
-          "cel001-fix": CEL001_FIX}
+          "cel001-fix": CEL001_FIX,
+          "cel001-fix-production": CEL001_PRODUCTION, "cel001-fix-local-only": CEL001_LOCAL_ONLY}
 
 
 @pytest.mark.parametrize("name", SHAPES)
@@ -147,6 +151,30 @@ def test_cel001_fix_names_the_settings_module_start_up_code_names(project):
     message = _cel001_message(project, {"manage.py": manage, **OTHER_BAD})
     fix = 'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings_other") before Celery()'
     assert message.endswith(fix)
+
+
+@pytest.mark.parametrize(
+    ("local", "production"),
+    [
+        (".envs/.local/.django", ".envs/.production/.django"),
+        ("docker-compose.local.yml", "docker-compose.yml"),
+        ("compose/local/django/Dockerfile", "compose/production/django/Dockerfile"),
+        (".env", "Procfile"),  # the name settings_local says it is a developer's
+    ],
+)
+def test_cel001_fix_prefers_production_settings(project, local, production):
+    line = "ENV DJANGO_SETTINGS_MODULE {}\n" if "Dockerfile" in production else "DJANGO_SETTINGS_MODULE={}\n"
+    files = {
+        "manage.py": "", local: line.format("proj.settings_local"), production: line.format("proj.settings_other"),
+        "proj/settings_local.py": "", OTHER: "",
+    }
+    assert '"proj.settings_other") before Celery()' in _cel001_message(project, files)
+
+
+def test_cel001_fix_names_local_settings_when_only_those_are_named(project):
+    files = {"manage.py": "", ".envs/.local/.django": "DJANGO_SETTINGS_MODULE=proj.settings_local\n",
+             "proj/settings_local.py": ""}
+    assert _cel001_message(project, files).endswith(CEL001_LOCAL_TEXT)
 
 
 def test_cel001_fix_names_a_settings_module_from_deployment_files(project):

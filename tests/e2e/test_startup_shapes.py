@@ -16,6 +16,9 @@ from tests.e2e import parse_findings
 from tests.helpers import BIN, PYTHON, run
 from tests.startup_shapes import (
     CEL001_FIX,
+    CEL001_LOCAL_ONLY,
+    CEL001_LOCAL_TEXT,
+    CEL001_PRODUCTION,
     CEL001_FIX_TEXT,
     MANAGE_INSIDE_PACKAGE,
     MANAGE_INSIDE_SCRIPT,
@@ -25,7 +28,8 @@ from tests.startup_shapes import (
 
 SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE,
           "manage-inside-script": MANAGE_INSIDE_SCRIPT,
-          "cel001-fix": CEL001_FIX}
+          "cel001-fix": CEL001_FIX,
+          "cel001-fix-production": CEL001_PRODUCTION, "cel001-fix-local-only": CEL001_LOCAL_ONLY}
 CODES = tuple(rule.code for rule in REGISTRY)
 
 
@@ -48,7 +52,8 @@ def test_command(tree):
     assert result.returncode == 1, result.stderr
     assert sorted(parse_findings(result.stdout, CODES)) == expected
     assert "cel001-fix/bad/proj/celery.py:3:7: CEL001 " in result.stdout
-    assert result.stdout.count(CEL001_FIX_TEXT) == 1
+    assert result.stdout.count(CEL001_FIX_TEXT) == 2  # cel001-fix, cel001-fix-production
+    assert result.stdout.count(CEL001_LOCAL_TEXT) == 1
 
 
 def test_flake8(tree):
@@ -56,7 +61,8 @@ def test_flake8(tree):
     result = run([str(BIN / "flake8"), "--select=CEL", "-j", "1", "."], top)
     assert result.returncode == 1, result.stderr
     assert sorted(parse_findings(result.stdout, CODES)) == expected
-    assert result.stdout.count(CEL001_FIX_TEXT) == 1
+    assert result.stdout.count(CEL001_FIX_TEXT) == 2
+    assert result.stdout.count(CEL001_LOCAL_TEXT) == 1
 
 
 # The URLconf imports the view, so that the Django process loads the tasks module under
