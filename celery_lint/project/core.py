@@ -5,8 +5,9 @@ caller names). It knows its files and import roots, reads and parses each file a
 most once, and answers the questions rules ask through the modules of this
 package, each answering one: `settings` (which settings modules, what they bind),
 `installed` (INSTALLED_APPS), `celery_apps` (where apps are created, how
-configured), `startup` (what start-up code puts on `sys.path`). Every answer may
-be `UNKNOWN`.
+configured), `startup` (what start-up code puts on `sys.path`), `roots` (where
+the project runs from: its root, or the parent of the package holding `manage.py`).
+Every answer may be `UNKNOWN`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from celery_lint.findings import Finding
 from celery_lint.project import celery_apps as _celery_apps
 from celery_lint.project import installed as _installed
 from celery_lint.project import modules as _modules
+from celery_lint.project import roots as _roots
 from celery_lint.project import settings as _settings
 from celery_lint.project import settings_names as _settings_names
 from celery_lint.project import startup as _startup
@@ -184,32 +186,11 @@ class Project:
 
     @cached_property
     def package_parent(self) -> Path | None:
-        """The parent of the project root when `manage.py` sits inside a package it
-        names (`proj/manage.py` setting "proj.settings"). Python puts the script's own
-        directory on `sys.path`, so `python proj/manage.py` cannot import `proj`; the
-        project runs as `python -m proj.manage` or installed, from that parent. Read
-        from the text (string literals): module names, and so parsing, depend on it."""
-        if not self.has_manage or not (self.root / "__init__.py").is_file() or not self.root.name.isidentifier():
-            return None
-        prefix = self.root.name + "."
-        for match in _settings_names.PY_DSM_RE.finditer(self.text(self.root / "manage.py") or ""):
-            name = match.group(1)
-            if name.startswith(prefix) and self.resolve(name, [self.root]) is None:
-                if self.resolve(name, [self.root.parent]) is not None:
-                    return self.root.parent
-        return None
+        return _roots.package_parent(self)
 
     @cached_property
     def root_on_path(self) -> bool:
-        """Whether the project root is on `sys.path` when the project runs: always, but
-        when `manage.py` inside its package (`package_parent`) cannot run as a script,
-        its start-up code adding no directory the settings module is found from."""
-        if self.package_parent is None:
-            return True
-        manage = _startup.read(self, self.root / "manage.py")
-        directories = [_startup.directory(self.root, value) for value in manage.sys_path]
-        names = _settings_names.PY_DSM_RE.findall(self.text(self.root / "manage.py") or "") + manage.settings
-        return any(d is not None and self.resolve(n, [d]) for d in directories for n in names)
+        return _roots.root_on_path(self)
 
     def resolve_file(self, dotted: str) -> Path | None:
         """The file (not a namespace package) `dotted` names below the project root
