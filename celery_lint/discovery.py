@@ -512,9 +512,8 @@ def app_modules(project: Project, entry: str, admin: bool = True) -> tuple[list[
 def _project_module_names(project: Project) -> frozenset[str]:
     """Dotted names of the project's modules and packages, from every import root inside it."""
     names: set[str] = set()
-    roots = [r for r in project.import_roots if r == project.root or project.root in r.parents]
-    for root in roots:
-        own = root == project.root  # the names the project already knows
+    for root in project.own_import_roots:
+        own = root == project.module_root  # the names the project already knows
         for path in project.files:
             name = project.module_name(path) if own else layout.module_name(root, path)
             while name and name not in names:  # the module and its packages, up to one already seen
@@ -780,7 +779,7 @@ _TASKS_ITEM = re.compile(r"\b_?tasks\s*\[")  # `app.tasks[name] = ...`
 def task_names(project: Project) -> TaskNames:
     """Names of the project's tasks, under every dotted name their module can be imported as."""
     names: set[str] = set()
-    roots = [r for r in project.import_roots if r == project.root or project.root in r.parents]
+    roots = project.own_import_roots
     for path in project.files_mentioning(TASK_WORD):
         source = project.source(path)
         if source is None:

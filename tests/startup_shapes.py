@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from celery_lint.examples import BASE
+
+BASE_INIT = BASE["proj/__init__.py"]
 TASKS = "from celery import shared_task\n\n\n@shared_task\ndef charge(invoice_id):\n    return invoice_id\n"
 # an app in apps/billing, installed as "billing": start-up code must put apps/ on sys.path
 BILLING = {
@@ -147,6 +150,14 @@ def _sys_path(path: str, template: str, known: str, unknown: str = 'os.environ["
     )
 
 
+INSERT = "    sys.path.insert(0, {path})\n"
+
+
+def _spelled(line: str) -> str:
+    """MANAGE_MAIN adding the directory with `line` instead of `sys.path.insert`."""
+    return MANAGE_MAIN.replace(INSERT, line).replace("import sys\n", "import site\nimport sys\n")
+
+
 SYS_PATH_SHAPES: dict[str, Shape] = {
     "manage-guard": _sys_path("manage.py", MANAGE_GUARD, 'str(current_path / "apps")'),
     "manage-main": _sys_path("manage.py", MANAGE_MAIN, 'os.path.join(BASE_DIR, "apps")'),
@@ -158,7 +169,27 @@ SYS_PATH_SHAPES: dict[str, Shape] = {
     "celery-factory": _sys_path(
         "proj/celery.py", CELERY_FACTORY, 'str(Path(__file__).resolve().parent.parent / "apps")'
     ),
+    "sys-path-extend": _sys_path("manage.py", _spelled("    sys.path.extend([{path}])\n"), 'os.path.join(BASE_DIR, "apps")'),
+    "sys-path-slice": _sys_path("manage.py", _spelled("    sys.path[0:0] = [{path}]\n"), 'os.path.join(BASE_DIR, "apps")'),
+    "sys-path-rebound": _sys_path(
+        "manage.py", _spelled("    sys.path = [{path}] + sys.path\n"), 'os.path.join(BASE_DIR, "apps")'
+    ),
+    "site-addsitedir": _sys_path("manage.py", _spelled("    site.addsitedir({path})\n"), 'os.path.join(BASE_DIR, "apps")'),
+    "sys-path-augmented": _sys_path("manage.py", _spelled("    sys.path += [{path}]\n"), 'os.path.join(BASE_DIR, "apps")'),
+    "site-addsitedir-imported": _sys_path(
+        "manage.py", _spelled("    addsitedir({path})\n").replace("import site\n", "from site import addsitedir\n"),
+        'os.path.join(BASE_DIR, "apps")',
+    ),
+    "site-addsitedir-pth": _sys_path(
+        "manage.py", _spelled("    site.addsitedir({path})\n"), 'os.path.join(BASE_DIR, "libs")', 'os.environ["LIBS"]'
+    ),
 }
+# the apps directory named by a .pth file in the site directory (relative to it)
+SITE_PTH = {"libs/apps.pth": "# the apps directory, relative to libs/\n../apps\nimport os\n"}
+_PTH = SYS_PATH_SHAPES["site-addsitedir-pth"]
+SYS_PATH_SHAPES["site-addsitedir-pth"] = Shape(
+    {**_PTH.bad, **SITE_PTH}, _PTH.findings, {**_PTH.clean, **SITE_PTH}, tuple({**u, **SITE_PTH} for u in _PTH.unknown)
+)
 
 # A second settings module, named only where the shape names it: CEL101 in it (bad) or
 # an eager setting CEL401 must leave alone in test settings (clean).
@@ -229,28 +260,71 @@ SETTINGS_NAME_SHAPES: dict[str, Shape] = {
     "dotenv": _named({".env": "DEBUG=1\nDJANGO_SETTINGS_MODULE=proj.settings_other\n"}),
     "dotenvs-cookiecutter": _named({".envs/.production/.django": "DJANGO_SETTINGS_MODULE=proj.settings_other\n"}),
     "star-env": _named({"prod.env": "export DJANGO_SETTINGS_MODULE='proj.settings_other'\n"}),
+    # deployment files in sub-directories and under other names (cookiecutter-django's)
+    "compose-dir-dockerfile": _named(
+        {"compose/production/django/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE proj.settings_other\n"},
+        ({"compose/production/django/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE ${SETTINGS}\n"},),
+    ),
+    "docker-dir-dockerfile": _named(
+        {"docker/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=proj.settings_other\n"},
+        ({"docker/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE=$SETTINGS\n"},),
+    ),
+    "deploy-dir-env": _named(
+        {"deploy/production.env": "DJANGO_SETTINGS_MODULE=proj.settings_other\n"},
+        ({"deploy/production.env": "DJANGO_SETTINGS_MODULE=${SETTINGS}\n"},),
+    ),
+    "compose-production-variant": _named(
+        {"docker-compose.production.yml": SERVICE + "      - DJANGO_SETTINGS_MODULE=proj.settings_other\n"}
+    ),
+    "compose-production-yml": _named(
+        {"production.yml": SERVICE + "      DJANGO_SETTINGS_MODULE: proj.settings_other\n"},
+        ({"production.yml": SERVICE + "      DJANGO_SETTINGS_MODULE: ${DSM:-x}\n"},),
+    ),
+    "compose-local-yml": _named({"local.yml": SERVICE + "      - DJANGO_SETTINGS_MODULE=proj.settings_other\n"}),
+    "procfile": _named(
+        {"Procfile": "web: DJANGO_SETTINGS_MODULE=proj.settings_other gunicorn proj.wsgi\n"},
+        ({"Procfile": "web: DJANGO_SETTINGS_MODULE=$DSM gunicorn proj.wsgi\n"},),
+    ),
+    "dotenvs-local": _named({".envs/.local/.django": "DJANGO_SETTINGS_MODULE=proj.settings_other\n"}),
 }
 
 
 # manage.py inside the package it names: `python proj/manage.py` cannot import `proj`
 # (the script's directory is on sys.path, not its parent), so the project runs from
-# the parent (`python -m proj.manage`, or installed), where "proj.settings" is found.
+# the parent (`python -m proj.manage`, or installed), where "proj.settings" is found,
+# modules are named from there (`proj.billing.tasks`) and proj/celery.py is proj.celery
+# (no CEL006). The bad variant's settings put proj/ on sys.path too: `billing.tasks`
+# then loads the tasks module a second time (CEL201).
 INSIDE_MANAGE = MANAGE_MAIN.replace("    sys.path.insert(0, {path})\n", "")
 INSIDE = {
     "-manage.py": "",
-    "-proj/celery.py": "",
-    "proj/__init__.py": "",
+    "proj/__init__.py": BASE_INIT,
     "proj/manage.py": INSIDE_MANAGE,
     "+proj/settings.py": 'INSTALLED_APPS += ["proj.billing"]\n',
     "proj/billing/__init__.py": "",
     "proj/billing/tasks.py": TASKS,
 }
+INSIDE_ON_PATH = 'import sys  # noqa: E402\n\nsys.path.append(str({path}))\n'
 MANAGE_INSIDE_PACKAGE = Shape(
-    {**INSIDE, "proj/billing/views.py": "from billing.tasks import charge\n"},
+    {**INSIDE, "+proj/settings.py": INSIDE["+proj/settings.py"] + INSIDE_ON_PATH.format(path='BASE_DIR / "proj"'),
+     "proj/billing/views.py": "from billing.tasks import charge\n"},
     (("proj/billing/views.py", 1, "CEL201"),),
     {**INSIDE, "proj/billing/views.py": "from proj.billing.tasks import charge\n"},
-    ({**INSIDE, "proj/manage.py": INSIDE_MANAGE.replace('"proj.settings"', 'os.environ["SETTINGS"]'),
-      "proj/billing/views.py": "from billing.tasks import charge\n"},),
+    ({**INSIDE, "+proj/settings.py": INSIDE["+proj/settings.py"] + INSIDE_ON_PATH.format(path='os.environ["APPS"]'),
+      "proj/billing/views.py": "from billing.tasks import charge\n"},
+     {**INSIDE, "proj/manage.py": INSIDE_MANAGE.replace('"proj.settings"', 'os.environ["SETTINGS"]'),
+      "proj/billing/views.py": "from billing.tasks import charge\n"}),
+)
+# ... unless its start-up code puts the parent on sys.path: then `python proj/manage.py`
+# runs, with proj/ first on sys.path, and proj/celery.py is `celery` (CEL006). Clean:
+# the app module named celery_app.py.
+INSIDE_SCRIPT = {**INSIDE, "proj/manage.py": MANAGE_MAIN.format(path="os.path.dirname(BASE_DIR)")}
+MANAGE_INSIDE_SCRIPT = Shape(
+    INSIDE_SCRIPT,
+    (("proj/celery.py", 1, "CEL006"),),
+    {**INSIDE_SCRIPT, "-proj/celery.py": "", "proj/celery_app.py": BASE["proj/celery.py"],
+     "proj/__init__.py": BASE_INIT.replace(".celery ", ".celery_app ")},
+    ({**INSIDE, "proj/manage.py": MANAGE_MAIN.format(path='os.environ["ROOT"]')},),
 )
 
 # CEL001's fix names the settings module deployment names (the Dockerfile here: manage.py
@@ -272,4 +346,21 @@ CEL001_FIX = Shape(
     (("proj/celery.py", 3, "CEL001"),),
     NAMED_BY_DOCKERFILE,
 )
+# ... preferring a production file to a local one (`local.yml` sorts first); with only
+# local.yml, the local settings. The clean variants set it before Celery().
+LOCAL_AND_PRODUCTION = {
+    **{k: v for k, v in NAMED_BY_DOCKERFILE.items() if k != "Dockerfile"},
+    "local.yml": SERVICE + "      - DJANGO_SETTINGS_MODULE=proj.settings_local\n",
+    "compose/production/django/Dockerfile": "FROM python:3.12\nENV DJANGO_SETTINGS_MODULE proj.settings_other\n",
+    "proj/settings_local.py": "from proj.settings import *  # noqa: F403\n\nCELERY_TASK_ALWAYS_EAGER = True\n",
+}
+LOCAL_ONLY = {k: v for k, v in LOCAL_AND_PRODUCTION.items() if not k.startswith("compose/")}
+CEL001_PRODUCTION = Shape(
+    {**LOCAL_AND_PRODUCTION, "proj/celery.py": APP_WITHOUT_SETTINGS}, (("proj/celery.py", 3, "CEL001"),),
+    LOCAL_AND_PRODUCTION,
+)
+CEL001_LOCAL_ONLY = Shape(
+    {**LOCAL_ONLY, "proj/celery.py": APP_WITHOUT_SETTINGS}, (("proj/celery.py", 3, "CEL001"),), LOCAL_ONLY,
+)
+CEL001_LOCAL_TEXT = 'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings_local") before Celery()'
 CEL001_FIX_TEXT = 'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings_other") before Celery()'

@@ -13,8 +13,12 @@ from tests.startup_shapes import (
     BAD_IMPORT,
     BILLING,
     CEL001_FIX,
+    CEL001_LOCAL_ONLY,
+    CEL001_LOCAL_TEXT,
+    CEL001_PRODUCTION,
     MANAGE_GUARD,
     MANAGE_INSIDE_PACKAGE,
+    MANAGE_INSIDE_SCRIPT,
     OTHER,
     OTHER_BAD,
     SETTINGS_NAME_SHAPES,
@@ -22,7 +26,9 @@ from tests.startup_shapes import (
 )
 
 SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE,
-          "cel001-fix": CEL001_FIX}
+          "manage-inside-script": MANAGE_INSIDE_SCRIPT,
+          "cel001-fix": CEL001_FIX,
+          "cel001-fix-production": CEL001_PRODUCTION, "cel001-fix-local-only": CEL001_LOCAL_ONLY}
 
 
 @pytest.mark.parametrize("name", SHAPES)
@@ -147,6 +153,30 @@ def test_cel001_fix_names_the_settings_module_start_up_code_names(project):
     assert message.endswith(fix)
 
 
+@pytest.mark.parametrize(
+    ("local", "production"),
+    [
+        (".envs/.local/.django", ".envs/.production/.django"),
+        ("docker-compose.local.yml", "docker-compose.yml"),
+        ("compose/local/django/Dockerfile", "compose/production/django/Dockerfile"),
+        (".env", "Procfile"),  # the name settings_local says it is a developer's
+    ],
+)
+def test_cel001_fix_prefers_production_settings(project, local, production):
+    line = "ENV DJANGO_SETTINGS_MODULE {}\n" if "Dockerfile" in production else "DJANGO_SETTINGS_MODULE={}\n"
+    files = {
+        "manage.py": "", local: line.format("proj.settings_local"), production: line.format("proj.settings_other"),
+        "proj/settings_local.py": "", OTHER: "",
+    }
+    assert '"proj.settings_other") before Celery()' in _cel001_message(project, files)
+
+
+def test_cel001_fix_names_local_settings_when_only_those_are_named(project):
+    files = {"manage.py": "", ".envs/.local/.django": "DJANGO_SETTINGS_MODULE=proj.settings_local\n",
+             "proj/settings_local.py": ""}
+    assert _cel001_message(project, files).endswith(CEL001_LOCAL_TEXT)
+
+
 def test_cel001_fix_names_a_settings_module_from_deployment_files(project):
     files = {"manage.py": "", ".envs/.production/.django": "DJANGO_SETTINGS_MODULE=proj.settings_other\n", **OTHER_BAD}
     assert '"proj.settings_other") before Celery()' in _cel001_message(project, files)
@@ -178,3 +208,21 @@ def test_each_case_of_a_match_on_its_own(project):
     model = _project(project, {**BILLING, **BAD_IMPORT, "manage.py": body})
     assert project.resolve() / "apps" in model.import_roots
     assert lint(project, "CEL201") == [("demoapp/billing_views.py", 1, "CEL201")]
+
+
+def test_manage_inside_package_is_rooted_at_the_parent(project):
+    """`python -m proj.manage` runs from the parent: modules are named from there and
+    proj/ is no import root (CEL006 is silent on proj/celery.py, see the shape)."""
+    write_files(project, MANAGE_INSIDE_PACKAGE.clean)
+    model = Project.get(project / "proj")
+    parent = project.resolve()
+    assert model.module_root == parent and not model.root_on_path
+    assert model.module_name(parent / "proj" / "billing" / "tasks.py") == "proj.billing.tasks"
+    assert model.import_roots[0] == parent and model.root not in model.import_roots
+
+
+def test_manage_inside_package_run_as_script_keeps_its_root(project):
+    write_files(project, MANAGE_INSIDE_SCRIPT.bad)
+    model = Project.get(project / "proj")
+    assert model.root_on_path and model.import_roots[:2] == [model.root, project.resolve()]
+    assert model.module_name(model.root / "billing" / "tasks.py") == "proj.billing.tasks"

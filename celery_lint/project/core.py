@@ -5,8 +5,9 @@ caller names). It knows its files and import roots, reads and parses each file a
 most once, and answers the questions rules ask through the modules of this
 package, each answering one: `settings` (which settings modules, what they bind),
 `installed` (INSTALLED_APPS), `celery_apps` (where apps are created, how
-configured), `startup` (what start-up code puts on `sys.path`). Every answer may
-be `UNKNOWN`.
+configured), `startup` (what start-up code puts on `sys.path`), `roots` (where
+the project runs from: its root, or the parent of the package holding `manage.py`).
+Every answer may be `UNKNOWN`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from celery_lint.project import celery_apps as _celery_apps
 from celery_lint.project import configurations as _configurations
 from celery_lint.project import installed as _installed
 from celery_lint.project import modules as _modules
+from celery_lint.project import roots as _roots
 from celery_lint.project import settings as _settings
 from celery_lint.project import settings_names as _settings_names
 from celery_lint.project import startup as _startup
@@ -140,10 +142,11 @@ class Project:
     @cached_property
     def import_roots(self) -> list[Path]:
         """Where Python finds this project's top-level modules: the `manage.py`
-        directory first (and its parent when it is a package, see `package_parent`),
+        directory first (unless `manage.py` can only run as `python -m proj.manage`,
+        see `root_on_path`), its parent when it is a package (see `package_parent`),
         then directories start-up code and the settings add to `sys.path`, then the
         enclosing directories up to the repository top."""
-        roots = [self.root, *([self.package_parent] if self.package_parent else [])]
+        roots = [*([self.root] if self.root_on_path else []), *([self.package_parent] if self.package_parent else [])]
         for extra in _startup.sys_path_additions(self):
             if extra not in roots:
                 roots.append(extra)
@@ -156,9 +159,22 @@ class Project:
                     break
         return roots
 
+    @cached_property
+    def own_import_roots(self) -> list[Path]:
+        """The import roots the project's own files are named from: the module root and
+        the import roots inside the project."""
+        return [r for r in self.import_roots if r in (self.root, self.module_root) or self.root in r.parents]
+
+    @cached_property
+    def module_root(self) -> Path:
+        """The directory module names are counted from: the project root, or its
+        parent when `manage.py` sits inside the package it names (the process runs
+        from there, and autodiscovery imports `proj.billing.tasks`)."""
+        return self.package_parent or self.root
+
     def module_name(self, path: Path) -> str | None:
-        """The dotted name of a file of the project, from the project root."""
-        return layout.module_name(self.root, path)
+        """The dotted name of a file of the project, from the module root."""
+        return layout.module_name(self.module_root, path)
 
     def resolve(self, dotted: str, roots: list[Path] | None = None) -> tuple[Path, Path] | None:
         """(import root, file) that `import dotted` finds, trying roots in order
@@ -175,18 +191,11 @@ class Project:
 
     @cached_property
     def package_parent(self) -> Path | None:
-        """The parent of the project root when `manage.py` sits inside a package it
-        names (`proj/manage.py` setting "proj.settings"). Python puts the script's own
-        directory on `sys.path`, so `python proj/manage.py` cannot import `proj`; the
-        project runs as `python -m proj.manage` or installed, from that parent."""
-        if not (self.root / "__init__.py").is_file() or not self.root.name.isidentifier():
-            return None
-        prefix = self.root.name + "."
-        for name in _settings_names.names_in(self, self.root / "manage.py") if self.has_manage else ():
-            if name.startswith(prefix) and self.resolve(name, [self.root]) is None:
-                if self.resolve(name, [self.root.parent]) is not None:
-                    return self.root.parent
-        return None
+        return _roots.package_parent(self)
+
+    @cached_property
+    def root_on_path(self) -> bool:
+        return _roots.root_on_path(self)
 
     def resolve_file(self, dotted: str) -> Path | None:
         """The file (not a namespace package) `dotted` names below the project root

@@ -8,16 +8,20 @@ cookiecutter-django's `manage.py` does) and in functions called from either (Dja
 parameters unknown), both branches of an undecided `if` are followed on copies, and
 the `__main__` guard is taken: `manage.py` runs as a script, and a wsgi or app module
 run as one (`python proj/celery.py worker`) makes what its guard adds importable in
-that process. A value the evaluator cannot resolve (`os.environ["APPS"]`, `env("X")`)
+that process. The spellings read: `sys.path.insert/append/extend`, `sys.path[0:0] = [..]`,
+`sys.path += [..]`, `sys.path = [X] + sys.path`, and `site.addsitedir(X)` (X, then the
+directories X's `.pth` files name). A value the evaluator cannot resolve (`os.environ["APPS"]`, `env("X")`)
 adds nothing.
 """
 
 from __future__ import annotations
 
 import ast
+import os
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from celery_lint import layout
 from celery_lint.evaluate import UNKNOWN, Binding, FsPath, ModuleEvaluator, Namespace, Ref, known_str
 
 if TYPE_CHECKING:
@@ -57,7 +61,7 @@ def read(project: Project, path: Path) -> StartupCode:
 def _read(project: Project, path: Path) -> StartupCode:
     code = StartupCode([], [])
     text = project.text(path) if path.is_file() else None
-    if not text or ("sys.path" not in text and DSM not in text):
+    if not text or ("sys.path" not in text and DSM not in text and "addsitedir" not in text):
         return code
     source = project.source(path)
     if source is not None:
@@ -71,13 +75,13 @@ def sys_path_additions(project: Project) -> list[Path]:
     settings = [project.resolve_file(n) for n in [*project.found_settings_names, *project.configured_settings]]
     for path in [*startup_files(project), *(p for p in settings if p)]:
         for value in read(project, path).sys_path:
-            directory = _directory(project.root, value)
-            if directory is not None and directory not in roots:
-                roots.append(directory)
+            found = directory(project.root, value)
+            if found is not None and found not in roots:
+                roots.append(found)
     return roots
 
 
-def _directory(root: Path, value: str) -> Path | None:
+def directory(root: Path, value: str) -> Path | None:
     """The existing directory a `sys.path` entry names, else None (also for a string no
     filesystem accepts: a NUL byte, a name too long). A relative entry is relative to
     the working directory, the project root as start-up scripts are run."""
@@ -93,6 +97,7 @@ class _Walker:
     DJANGO_SETTINGS_MODULE values on the way."""
 
     def __init__(self, project: Project, source: SourceModule, code: StartupCode) -> None:
+        self.root = project.root
         self.source = source
         self.code = code
         self.module = project.module_name(source.path) or "__main__"
@@ -141,21 +146,70 @@ class _Walker:
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
-            if isinstance(func, ast.Name) and func.id in self.functions:
+            if isinstance(func, ast.Name) and self.source.qualname(func) == "site.addsitedir" and node.args:
+                self._add_site_dir(self.evaluator.expr(node.args[0], ns))
+            elif isinstance(func, ast.Name) and func.id in self.functions:
                 if ns.value(func.id) == Ref(f"{self.module}.{func.id}"):  # the function, defined by now
                     self._follow(self.functions[func.id], ns)
             elif isinstance(func, ast.Attribute):
                 self._call(node, func, ns)
         if isinstance(stmt, ast.Assign) and any(self._is_dsm_item(t) for t in stmt.targets):
             self._settings(stmt.value, ns)
+        if isinstance(stmt, (ast.Assign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if any(self._is_sys_path(t) or isinstance(t, ast.Subscript) and self._is_sys_path(t.value) for t in targets):
+                for value in self._entries(stmt.value, ns):  # `sys.path[0:0] = [X]`, `sys.path = [X] + sys.path`
+                    self._add(value)
+
+    def _is_sys_path(self, node: ast.expr) -> bool:
+        return self.source.qualname(node) == "sys.path"
+
+    def _entries(self, node: ast.expr, ns: Namespace) -> list[Any]:
+        """The values of the entries a list expression adds to `sys.path` (its own
+        entries left out: `[X] + sys.path`)."""
+        if self._is_sys_path(node):
+            return []
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return self._entries(node.left, ns) + self._entries(node.right, ns)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return [self.evaluator.expr(e, ns) for e in node.elts if not isinstance(e, ast.Starred)]
+        value = self.evaluator.expr(node, ns)
+        return list(value) if isinstance(value, (list, tuple)) else []
+
+    def _add(self, value: Any) -> None:
+        text = value.path if isinstance(value, FsPath) else known_str(value)
+        if text:
+            self.code.sys_path.append(text)
+
+    def _add_site_dir(self, value: Any) -> None:
+        """`site.addsitedir(X)`: appends X, then what X's `.pth` files name (CPython's
+        `site.addpackage`: a line is a directory relative to X, added when it exists;
+        `import` lines run code, whose effect is unknown)."""
+        self._add(value)
+        text = value.path if isinstance(value, FsPath) else known_str(value)
+        found = directory(self.root, text) if text else None
+        if found is None:
+            return
+        for name in sorted(layout.walk_listing(str(found)).files):
+            if name.endswith(".pth") and not name.startswith("."):
+                try:
+                    lines = (found / name).read_text(encoding="utf-8", errors="replace").splitlines()
+                except OSError:
+                    continue
+                for line in lines:
+                    line = line.strip()
+                    if line and not line.startswith(("#", "import ", "import\t")):
+                        self._add(os.path.join(str(found), line))
 
     def _call(self, call: ast.Call, func: ast.Attribute, ns: Namespace) -> None:
         owner = self.source.qualname(func.value)
         if owner == "sys.path" and func.attr in ("insert", "append") and call.args and not call.keywords:
-            value = self.evaluator.expr(call.args[-1], ns)
-            text = value.path if isinstance(value, FsPath) else known_str(value)
-            if text:
-                self.code.sys_path.append(text)
+            self._add(self.evaluator.expr(call.args[-1], ns))
+        elif owner == "sys.path" and func.attr == "extend" and len(call.args) == 1 and not call.keywords:
+            for value in self._entries(call.args[0], ns):
+                self._add(value)
+        elif f"{owner}.{func.attr}" == "site.addsitedir" and call.args:
+            self._add_site_dir(self.evaluator.expr(call.args[0], ns))
         elif _is_environ(owner) and func.attr == "setdefault" and len(call.args) == 2 and _is_dsm(call.args[0]):
             self._settings(call.args[1], ns)
         elif _is_environ(owner) and func.attr == "update":

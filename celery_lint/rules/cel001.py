@@ -175,8 +175,9 @@ and a `django-db` result backend crashes with `AppRegistryNotReady`.
 `manage.py` and `wsgi.py` set the variable before they import the app module, so
 the web process never shows the problem: only the order of statements in the app
 module tells. The fix names the settings module the project's start-up code, its
-`Dockerfile`, compose or `.env` files name (never test settings); when none names
-one, the message says so.""",
+`Dockerfile`, compose, `Procfile` or `.env` files name (never test settings, and
+production ones before those named for local development: `local.yml`,
+`.envs/.local/`, `settings.local`); when none names one, the message says so.""",
         bad=Example(
             {
                 "proj/celery.py": """\

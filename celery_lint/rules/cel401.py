@@ -11,23 +11,11 @@ from celery_lint.evaluate import options
 from celery_lint.findings import Finding
 from celery_lint.project import Project, Settings
 from celery_lint.project.configurations import configurations_named_in
-from celery_lint.project.settings_names import PYTEST_CONFIGS
+from celery_lint.project.settings_names import PYTEST_CONFIGS, named_for_tests_or_development
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import effective, is_test_module
 
-#: words of a settings module name (split at "." and "_") that make it test settings
-TEST_WORDS = frozenset({"test", "tests", "testing", "ci", "pytest", "unittest", "conftest"})
-#: ... or settings for a developer's machine, where eager tasks are a deliberate shortcut
-DEV_WORDS = frozenset({"dev", "devel", "develop", "development", "local", "debug"})
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")  # DevSettings: dev_settings
-
-
-def _words(module: str) -> set[str]:
-    return {word for part in module.split(".") for word in part.lower().split("_")}
-
-
-def named_for_tests_or_development(module: str) -> bool:
-    return bool(_words(module) & (TEST_WORDS | DEV_WORDS))
 
 
 def deployed_settings(project: Project) -> set[str]:

@@ -16,14 +16,20 @@ from tests.e2e import parse_findings
 from tests.helpers import BIN, PYTHON, run
 from tests.startup_shapes import (
     CEL001_FIX,
+    CEL001_LOCAL_ONLY,
+    CEL001_LOCAL_TEXT,
+    CEL001_PRODUCTION,
     CEL001_FIX_TEXT,
     MANAGE_INSIDE_PACKAGE,
+    MANAGE_INSIDE_SCRIPT,
     SETTINGS_NAME_SHAPES,
     SYS_PATH_SHAPES,
 )
 
 SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE,
-          "cel001-fix": CEL001_FIX}
+          "manage-inside-script": MANAGE_INSIDE_SCRIPT,
+          "cel001-fix": CEL001_FIX,
+          "cel001-fix-production": CEL001_PRODUCTION, "cel001-fix-local-only": CEL001_LOCAL_ONLY}
 CODES = tuple(rule.code for rule in REGISTRY)
 
 
@@ -46,7 +52,8 @@ def test_command(tree):
     assert result.returncode == 1, result.stderr
     assert sorted(parse_findings(result.stdout, CODES)) == expected
     assert "cel001-fix/bad/proj/celery.py:3:7: CEL001 " in result.stdout
-    assert result.stdout.count(CEL001_FIX_TEXT) == 1
+    assert result.stdout.count(CEL001_FIX_TEXT) == 2  # cel001-fix, cel001-fix-production
+    assert result.stdout.count(CEL001_LOCAL_TEXT) == 1
 
 
 def test_flake8(tree):
@@ -54,7 +61,8 @@ def test_flake8(tree):
     result = run([str(BIN / "flake8"), "--select=CEL", "-j", "1", "."], top)
     assert result.returncode == 1, result.stderr
     assert sorted(parse_findings(result.stdout, CODES)) == expected
-    assert result.stdout.count(CEL001_FIX_TEXT) == 1
+    assert result.stdout.count(CEL001_FIX_TEXT) == 2
+    assert result.stdout.count(CEL001_LOCAL_TEXT) == 1
 
 
 # The URLconf imports the view, so that the Django process loads the tasks module under
@@ -62,7 +70,9 @@ def test_flake8(tree):
 VIEW_LOADED = {"+proj/urls.py": "from demoapp import billing_views  # noqa: E402,F401\n"}
 
 
-@pytest.mark.parametrize("name", ["manage-guard", "manage-main", "manage-helper-called-from-guard"])
+@pytest.mark.parametrize("name", ["manage-guard", "manage-main", "manage-helper-called-from-guard", "sys-path-extend",
+                                  "sys-path-slice", "sys-path-rebound", "sys-path-augmented", "site-addsitedir",
+                                  "site-addsitedir-imported", "site-addsitedir-pth"])
 @pytest.mark.parametrize("variant", ["bad", "clean"])
 def test_manage_py_check_agrees(tmp_path, name, variant):
     """`python manage.py check` runs the start-up code for real: the apps directory is on
@@ -72,3 +82,33 @@ def test_manage_py_check_agrees(tmp_path, name, variant):
     result = run([PYTHON, "manage.py", "check"], tmp_path)
     ids = re.findall(r"\(celery_lint\.([EW]\d{3})\)", result.stdout + result.stderr)
     assert ids == (["E201"] if variant == "bad" else []), result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("variant", ["bad", "clean"])
+def test_manage_inside_package_runs_as_module(tmp_path, variant):
+    """`python -m proj.manage check` from the parent: the clean variant passes (no E006:
+    proj/celery.py is proj.celery there), and in the bad one, whose settings put proj/ on
+    sys.path, CEL201 live sees the tasks module loaded as two modules. `python
+    proj/manage.py` cannot import proj at all."""
+    shape = MANAGE_INSIDE_PACKAGE
+    views = {"+proj/urls.py": "from proj.billing import views  # noqa: E402,F401\n"}
+    write_project(Example({**(shape.bad if variant == "bad" else shape.clean), **views}), tmp_path)
+    result = run([PYTHON, "-m", "proj.manage", "check"], tmp_path)
+    ids = re.findall(r"\(celery_lint\.([EW]\d{3})\)", result.stdout + result.stderr)
+    assert ids == (["E201"] if variant == "bad" else []), result.stdout + result.stderr
+    assert "is loaded as 2 modules (billing.tasks, proj.billing.tasks)" in result.stderr or variant == "clean"
+    script = run([PYTHON, "proj/manage.py", "check"], tmp_path)
+    assert "No module named 'proj'" in script.stderr
+
+
+@pytest.mark.parametrize("variant", ["bad", "clean"])
+def test_manage_inside_package_run_as_script(tmp_path, variant):
+    """manage.py putting its parent on sys.path runs as `python proj/manage.py`, proj/
+    first on sys.path: proj/celery.py is then the `celery` every import finds (bad)."""
+    shape = MANAGE_INSIDE_SCRIPT
+    write_project(Example(shape.bad if variant == "bad" else shape.clean), tmp_path)
+    result = run([PYTHON, "proj/manage.py", "check"], tmp_path)
+    if variant == "bad":
+        assert "cannot import name 'Celery' from partially initialized module 'celery'" in result.stderr
+    else:
+        assert result.returncode == 0 and "no issues" in result.stdout, result.stdout + result.stderr
