@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from celery_lint.evaluate import UNKNOWN
 from celery_lint.versions import INSTALLED, TargetVersion, format_version
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 USES_CELERY = ("shared_task", "from celery", "import celery")
 HOW_SETTINGS = "name it with {settings} (or `settings` in [tool.celery-lint])"
 HOW_APP = "name its module with {app} (or `app` in [tool.celery-lint])"
+HOW_NAMESPACE = "name it with {namespace} (or `namespace` in [tool.celery-lint])"
+HOW_CONFIGURATION = "name the class with {configuration} (or `configuration` in [tool.celery-lint])"
+OPTIONS = ("settings", "app", "namespace", "configuration")
 
 
 class Notice(NamedTuple):
@@ -30,12 +34,15 @@ class Notice(NamedTuple):
     notification descriptor), `text` says what and how to tell it."""
 
     id: str
-    text: str  # with "{settings}" and "{app}" for the front end's option names
+    text: str  # with "{settings}", "{app}"... (`OPTIONS`) for the front end's option names
     path: Path | None = None  # the project it is about (None: the run)
 
     def message(self, option_prefix: str = "--") -> str:
         """The text with the front end's option names (`--settings`, `--celery-lint-settings`)."""
-        return self.text.replace("{settings}", f"{option_prefix}settings").replace("{app}", f"{option_prefix}app")
+        text = self.text
+        for option in OPTIONS:
+            text = text.replace(f"{{{option}}}", f"{option_prefix}{option}")
+        return text
 
 
 class ProjectFacts(NamedTuple):
@@ -87,11 +94,47 @@ def project_facts(project: Project) -> ProjectFacts:
     if not apps and project.files_mentioning(*USES_CELERY):
         notices.append(Notice(
             "app-not-found",
-            f"the code uses Celery but no Celery app was found (no Celery(...) call): "
+            f"the code uses Celery but no Celery app was found (no Celery(...) call, no name configured "
+            f"with config_from_object()): "
             f"the app rules did not run; {HOW_APP}",
             project.root,
         ))
+    notices += _undetermined_configuration(project) + _undetermined_namespace(project)
     return ProjectFacts(project.root, analysed, unread, apps, project.celery_version, tuple(notices))
+
+
+def _undetermined_configuration(project: Project) -> list[Notice]:
+    """django-configurations settings whose class DJANGO_CONFIGURATION does not name
+    readably (several classes, none named): their values were not read."""
+    found = []
+    for settings in project.settings:
+        conf = settings.configuration
+        if conf is not None and conf.name is None:
+            classes = ", ".join(conf.candidates)
+            found.append(Notice(
+                "configuration-not-determined",
+                f"{settings.module} defines several django-configurations classes ({classes}) and the one "
+                f"DJANGO_CONFIGURATION names could not be determined: their settings were not checked; "
+                f"{HOW_CONFIGURATION}",
+                project.root,
+            ))
+    return found
+
+
+def _undetermined_namespace(project: Project) -> list[Notice]:
+    """Apps reading Django settings with a namespace the analysis cannot read: the
+    settings rules cannot tell a Celery setting from another."""
+    if project.options.namespace is not None:
+        return []
+    apps = [a.label for a in project.django_apps if a.namespace is UNKNOWN]
+    if not apps:
+        return []
+    return [Notice(
+        "namespace-not-determined",
+        f"the namespace with which {', '.join(apps)} reads Django settings could not be determined: "
+        f"the settings rules did not run for it; {HOW_NAMESPACE}",
+        project.root,
+    )]
 
 
 def run_facts(

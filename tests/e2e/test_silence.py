@@ -35,7 +35,8 @@ NOT_DETERMINED = (
     "the settings rules did not run; name it with {}settings (or `settings` in [tool.celery-lint])"
 )
 NO_APP_FOUND = (
-    "the code uses Celery but no Celery app was found (no Celery(...) call): the app rules did not run; "
+    "the code uses Celery but no Celery app was found (no Celery(...) call, no name configured with "
+    "config_from_object()): the app rules did not run; "
     "name its module with {}app (or `app` in [tool.celery-lint])"
 )
 NO_DJANGO = (
@@ -168,6 +169,49 @@ def test_code_using_celery_without_an_app(tmp_path):
     assert result.stdout == f"No findings in 7 files ({BASE_FACTS.replace('app proj.celery', 'no Celery app found')}).\n"
     assert result.stderr == f"celery-lint: warning: {NO_APP_FOUND.format('--')}\n"
     assert flake8(root).stderr == f"celery-lint: warning: {NO_APP_FOUND.format('--celery-lint-')}\n"
+
+
+NAMESPACE_FROM_ENV = {
+    "proj/celery.py": 'import os\n\nfrom celery import Celery\n\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", '
+    '"proj.settings")\napp = Celery("proj")\napp.config_from_object("django.conf:settings", '
+    'namespace=os.environ["NS"])\napp.autodiscover_tasks()\n',
+    "+proj/settings.py": "RESULT_EXPIRES = 60\n",  # a CEL101 only with namespace CELERY: unknown here
+}
+NAMESPACE_NOT_DETERMINED = (
+    "the namespace with which proj.celery:app reads Django settings could not be determined: the settings "
+    "rules did not run for it; name it with {}namespace (or `namespace` in [tool.celery-lint])"
+)
+
+
+def test_a_namespace_the_analysis_cannot_read(tmp_path):
+    root = write_project(Example(NAMESPACE_FROM_ENV), tmp_path)
+    result = celery_lint(root)
+    assert (result.returncode, result.stdout) == (0, f"No findings in 8 files ({BASE_FACTS}).\n")
+    assert result.stderr == f"celery-lint: warning: {NAMESPACE_NOT_DETERMINED.format('--')}\n"
+    assert flake8(root).stderr == f"celery-lint: warning: {NAMESPACE_NOT_DETERMINED.format('--celery-lint-')}\n"
+    told = celery_lint(root, "--namespace", "CELERY")  # told, the rules run and the warning goes
+    assert (codes(told.stdout), told.stderr) == (["CEL101"], "")
+
+
+CONFIGURATIONS = {
+    "+proj/settings.py": "\n\nfrom configurations import Configuration\n\n\nclass Dev(Configuration):\n"
+    "    CELERY_TASK_SOFT_TIMELIMIT = 10\n\n\nclass Prod(Configuration):\n    DEBUG = False\n",
+}
+CONFIGURATION_NOT_DETERMINED = (
+    "proj.settings defines several django-configurations classes (Dev, Prod) and the one DJANGO_CONFIGURATION "
+    "names could not be determined: their settings were not checked; name the class with {}configuration "
+    "(or `configuration` in [tool.celery-lint])"
+)
+
+
+def test_a_configuration_class_the_analysis_cannot_choose(tmp_path):
+    root = write_project(Example(CONFIGURATIONS), tmp_path)
+    result = celery_lint(root)
+    assert result.stderr == f"celery-lint: warning: {CONFIGURATION_NOT_DETERMINED.format('--')}\n"
+    assert "CEL104" not in result.stdout
+    assert flake8(root).stderr == f"celery-lint: warning: {CONFIGURATION_NOT_DETERMINED.format('--celery-lint-')}\n"
+    told = celery_lint(root, "--configuration", "Dev")
+    assert "CEL104" in codes(told.stdout) and told.stderr == ""
 
 
 def test_a_django_project_without_celery_is_not_blind(tmp_path):
