@@ -364,3 +364,13 @@ CEL001_LOCAL_ONLY = Shape(
 )
 CEL001_LOCAL_TEXT = 'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings_local") before Celery()'
 CEL001_FIX_TEXT = 'add os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings_other") before Celery()'
+# every shape, by id: what the engine, the command and flake8 tests run
+ALL_SHAPES: dict[str, Shape] = {
+    **SYS_PATH_SHAPES,
+    **SETTINGS_NAME_SHAPES,
+    "manage-inside-package": MANAGE_INSIDE_PACKAGE,
+    "manage-inside-script": MANAGE_INSIDE_SCRIPT,
+    "cel001-fix": CEL001_FIX,
+    "cel001-fix-production": CEL001_PRODUCTION,
+    "cel001-fix-local-only": CEL001_LOCAL_ONLY,
+}

@@ -10,25 +10,18 @@ from celery_lint.engine import lint_paths, select_rules
 from celery_lint.project import Project
 from tests.helpers import lint, write_files
 from tests.startup_shapes import (
+    ALL_SHAPES,
     BAD_IMPORT,
     BILLING,
-    CEL001_FIX,
-    CEL001_LOCAL_ONLY,
     CEL001_LOCAL_TEXT,
-    CEL001_PRODUCTION,
     MANAGE_GUARD,
     MANAGE_INSIDE_PACKAGE,
     MANAGE_INSIDE_SCRIPT,
     OTHER,
     OTHER_BAD,
-    SETTINGS_NAME_SHAPES,
-    SYS_PATH_SHAPES,
 )
 
-SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE,
-          "manage-inside-script": MANAGE_INSIDE_SCRIPT,
-          "cel001-fix": CEL001_FIX,
-          "cel001-fix-production": CEL001_PRODUCTION, "cel001-fix-local-only": CEL001_LOCAL_ONLY}
+SHAPES = ALL_SHAPES
 
 
 @pytest.mark.parametrize("name", SHAPES)

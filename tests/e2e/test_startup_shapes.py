@@ -15,21 +15,14 @@ from celery_lint.registry import REGISTRY, Example
 from tests.e2e import parse_findings
 from tests.helpers import BIN, PYTHON, run
 from tests.startup_shapes import (
-    CEL001_FIX,
-    CEL001_LOCAL_ONLY,
+    ALL_SHAPES,
     CEL001_LOCAL_TEXT,
-    CEL001_PRODUCTION,
     CEL001_FIX_TEXT,
     MANAGE_INSIDE_PACKAGE,
     MANAGE_INSIDE_SCRIPT,
-    SETTINGS_NAME_SHAPES,
-    SYS_PATH_SHAPES,
 )
 
-SHAPES = {**SYS_PATH_SHAPES, **SETTINGS_NAME_SHAPES, "manage-inside-package": MANAGE_INSIDE_PACKAGE,
-          "manage-inside-script": MANAGE_INSIDE_SCRIPT,
-          "cel001-fix": CEL001_FIX,
-          "cel001-fix-production": CEL001_PRODUCTION, "cel001-fix-local-only": CEL001_LOCAL_ONLY}
+SHAPES = ALL_SHAPES
 CODES = tuple(rule.code for rule in REGISTRY)
 
 
