@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import ast
 import bisect
-import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.project import BLOCK_NODES, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.tasks import canonical, project_function, task_defs, wraps_task_decorator
+from celery_lint.rules._atomic import atomic_decorated, may_open_atomic, opens_atomic
+from celery_lint.tasks import canonical, task_defs, wraps_task_decorator
 
-ATOMIC = frozenset({"django.db.transaction.atomic", "django.db.transaction.Atomic"})
-DEFAULT_ALIAS = frozenset({"django.db.DEFAULT_DB_ALIAS", "django.db.utils.DEFAULT_DB_ALIAS"})
-CONTEXT_MANAGER = frozenset({"contextlib.contextmanager", "contextlib.asynccontextmanager"})
-METHOD_DECORATOR = "django.utils.decorators.method_decorator"
 SEND = {"delay": "delay_on_commit", "apply_async": "apply_async_on_commit"}
 SIGNATURE_METHODS = frozenset({"s", "si", "signature"})
 CANVAS = frozenset(
@@ -26,91 +21,6 @@ CANVAS = frozenset(
 )
 # Bodies that run later (or lazily), not while the enclosing block runs: `on_commit` callbacks among them.
 DEFERRED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.GeneratorExp)
-
-
-def _is_atomic(project: Project, source: SourceModule, node: ast.expr) -> bool:
-    """`transaction.atomic`, `atomic(using=...)` under any import alias or re-export."""
-    target = node.func if isinstance(node, ast.Call) else node
-    qualname = source.qualname(target)
-    return qualname is not None and (qualname in ATOMIC or canonical(project, qualname) in ATOMIC)
-
-
-def _on_default(source: SourceModule, call: ast.Call) -> bool:
-    """Whether `atomic(...)` called so opens its block on the default database alias:
-    `using` absent, None, "default" or DEFAULT_DB_ALIAS. `delay_on_commit()` calls
-    `transaction.on_commit()` without `using`, which registers on the default
-    connection (django/db/transaction.py): in a block on another alias (a read-only
-    replica) the fix does nothing, and an alias the analysis cannot read is unknown."""
-    if any(k.arg is None for k in call.keywords):
-        return False
-    using = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "using"), None)
-    if using is None:
-        return True
-    if isinstance(using, ast.Constant):
-        return using.value is None or using.value == "default"
-    return source.qualname(using) in DEFAULT_ALIAS
-
-
-def _wrapper(project: Project, source: SourceModule, node: ast.expr) -> str | None:
-    """What a project function named by `node` makes of `transaction.atomic` (followed one
-    level, its top-level statements only): "context" when calling it gives an atomic
-    block on the default alias (`return transaction.atomic()`, or a @contextmanager that
-    yields inside `with transaction.atomic()`), "decorator" when it decorates its first
-    parameter with it (`return transaction.atomic(func)`), else None."""
-    found = project_function(project, source, node)
-    if found is None:
-        return None
-    owner, function = found
-    first = (function.args.posonlyargs + function.args.args)[:1]
-    manager = any(owner.qualname(d) in CONTEXT_MANAGER for d in function.decorator_list)
-    for stmt in function.body:
-        value = stmt.value if isinstance(stmt, ast.Return) else None
-        if isinstance(value, ast.Call) and _is_atomic(project, owner, value):
-            arg = value.args[0] if len(value.args) == 1 and not value.keywords else None
-            if first and isinstance(arg, ast.Name) and arg.id == first[0].arg:
-                return "decorator"
-            if _on_default(owner, value):
-                return "context"
-        if manager and isinstance(stmt, ast.With) and _opens_atomic(project, owner, stmt, follow=False):
-            if any(isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Yield) for inner in stmt.body):
-                return "context"
-    return None
-
-
-def _opens_atomic(project: Project, source: SourceModule, node: ast.With | ast.AsyncWith, follow: bool = True) -> bool:
-    """Whether the `with` statement opens an atomic block on the default alias (through a
-    project wrapper too, when `follow`)."""
-    for item in node.items:
-        expr = item.context_expr
-        if isinstance(expr, ast.Call) and _is_atomic(project, source, expr):
-            if _on_default(source, expr):
-                return True
-        elif follow and isinstance(expr, ast.Call) and _wrapper(project, source, expr.func) == "context":
-            return True
-    return False
-
-
-def _atomic_decorator(project: Project, source: SourceModule, decorator: ast.expr) -> bool:
-    """`@transaction.atomic`, `@transaction.atomic(...)` on the default alias, or a project wrapper."""
-    if _is_atomic(project, source, decorator):
-        return not isinstance(decorator, ast.Call) or _on_default(source, decorator)
-    if isinstance(decorator, ast.Call):
-        return _wrapper(project, source, decorator.func) == "context"
-    return _wrapper(project, source, decorator) == "decorator"
-
-
-def _atomic_decorated(project: Project, source: SourceModule, func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    for decorator in func.decorator_list:
-        if _atomic_decorator(project, source, decorator):
-            return True
-        if (
-            isinstance(decorator, ast.Call)
-            and source.qualname(decorator.func) == METHOD_DECORATOR
-            and decorator.args
-            and _atomic_decorator(project, source, decorator.args[0])
-        ):
-            return True
-    return False
 
 
 def _module_tasks(project: Project, module: str) -> set[str] | None:
@@ -232,10 +142,10 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
 
     # blocks opened through project wrappers, whose names need not spell "atomic"
     withs = source.nodes(ast.With, ast.AsyncWith)
-    wrapped = [w.lineno for w in withs if spans(sends, w) and _opens_atomic(project, source, w)]
+    wrapped = [w.lineno for w in withs if spans(sends, w) and opens_atomic(project, source, w)]
     wrapped += [
         d.lineno for d in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef)
-        if d.decorator_list and spans(sends, d) and _atomic_decorated(project, source, d)
+        if d.decorator_list and spans(sends, d) and atomic_decorated(project, source, d)
     ]
     opens = sorted(set(opens + wrapped))
 
@@ -246,14 +156,14 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
         elif isinstance(node, ast.stmt) and (not spans(sends, node) or not atomic and not spans(opens, node)):
             return  # nothing sent in it, or (outside atomic blocks) no atomic block opened in it
         if isinstance(node, DEFERRED):
-            inner = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _atomic_decorated(
+            inner = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and atomic_decorated(
                 project, source, node
             )
             scopes = [*scopes, node]
             for child in ast.iter_child_nodes(node):
                 yield from visit(child, inner, scopes)
             return
-        if isinstance(node, (ast.With, ast.AsyncWith)) and _opens_atomic(project, source, node):
+        if isinstance(node, (ast.With, ast.AsyncWith)) and opens_atomic(project, source, node):
             for item in node.items:
                 yield from visit(item, atomic, scopes)
             for stmt in node.body:
@@ -281,41 +191,8 @@ def _may_send_in_atomic(text: str) -> bool:
     return ".delay" in text or ".apply_async" in text
 
 
-_DEF = re.compile(r"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
-
-
-_RETURNS_ATOMIC = re.compile(r"\breturn[ \t]+[\w.]*atomic\(")
-_WITH_ATOMIC = re.compile(r"\bwith[ \t]+[\w.]*atomic\(")
-
-
-@lru_cache(maxsize=64)
-def _wrapper_names(project: Project) -> re.Pattern[str] | None:
-    """The names of the module-level functions that may wrap `transaction.atomic` the ways
-    `_wrapper` follows: their text up to the next module-level def returns `...atomic(`,
-    or yields and opens `with ...atomic(` (read from the text of the files that spell it,
-    once per project); None when there are none."""
-    names: set[str] = set()
-    for path in project.files_mentioning("atomic"):
-        text = project.text(path) or ""
-        defs = list(_DEF.finditer(text))
-        for found, following in zip(defs, [*defs[1:], None]):
-            body = text[found.end():following.start() if following else len(text)]
-            if _RETURNS_ATOMIC.search(body) or "yield" in body and _WITH_ATOMIC.search(body):
-                names.add(found.group(1))
-    return re.compile(r"\b(?:" + "|".join(sorted(names)) + r")\b") if names else None
-
-
-def _may_open_atomic(project: Project, source: SourceModule) -> bool:
-    """Whether the module can open an atomic block: it spells `atomic`, or the name of a
-    project function that may wrap it."""
-    if "atomic" in source.text:
-        return True
-    names = _wrapper_names(project)
-    return names is not None and names.search(source.text) is not None
-
-
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    if not _may_open_atomic(project, source):
+    if not may_open_atomic(project, source):
         return
     for call, kind in _sends_in_atomic(project, source):
         method = call.func.attr  # type: ignore[attr-defined]
