@@ -110,6 +110,7 @@ def test_runserver_gets_past_the_checks(project_with_error):
         pytest.param('"__all__"', ("migrate", "--noinput"), 1, id="all-commands"),
         pytest.param('("check", "test")', ("test",), 1, id="test-runner-too"),
         pytest.param('("check", "test")', ("makemigrations", "--check", "--dry-run"), 0, id="not-listed"),
+        pytest.param("5", ("migrate", "--noinput"), 0, id="unreadable-value-is-the-default"),
     ],
 )
 def test_error_commands_setting(tmp_path, value, command, status):
