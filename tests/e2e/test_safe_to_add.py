@@ -76,9 +76,10 @@ def free_port() -> int:
         return port
 
 
-def read_until(command: list[str], root: Path, marker: str, timeout: float = 60) -> str:
+def read_until(command: list[str], root: Path, marker: str | None, timeout: float = 60) -> str:
     """Start `command` in `root`, read its output until a line holds `marker` (or it
-    exits, or `timeout` seconds pass), then kill it: what it printed."""
+    exits, or `timeout` seconds pass; with no marker, all of it), then kill it: what it
+    printed."""
     process = subprocess.Popen(command, cwd=root, env=clean_env(), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     killer = threading.Timer(timeout, os.killpg, (process.pid, signal.SIGKILL))
@@ -87,7 +88,7 @@ def read_until(command: list[str], root: Path, marker: str, timeout: float = 60)
     try:
         for line in process.stdout or ():
             seen.append(line)
-            if marker in line:
+            if marker is not None and marker in line:
                 break
     finally:
         killer.cancel()
@@ -140,6 +141,15 @@ def test_worker_logs_the_finding_once_before_ready(project_with_error):
 def test_prefork_worker_logs_once_not_per_child(project_with_error):
     ready, output = start_worker(project_with_error, worker_options=("-c", "2"))
     assert ready, output[-3000:]
+    assert sum(BOOT_LINE in line for line in output.splitlines()) == 1, output
+
+
+def test_worker_with_embedded_beat_logs_once(project_with_error, tmp_path):
+    """The beat child (`-B`) sends `beat_init` too, after the worker reported."""
+    command = [str(BIN / "celery"), "-A", "proj", "worker", "-c", "2", "-B", "-s", str(tmp_path / "schedule"),
+               "-l", "info"]
+    output = read_until(command, project_with_error, None, timeout=20)
+    assert " ready." in output and "beat: Starting..." in output, output
     assert sum(BOOT_LINE in line for line in output.splitlines()) == 1, output
 
 
