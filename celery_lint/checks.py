@@ -21,7 +21,7 @@ from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.core import checks
 
-from celery_lint import layout, live
+from celery_lint import command_level, layout, live
 from celery_lint.engine import project_findings, select_rules
 from celery_lint.findings import Finding
 from celery_lint.config import ConfigError, discover
@@ -40,10 +40,12 @@ LIVE_CODES = frozenset(live.RULES)
 
 
 def _never_raise(check: Callable[..., list[checks.CheckMessage]]) -> Callable[..., list[checks.CheckMessage]]:
+    """A check that never raises, and whose errors stop only the commands where they
+    should (`command_level`)."""
     @functools.wraps(check)
     def wrapper(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
         try:
-            return check(app_configs, **kwargs)
+            return command_level.as_reported(check(app_configs, **kwargs))
         except Exception as exc:  # noqa: BLE001 - a check must never break manage.py or the worker
             # but never pass silently: a check that did not run is not a check that passed
             logger.warning(

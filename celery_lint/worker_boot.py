@@ -1,0 +1,96 @@
+"""celery-lint's findings in the log of a starting Celery worker or beat.
+
+Celery's Django fixup runs the system checks at worker start
+(`DjangoWorkerFixup.validate_models`, on `import_modules`, inside
+`WorkController.__init__` -> `loader.init_worker()`) and discards their result, so
+the process that suffers a misconfiguration never shows it. `CeleryLintConfig.ready()`
+connects `report` to two signals of the main process:
+
+- `celeryd_after_setup`: sent by `celery.apps.worker.Worker.on_start`, after the
+  worker set up logging (`on_init_blueprint`) and before any bootstep starts, so
+  before the pool forks its children, before the embedded beat (`-B`) starts and
+  before "ready"; the children never send it. (`worker_init` comes earlier, before
+  logging is set up; `worker_ready` comes with "ready" itself.)
+- `beat_init`: sent by `beat.Service.start` after `celery beat` set up logging.
+  An embedded beat sends it too, in a process forked after `celeryd_after_setup`,
+  which inherits `_reported` and stays quiet.
+
+By then the fixup has run the checks, so the static model is built and a second
+run of our checks costs little (`benchmarks/live_checks.py` measures it). Each
+message is logged once, as a warning, through Celery's logger. Off with
+`CELERY_LINT_WORKER_BOOT = False`, and when Celery skips the checks
+(`celery --skip-checks`, `CELERY_SKIP_CHECKS`). Never raises: a worker must start.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from celery.utils.log import get_logger
+from django.core.checks import CheckMessage
+
+logger = get_logger(__name__)
+SETTING = "CELERY_LINT_WORKER_BOOT"
+TAG = "celery_lint"  # the tag of every celery-lint check (celery_lint.checks.TAG)
+_reported = False
+
+
+def connect() -> None:
+    """Connect `report` to the start signals (idempotent: one dispatch_uid each)."""
+    try:
+        from celery import signals
+
+        signals.celeryd_after_setup.connect(report, weak=False, dispatch_uid="celery_lint.worker_boot")
+        signals.beat_init.connect(report, weak=False, dispatch_uid="celery_lint.beat_boot")
+    except Exception:  # noqa: BLE001 - installing celery_lint must never break django.setup()
+        logger.debug("celery-lint: worker-boot report not connected", exc_info=True)
+
+
+def report(**kwargs: Any) -> None:
+    """Log celery-lint's findings once per process tree (see the module docstring)."""
+    global _reported
+    if _reported:
+        return
+    _reported = True
+    try:
+        found = lines()
+        for line in found:
+            logger.warning(line)
+        if found:
+            logger.warning(
+                "celery-lint: %d finding(s) in this project's Celery set-up; `python manage.py check --tag %s` "
+                "lists them (%s = False stops this report)", len(found), TAG, SETTING,
+            )
+    except Exception:  # noqa: BLE001 - a report must never stop the worker
+        logger.debug("celery-lint: worker-boot report failed", exc_info=True)
+
+
+def lines() -> list[str]:
+    """One line per unsilenced celery-lint message of this process's checks (what the
+    fixup's `run_checks()` found: no deployment checks, no database)."""
+    from django.conf import settings
+    from django.core import checks
+
+    if not getattr(settings, SETTING, True) or os.environ.get("CELERY_SKIP_CHECKS"):
+        return []
+    found = [m for m in checks.run_checks(tags=[TAG]) if not m.is_silenced() and m.level >= checks.WARNING]
+    return [line(message) for message in found]
+
+
+def line(message: CheckMessage) -> str:
+    """`celery-lint CEL101 proj/settings.py:33: <message> -- fix: <hint>`."""
+    code = _code(message.id or "")
+    where = f" {message.obj}:" if message.obj is not None else ""
+    fix = message.hint or (f"see celery-lint --explain {code}" if code.startswith("CEL") else "")
+    return f"celery-lint {code}{where} {message.msg}" + (f" -- fix: {fix}" if fix else "")
+
+
+def _code(check_id: str) -> str:
+    """The rule code of a check id (`celery_lint.E101` -> `CEL101`), or the id itself."""
+    from celery_lint.registry import REGISTRY
+
+    for rule in REGISTRY:
+        if check_id in (rule.django_id_for("E"), rule.django_id_for("W")):
+            return rule.code
+    return check_id

@@ -1,0 +1,179 @@
+"""`celery_lint` in INSTALLED_APPS everywhere: an error-level finding fails `manage.py
+check` but stops no other command (`command_level`), and a starting worker or beat
+logs the findings once (`worker_boot`).
+
+The planted finding is CEL101 (`RESULT_EXPIRES = 60`: Celery reads
+CELERY_RESULT_EXPIRES), an error of the static analysis; the project has an empty
+tests module so that `manage.py test` runs its checks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from celery_lint.examples import write_project
+from celery_lint.registry import Example
+from tests.helpers import BIN, PYTHON, clean_env, run, start_worker
+
+PLANTED = {"+proj/settings.py": "RESULT_EXPIRES = 60\n", "demoapp/tests.py": ""}
+ERROR = "(celery_lint.E101) RESULT_EXPIRES is ignored"
+BOOT_LINE = "celery-lint CEL101 proj/settings.py:33: RESULT_EXPIRES is ignored"
+SOLO = ("-P", "solo")
+
+
+def manage(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run([PYTHON, "manage.py", *args], root)
+
+
+def planted(root: Path, settings: str = "") -> Path:
+    files = dict(PLANTED)
+    if settings:
+        files["+proj/settings.py"] += settings
+    return write_project(Example(files), root)
+
+
+@pytest.fixture(scope="module")
+def project_with_error(tmp_path_factory) -> Path:
+    return planted(tmp_path_factory.mktemp("safe") / "planted")
+
+
+@pytest.mark.parametrize("args", [("check",), ("check", "--deploy")], ids=["check", "check-deploy"])
+def test_check_still_fails_on_the_error(project_with_error, args):
+    result = manage(project_with_error, *args)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "SystemCheckError" in result.stderr
+    assert ERROR in result.stderr.split("ERRORS:", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("args", "done"),
+    [
+        pytest.param(("migrate", "--noinput"), "Applying django_celery_results.0001_initial... OK", id="migrate"),
+        pytest.param(("makemigrations", "--check", "--dry-run"), "No changes detected", id="makemigrations"),
+        pytest.param(("test",), "OK", id="test"),  # the runner's own `call_command("check")`
+    ],
+)
+def test_other_commands_report_the_error_as_a_warning(project_with_error, args, done):
+    result = manage(project_with_error, *args)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "SystemCheckError" not in output
+    assert ERROR in output.split("WARNINGS:", 1)[1]
+    assert done in output
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def read_until(command: list[str], root: Path, marker: str | None, timeout: float = 60) -> str:
+    """Start `command` in `root`, read its output until a line holds `marker` (or it
+    exits, or `timeout` seconds pass; with no marker, all of it), then kill it: what it
+    printed."""
+    process = subprocess.Popen(command, cwd=root, env=clean_env(), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    killer = threading.Timer(timeout, os.killpg, (process.pid, signal.SIGKILL))
+    killer.start()
+    seen = []
+    try:
+        for line in process.stdout or ():
+            seen.append(line)
+            if marker is not None and marker in line:
+                break
+    finally:
+        killer.cancel()
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    return "".join(seen)
+
+
+def test_runserver_gets_past_the_checks(project_with_error):
+    command = [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{free_port()}"]
+    output = read_until(command, project_with_error, "Quit the server")
+    assert "Quit the server" in output and "SystemCheckError" not in output, output
+    assert ERROR in output.split("WARNINGS:", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("value", "command", "status"),
+    [
+        pytest.param('"__all__"', ("migrate", "--noinput"), 1, id="all-commands"),
+        pytest.param('("check", "test")', ("test",), 1, id="test-runner-too"),
+        pytest.param('("check", "test")', ("makemigrations", "--check", "--dry-run"), 0, id="not-listed"),
+        pytest.param("5", ("migrate", "--noinput"), 0, id="unreadable-value-is-the-default"),
+    ],
+)
+def test_error_commands_setting(tmp_path, value, command, status):
+    root = planted(tmp_path, f"CELERY_LINT_ERROR_COMMANDS = {value}\n")
+    result = manage(root, *command)
+    assert result.returncode == status, result.stdout + result.stderr
+    assert ERROR in result.stderr
+
+
+# -- at worker boot ------------------------------------------------------------------------------
+
+
+def boot_lines(output: str) -> list[str]:
+    return [line for line in output.splitlines() if "celery-lint" in line]
+
+
+def test_worker_logs_the_finding_once_before_ready(project_with_error):
+    ready, output = start_worker(project_with_error, worker_options=SOLO)
+    assert ready, output[-3000:]
+    found = [line for line in output.splitlines() if BOOT_LINE in line]
+    assert len(found) == 1, output
+    assert "WARNING/MainProcess" in found[0]
+    assert "fix: see celery-lint --explain CEL101" in found[0]
+    assert output.index(BOOT_LINE) < output.index(" ready.")
+
+
+def test_prefork_worker_logs_once_not_per_child(project_with_error):
+    ready, output = start_worker(project_with_error, worker_options=("-c", "2"))
+    assert ready, output[-3000:]
+    assert sum(BOOT_LINE in line for line in output.splitlines()) == 1, output
+
+
+def test_worker_with_embedded_beat_logs_once(project_with_error, tmp_path):
+    """The beat child (`-B`) sends `beat_init` too, after the worker reported."""
+    command = [str(BIN / "celery"), "-A", "proj", "worker", "-c", "2", "-B", "-s", str(tmp_path / "schedule"),
+               "-l", "info"]
+    output = read_until(command, project_with_error, None, timeout=20)
+    assert " ready." in output and "beat: Starting..." in output, output
+    assert sum(BOOT_LINE in line for line in output.splitlines()) == 1, output
+
+
+def test_beat_logs_the_finding(project_with_error, tmp_path):
+    command = [str(BIN / "celery"), "-A", "proj", "beat", "-l", "info", "-s", str(tmp_path / "schedule")]
+    output = read_until(command, project_with_error, BOOT_LINE)
+    (found,) = [line for line in output.splitlines() if BOOT_LINE in line]
+    assert "WARNING/MainProcess" in found, output
+
+
+def test_healthy_project_logs_nothing(project):
+    ready, output = start_worker(write_project(Example({}), project), worker_options=SOLO)
+    assert ready, output[-3000:]
+    assert boot_lines(output) == []
+
+
+@pytest.mark.parametrize(
+    ("settings", "options"),
+    [
+        pytest.param("CELERY_LINT_WORKER_BOOT = False\n", (), id="setting"),
+        pytest.param("", ("--skip-checks",), id="celery-skip-checks"),
+    ],
+)
+def test_switched_off(tmp_path, settings, options):
+    ready, output = start_worker(planted(tmp_path, settings), options=options, worker_options=SOLO)
+    assert ready, output[-3000:]
+    assert boot_lines(output) == []
