@@ -11,6 +11,7 @@ import pytest
 
 from celery_lint import cli, config_lookup
 from celery_lint.config import Config, ConfigError, glob_matches, load_config
+from tests.e2e import write_monorepo
 from tests.helpers import forget_the_filesystem, run, write_files
 
 NS_VARIABLE_CELERY_PY = """\
@@ -312,3 +313,12 @@ def test_live_checks_read_the_table(project):
     checked = run([sys.executable, "manage.py", "check"], project)
     assert checked.returncode == 0, checked.stderr
     assert "celery_lint" not in checked.stdout + checked.stderr
+
+
+def test_live_checks_read_the_projects_own_table(tmp_path):
+    top = write_monorepo(tmp_path / "repo")
+    own = run([sys.executable, "manage.py", "check"], top / "services" / "a")  # own-settings: CELERY_RESULT_EXPIRE
+    other = run([sys.executable, "manage.py", "check"], top / "services" / "b")  # a's table is not b's
+    assert "CELERY_TASK_TIME_LIMT" in own.stdout + own.stderr
+    assert "CELERY_RESULT_EXPIRE" not in own.stdout + own.stderr
+    assert "CELERY_RESULT_EXPIRE" in other.stdout + other.stderr
