@@ -11,6 +11,7 @@ is reported as a warning and skipped: only its own checks are lost.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -132,12 +133,20 @@ def _lint(paths: list[Path], args: argparse.Namespace) -> Report:
         rules = select_rules(select, [*config.ignore, *args.ignore], [*config.extend_select, *args.extend_select])
         return Setup(rules, tuple(args.settings) or config.settings, _options(config, args))
 
-    config_of = config_lookup.per_directory(lambda config: config, args.config, args.isolated)
+    of_directory = config_lookup.per_directory(lambda config: (config, setup(config)), args.config, args.isolated)
+    by_name: dict[str, Config] = {}  # the walk's paths, by directory name: no Path made per file
+
+    def skip(path: Path) -> bool:
+        directory = os.path.dirname(path)
+        config = by_name.get(directory)
+        if config is None:
+            config = by_name[directory] = of_directory(Path(directory))[0]
+        return bool(config.exclude) and config.excludes(path)
+
     report = lint_paths(
-        paths, [], exclude=args.exclude, skip=lambda path: config_of(path.parent).excludes(path),
-        setup_of=config_lookup.per_directory(setup, args.config, args.isolated),
+        paths, [], exclude=args.exclude, skip=skip, setup_of=lambda directory: of_directory(directory)[1]
     )
-    report.findings = [f for f in report.findings if not config_of(f.path.parent).ignored(f.path, f.code)]
+    report.findings = [f for f in report.findings if not of_directory(f.path.parent)[0].ignored(f.path, f.code)]
     return report
 
 
