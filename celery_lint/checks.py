@@ -21,10 +21,10 @@ from django.apps import apps as django_apps
 from django.conf import settings as django_settings
 from django.core import checks
 
-from celery_lint import command_level, layout, live
+from celery_lint import command_level, config_lookup, layout, live
 from celery_lint.engine import project_findings, select_rules
 from celery_lint.findings import Finding
-from celery_lint.config import ConfigError, discover
+from celery_lint.config import ConfigError
 from celery_lint.project import Project, ProjectOptions
 from celery_lint.project.facts import missing_module
 from celery_lint.registry import REGISTRY
@@ -92,9 +92,10 @@ def live_project() -> Project | None:
 
 
 def _configured_options(root: Path) -> ProjectOptions:
-    """`[tool.celery-lint]` above the project (app, namespace, own settings, version)."""
+    """The project's `[tool.celery-lint]` (app, namespace, own settings, version): the
+    nearest at or above its root, up to the repository root, as for the command."""
     try:
-        return discover(root).project_options()
+        return config_lookup.for_project(root).project_options()
     except ConfigError as exc:  # a check must not raise: say why the table is not used
         logger.warning("celery-lint: configuration not used: %s", exc)
         return ProjectOptions()

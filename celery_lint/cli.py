@@ -11,13 +11,15 @@ is reported as a warning and skipped: only its own checks are lost.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from celery_lint import __version__
-from celery_lint.config import Config, ConfigError, check_codes, discover
-from celery_lint.engine import lint_paths, select_rules
+from celery_lint import config_lookup
+from celery_lint.config import Config, ConfigError, check_codes
+from celery_lint.engine import Report, Setup, lint_paths, select_rules
 from celery_lint.output import FORMATS, WRITERS, errors_text, notices_text
 from celery_lint.project import Project, ProjectOptions
 from celery_lint.project.facts import missing_modules, run_facts
@@ -104,18 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         return 2
     try:
-        config = discover(paths[0] if args.paths else Path.cwd(), args.config, args.isolated)
+        report = _lint(paths, args)
     except ConfigError as exc:
         sys.stderr.write(f"celery-lint: error: {exc}\n")
         return 2
-    select = args.select if args.select is not None else list(config.select or ())
-    rules = select_rules(select, [*config.ignore, *args.ignore], [*config.extend_select, *args.extend_select])
-    report = lint_paths(
-        paths, rules, tuple(args.settings) or config.settings, args.exclude, _options(config, args),
-        skip=config.excludes if config.exclude else None,
-    )
-    report.findings = [f for f in report.findings if not config.ignored(f.path, f.code)]
-    wrong = _missing_modules(report.projects, args, config)
+    wrong = _missing_modules(report.projects, args)
     if wrong:
         sys.stderr.write("".join(f"celery-lint: error: {error}\n" for error in wrong))
         return 2  # an analysis of settings or an app that are not there would say nothing
@@ -129,12 +124,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 1 if report.findings and not args.exit_zero else 0
 
 
-def _missing_modules(projects: list[Project], args: argparse.Namespace, config: Config) -> list[str]:
-    """`--settings`/`--app` (or the configuration's) naming a module no project of the run has."""
-    where = f"{config.path}: [tool.celery-lint] " if config.path else ""
-    settings = [("--settings", n) for n in args.settings] or [(f"{where}settings", n) for n in config.settings]
-    app = ("--app", args.app) if args.app is not None else (f"{where}app", config.app) if config.app else None
-    return missing_modules(projects, settings, app)
+def _lint(paths: list[Path], args: argparse.Namespace) -> Report:
+    """Each project linted with its own table (`config_lookup`), the command's options
+    over every table; a table's `exclude` and `per-file-ignores` apply to its files."""
+
+    def setup(config: Config) -> Setup:
+        select = args.select if args.select is not None else list(config.select or ())
+        rules = select_rules(select, [*config.ignore, *args.ignore], [*config.extend_select, *args.extend_select])
+        return Setup(rules, tuple(args.settings) or config.settings, _options(config, args))
+
+    of_directory = config_lookup.per_directory(lambda config: (config, setup(config)), args.config, args.isolated)
+    by_name: dict[str, Config] = {}  # the walk's paths, by directory name: no Path made per file
+
+    def skip(path: Path) -> bool:
+        directory = os.path.dirname(path)
+        config = by_name.get(directory)
+        if config is None:
+            config = by_name[directory] = of_directory(Path(directory))[0]
+        return bool(config.exclude) and config.excludes(path)
+
+    report = lint_paths(
+        paths, [], exclude=args.exclude, skip=skip, setup_of=lambda directory: of_directory(directory)[1]
+    )
+    report.findings = [f for f in report.findings if not of_directory(f.path.parent)[0].ignored(f.path, f.code)]
+    return report
+
+
+def _missing_modules(projects: list[Project], args: argparse.Namespace) -> list[str]:
+    """`--settings`/`--app` naming a module no project of the run has; a table's
+    `settings`/`app` (not overridden) naming one none of its projects has."""
+    settings = [("--settings", n) for n in args.settings]
+    wrong = missing_modules(projects, settings, ("--app", args.app) if args.app is not None else None)
+    by_table: dict[Config, list[Project]] = {}
+    for project in projects:
+        config = config_lookup.for_project(project.scope or project.root, args.config, args.isolated)
+        by_table.setdefault(config, []).append(project)
+    for config, own in by_table.items():
+        where = f"{config.path}: [tool.celery-lint] "
+        named = [] if settings else [(f"{where}settings", n) for n in config.settings]
+        app = (f"{where}app", config.app) if config.app and args.app is None else None
+        wrong += missing_modules(own, named, app)
+    return wrong
 
 
 def _options(config: Config, args: argparse.Namespace) -> ProjectOptions:

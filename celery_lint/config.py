@@ -14,9 +14,10 @@
     exclude = ["legacy/**"]
     respect-gitignore = true                   # skip what git ignores (hidden directories always)
 
-The file is the nearest pyproject.toml with that table at or above the first path
-linted (or the working directory), or the one `--config` names. Anything unknown or
-ill-typed is refused with a `ConfigError` naming the file, the key and the problem:
+Each project reads its own table (`config_lookup`): the nearest pyproject.toml with
+it at or above the project's root, up to the repository root, unless `--config`
+names one for all. Patterns are relative to the directory of the table's file.
+Anything unknown or ill-typed is refused with a `ConfigError` naming the file, the key and the problem:
 a silently ignored configuration is the very bug this tool exists to catch.
 """
 
@@ -153,18 +154,6 @@ def _glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a `[tool.celery-lint]` table at or above `start`."""
-    directory = start.resolve()
-    if not directory.is_dir():
-        directory = directory.parent
-    for candidate in (directory, *directory.parents):
-        path = candidate / "pyproject.toml"
-        if path.is_file() and TABLE in read_toml(path).get("tool", {}):
-            return path
-    return None
-
-
 def read_toml(path: Path) -> dict[str, Any]:
     try:
         return toml.load(path)
@@ -182,14 +171,6 @@ def load_config(path: Path) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(path, "", f"[tool.{TABLE}] must be a table")
     return parse_table(table, path)
-
-
-def discover(start: Path, explicit: Path | None = None, isolated: bool = False) -> Config:
-    """The configuration for a run: `explicit`, else the nearest file above `start`."""
-    if isolated:
-        return Config()
-    path = explicit if explicit is not None else find_config(start)
-    return load_config(path) if path is not None else Config()
 
 
 def parse_table(table: dict[str, Any], path: Path) -> Config:

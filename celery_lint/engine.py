@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from celery_lint import layout
 from celery_lint.findings import Finding
@@ -57,6 +58,24 @@ def noqa_suppresses(line_text: str, code: str) -> bool:
     if not codes:
         return True
     return any(code.startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c)
+
+
+class Setup(NamedTuple):
+    """What the files of a project are analysed with: each project may have its own
+    (its `[tool.celery-lint]` table, the front end's options over it)."""
+
+    rules: list[Rule]
+    settings_modules: tuple[str, ...] = ()
+    options: ProjectOptions = ProjectOptions()
+
+
+#: the setup of the project of the files in a resolved directory
+SetupOf = Callable[[Path], Setup]
+
+
+def _same_for_all(rules: list[Rule], settings_modules: tuple[str, ...], options: ProjectOptions) -> SetupOf:
+    setup = Setup(rules, settings_modules, options)
+    return lambda directory: setup
 
 
 class Report:
@@ -125,9 +144,13 @@ def findings_for_file(
     rules: list[Rule],
     settings_modules: tuple[str, ...] = (),
     options: ProjectOptions = ProjectOptions(),
+    setup_of: SetupOf | None = None,
 ) -> list[Finding]:
-    """Everything to report in one file (the flake8 view of the catalogue)."""
+    """Everything to report in one file (the flake8 view of the catalogue); `setup_of`
+    gives each project its own rules, settings and options."""
     directory, path = _resolved(str(path))
+    if setup_of is not None:
+        rules, settings_modules, options = setup_of(directory)
     project = Project.of_directory(directory, settings_modules, options)  # flake8 names files only
     _prepared(project, rules)
     return _file_findings(project, path, tree, rules)
@@ -135,32 +158,41 @@ def findings_for_file(
 
 def prepare(
     names: Iterable[str], rules: list[Rule], settings_modules: tuple[str, ...] = (),
-    options: ProjectOptions = ProjectOptions(),
+    options: ProjectOptions = ProjectOptions(), setup_of: SetupOf | None = None,
 ) -> None:
     """Build the model and the project rules' findings of the projects the files or
     directories `names` belong to, before any file is asked for: flake8 calls this
     before it starts its workers, which then share one model (copy-on-write)
     instead of each building its own."""
-    for project in projects_of(names, settings_modules, options):
-        _prepared(project, rules)
+    setup_of = setup_of or _same_for_all(rules, settings_modules, options)
+    for project, setup in _projects_of(names, setup_of):
+        _prepared(project, setup.rules)
 
 
 def projects_of(
-    names: Iterable[str], settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions()
+    names: Iterable[str], settings_modules: tuple[str, ...] = (), options: ProjectOptions = ProjectOptions(),
+    setup_of: SetupOf | None = None,
 ) -> list[Project]:
     """The projects the files or directories `names` belong to, and the `manage.py`
     projects below a directory named (a monorepo), each once."""
+    return [project for project, _ in _projects_of(names, setup_of or _same_for_all([], settings_modules, options))]
+
+
+def _projects_of(names: Iterable[str], setup_of: SetupOf) -> list[tuple[Project, Setup]]:
     names = list(names)
     directories = {name if os.path.isdir(name) else os.path.dirname(name) or "." for name in names}
-    found: dict[int, Project] = {}
+    found: dict[int, tuple[Project, Setup]] = {}
     for directory in sorted(directories):  # pre-commit names thousands of files in a few directories
-        project = Project.of_directory(Path(directory).resolve(), settings_modules, options)
-        found.setdefault(id(project), project)
+        resolved = Path(directory).resolve()
+        setup = setup_of(resolved)
+        project = Project.of_directory(resolved, setup.settings_modules, setup.options)
+        found.setdefault(id(project), (project, setup))
     for name in sorted(n for n in names if os.path.isdir(n)):  # listings the walk of the files reads anyway
         for below, listing in layout.listings(Path(name).resolve()):
             if "manage.py" in listing.files:
-                project = Project.get(Path(below), settings_modules, options)
-                found.setdefault(id(project), project)
+                setup = setup_of(Path(below))
+                project = Project.get(Path(below), setup.settings_modules, setup.options)
+                found.setdefault(id(project), (project, setup))
     return list(found.values())
 
 
@@ -225,12 +257,16 @@ def _resolved(filename: str) -> tuple[Path, Path]:
 _resolved_directories: dict[tuple[str, str], Path] = {}
 
 
-def is_project_code(filename: str, tops: tuple[Path, ...], options: ProjectOptions = ProjectOptions()) -> bool:
+def is_project_code(
+    filename: str, tops: tuple[Path, ...], options: ProjectOptions = ProjectOptions(), setup_of: SetupOf | None = None
+) -> bool:
     """Whether a file flake8 names is one the command's walk of flake8's own arguments
     (`tops`) lists: flake8 enters hidden and ignored directories, the command does not."""
     if not tops:
         return True
-    _, path = _resolved(filename)
+    directory, path = _resolved(filename)
+    if setup_of is not None:
+        options = setup_of(directory).options
     return layout.reached(path, tops, options.respect_gitignore)
 
 
@@ -241,20 +277,19 @@ def lint_paths(
     exclude: Iterable[str] = (),
     options: ProjectOptions = ProjectOptions(),
     skip: Callable[[Path], bool] | None = None,
+    setup_of: SetupOf | None = None,
 ) -> Report:
     """Lint every Python file under `paths` (the command's view of the catalogue);
-    `skip` leaves out files as configuration excludes them."""
+    `skip` leaves out files as configuration excludes them; `setup_of` gives each
+    project its own rules, settings and options."""
     with _no_cyclic_gc():
-        return _lint_paths(list(paths), rules, settings_modules, list(exclude), options, skip)
+        return _lint_paths(
+            list(paths), list(exclude), skip, setup_of or _same_for_all(rules, settings_modules, options)
+        )
 
 
 def _lint_paths(
-    paths: list[Path],
-    rules: list[Rule],
-    settings_modules: tuple[str, ...],
-    excluded: list[str],
-    options: ProjectOptions,
-    skip: Callable[[Path], bool] | None,
+    paths: list[Path], excluded: list[str], skip: Callable[[Path], bool] | None, setup_of: SetupOf
 ) -> Report:
     report = Report()
     named = {p.resolve() for p in paths if p.is_file()}  # a file asked for by name is needed
@@ -262,7 +297,8 @@ def _lint_paths(
     for top in paths:
         real_top = top.resolve()  # once: below it only a file itself can be a symlink
         prefix = os.path.join(str(real_top), "")
-        for real, is_link in layout.python_files(real_top, respect_gitignore=options.respect_gitignore):
+        respect_gitignore = setup_of(real_top if real_top.is_dir() else real_top.parent).options.respect_gitignore
+        for real, is_link in layout.python_files(real_top, respect_gitignore=respect_gitignore):
             if excluded:
                 shown = top / str(real)[len(prefix):] if real != real_top else top
                 if any(shown.match(pattern) or part_matches(shown, pattern) for pattern in excluded):
@@ -270,16 +306,19 @@ def _lint_paths(
             if skip is None or not skip(real):
                 files[real.resolve() if is_link else real] = None
     projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root
+    rules_of: dict[Project, list[Rule]] = {}
     unanalysed: list[tuple[Project, Path]] = []
     own: dict[Project, set[Path]] = {}  # the files of each project's model, for the files named
-    module_rules = [rule for rule in rules if rule.check_module is not None and not rule.live_only]
     directory = ""
     for path in files:
         if not str(path).startswith(directory) or os.sep in str(path)[len(directory):]:
             # the walk lists a directory's files together: one project lookup for them
             directory = os.path.join(os.path.dirname(path), "")
+            rules, settings_modules, options = setup_of(path.parent)
             project = Project.of_directory(path.parent, settings_modules, options)
             projects.setdefault((project.root, project.scope), project)
+            rules_of[project] = rules
+            module_rules = [rule for rule in rules if rule.check_module is not None and not rule.live_only]
         report.files += 1
         text = project.text(path)
         if text is not None and TASK_WORD not in text and not any(rule.reads(text) for rule in module_rules):
@@ -301,7 +340,7 @@ def _lint_paths(
         report.findings += module_findings(project, path, rules)
     report.projects = list(projects.values())
     for project in report.projects:
-        report.findings.extend(f for f in project_findings(project, rules) if f.path in files)
+        report.findings.extend(f for f in project_findings(project, rules_of[project]) if f.path in files)
         report.errors.extend(project.errors)
     # A file no analysis needed is reported too, but only its own checks were lost.
     report.errors += [_unneeded(project.failure(path)) for project, path in unanalysed]

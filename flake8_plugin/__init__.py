@@ -17,10 +17,10 @@ from typing import Any
 
 from flake8.exceptions import ExecutionError
 
-from celery_lint import __version__, layout
-from celery_lint.config import Config, ConfigError, discover
-from celery_lint.engine import findings_for_file, is_project_code, prepare, projects_of, select_rules
-from celery_lint.project import ProjectOptions
+from celery_lint import __version__, config_lookup, layout
+from celery_lint.config import Config, ConfigError
+from celery_lint.engine import Setup, SetupOf, findings_for_file, is_project_code, prepare, projects_of, select_rules
+from celery_lint.project import Project
 from celery_lint.project.facts import missing_modules, notices_of, run_facts
 from celery_lint.registry import Rule
 from celery_lint.versions import VersionError, parse_version
@@ -54,16 +54,20 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def _named_modules(
-    options: argparse.Namespace, config: Config
-) -> tuple[list[tuple[str, str]], tuple[str, str] | None]:
-    """(option, module) of the settings and of the app the options or the table name."""
-    where = f"{config.path}: [tool.celery-lint] " if config.path else ""
+def _missing_modules(options: argparse.Namespace, projects: list[Project], explicit: Path | None) -> list[str]:
+    """The settings and the app the options name that no project has; those a table
+    names (not overridden) that none of its projects has."""
     settings = [("--celery-lint-settings", n) for n in getattr(options, "celery_lint_settings", None) or ()]
-    settings = settings or [(f"{where}settings", n) for n in config.settings]
     app = getattr(options, "celery_lint_app", None)
-    named = ("--celery-lint-app", app) if app else (f"{where}app", config.app) if config.app else None
-    return settings, named
+    wrong = missing_modules(projects, settings, ("--celery-lint-app", app) if app else None)
+    by_table: dict[Config, list[Project]] = {}
+    for project in projects:
+        by_table.setdefault(config_lookup.for_project(project.scope or project.root, explicit), []).append(project)
+    for config, own in by_table.items():
+        where = f"{config.path}: [tool.celery-lint] "
+        named = [] if settings else [(f"{where}settings", n) for n in config.settings]
+        wrong += missing_modules(own, named, (f"{where}app", config.app) if config.app and not app else None)
+    return wrong
 
 
 class CeleryLintPlugin:
@@ -71,8 +75,7 @@ class CeleryLintPlugin:
     version = __version__
 
     _rules: list[Rule] | None = None
-    _settings: tuple[str, ...] = ()
-    _options: ProjectOptions = ProjectOptions()
+    _setup_of: SetupOf | None = None  # each project's settings and options (its table, flake8's options over it)
     _tops: tuple[Path, ...] = ()  # the files and directories flake8 was given, resolved
 
     @classmethod
@@ -110,17 +113,19 @@ class CeleryLintPlugin:
 
     @classmethod
     def parse_options(cls, manager: Any, options: argparse.Namespace, filenames: list[str]) -> None:
-        """The `[tool.celery-lint]` table (flake8 does not read pyproject.toml), with
-        the flake8 options over it. A bad table stops flake8 with the reason; a
-        settings or app module that does not exist, as flake8's own bad options do
-        (exit 2). What the analysis could not determine is a warning on stderr."""
-        explicit = getattr(options, "celery_lint_config", None)
-        start = Path(filenames[0]) if filenames and filenames[0] != "-" else Path.cwd()
+        """Each project's `[tool.celery-lint]` table (flake8 does not read
+        pyproject.toml; see `config_lookup`), with the flake8 options over it. A bad
+        table stops flake8 with the reason; a settings or app module that does not
+        exist, as flake8's own bad options do (exit 2). What the analysis could not
+        determine is a warning on stderr."""
+        explicit_name = getattr(options, "celery_lint_config", None)
+        explicit = Path(explicit_name) if explicit_name else None
+        version = getattr(options, "celery_version", None)
         try:
-            config = discover(start if start.exists() else Path.cwd(), Path(explicit) if explicit else None)
-            version = getattr(options, "celery_version", None)
             if version:
                 parse_version(version)
+            if explicit is not None:
+                config_lookup.for_project(Path.cwd(), explicit)  # a bad --celery-lint-config stops the run
         except (ConfigError, VersionError) as exc:
             raise ExecutionError(f"celery-lint: {exc}") from exc
         select, extend = _cel_prefixes(options.select), _cel_prefixes(options.extend_select)
@@ -128,20 +133,27 @@ class CeleryLintPlugin:
             cls._rules = []  # an explicit --select without CEL: flake8 would drop every finding
         else:
             cls._rules = select_rules(select, extend_select=extend)
-        cls._settings = tuple(getattr(options, "celery_lint_settings", None) or ()) or config.settings
-        cls._options = config.options_with(
-            getattr(options, "celery_lint_app", None),
-            getattr(options, "celery_lint_namespace", None),
-            getattr(options, "celery_lint_own_settings", None) or (),
-            version,
-            getattr(options, "celery_lint_configuration", None),
-        )
+        rules = cls._rules
+
+        def setup(config: Config) -> Setup:
+            settings = tuple(getattr(options, "celery_lint_settings", None) or ()) or config.settings
+            return Setup(rules, settings, config.options_with(
+                getattr(options, "celery_lint_app", None),
+                getattr(options, "celery_lint_namespace", None),
+                getattr(options, "celery_lint_own_settings", None) or (),
+                version,
+                getattr(options, "celery_lint_configuration", None),
+            ))
+
+        cls._setup_of = config_lookup.per_directory(setup, explicit)
         cls._tops = tuple(Path(name).resolve() for name in filenames or ["."] if name != "-")
         if cls._rules:
             names = [name for name in filenames or ["."] if name != "-"]
             try:
-                projects = projects_of(names, cls._settings, cls._options)
-                wrong = missing_modules(projects, *_named_modules(options, config))
+                projects = projects_of(names, setup_of=cls._setup_of)
+                wrong = _missing_modules(options, projects, explicit)
+            except ConfigError as exc:  # a project's bad table: as a bad option, the reason stops the run
+                raise ExecutionError(f"celery-lint: {exc}") from exc
             except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
                 LOG.warning("celery-lint: the project model was not built ahead (%s: %s)", type(exc).__name__, exc)
                 return
@@ -152,7 +164,7 @@ class CeleryLintPlugin:
                 parser.error("; ".join(wrong))
             # before flake8 starts its workers: they share the model instead of each building one
             try:
-                prepare(names, cls._rules, cls._settings, cls._options)
+                prepare(names, cls._rules, setup_of=cls._setup_of)
                 files = sum(len(project.files) for project in projects) or _python_files(names)
                 facts, notices = run_facts(projects, files, [Path(name) for name in names])
             except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
@@ -171,13 +183,19 @@ class CeleryLintPlugin:
             return
         if CeleryLintPlugin._rules is None:  # run without flake8's option parsing
             CeleryLintPlugin._rules = select_rules()
-        try:
-            if not is_project_code(self.filename, CeleryLintPlugin._tops, CeleryLintPlugin._options):
-                return  # in a hidden or ignored directory flake8 walked into: not the project's code
-            findings = findings_for_file(
-                self.filename, self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,
-                CeleryLintPlugin._options,
+        if CeleryLintPlugin._setup_of is None:
+            rules = CeleryLintPlugin._rules
+            CeleryLintPlugin._setup_of = config_lookup.per_directory(
+                lambda config: Setup(rules, config.settings, config.project_options())
             )
+        setup_of = CeleryLintPlugin._setup_of
+        try:
+            if not is_project_code(self.filename, CeleryLintPlugin._tops, setup_of=setup_of):
+                return  # in a hidden or ignored directory flake8 walked into: not the project's code
+            findings = findings_for_file(self.filename, self.tree, CeleryLintPlugin._rules, setup_of=setup_of)
+        except ConfigError as exc:  # the table of a project flake8's arguments did not show ahead
+            LOG.warning("celery-lint: %s: skipped: %s", self.filename, exc)
+            return
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the user's whole flake8 run
             LOG.warning(
                 "celery-lint: %s: skipped after an internal error (%s: %s)", self.filename, type(exc).__name__, exc

@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from celery_lint import layout, versions
+from celery_lint import config_lookup, layout, versions
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import BASE, write_project
 from celery_lint.project import Project
@@ -31,7 +31,7 @@ def forget_the_filesystem() -> None:
     pins), kept once per process: a test that changes files between runs in one process
     must see the change."""
     Project._cache.clear()
-    for module in (layout, versions):
+    for module in (config_lookup, layout, versions):
         for value in vars(module).values():
             if callable(getattr(value, "cache_clear", None)):
                 value.cache_clear()

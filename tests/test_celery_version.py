@@ -212,6 +212,7 @@ def test_verdict(version, severity, words):
 
 
 def cel102(project: Path, capsys, *args: str) -> list[dict[str, object]]:
+    forget_the_filesystem()  # each run of the command starts from the files, as a new process does
     cli.main([str(project), "--format", "json", "--select", "CEL102", *args])
     return json.loads(capsys.readouterr().out)["findings"]
 

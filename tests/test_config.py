@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from celery_lint import cli
-from celery_lint.config import Config, ConfigError, discover, find_config, glob_matches, load_config
-from celery_lint.project import Project
-from tests.helpers import run, write_files
+from celery_lint import cli, config_lookup
+from celery_lint.config import Config, ConfigError, glob_matches, load_config
+from tests.e2e import write_monorepo
+from tests.helpers import forget_the_filesystem, run, write_files
 
 NS_VARIABLE_CELERY_PY = """\
 import os
@@ -36,7 +36,7 @@ def write_config(root: Path, body: str, name: str = "pyproject.toml") -> Path:
 
 def lint_json(root: Path, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[tuple[str, str]]]:
     """Exit status and (path, code) of the findings the command reports for `root`."""
-    Project._cache.clear()  # each run of the command starts from the files, as a new process does
+    forget_the_filesystem()  # each run of the command starts from the files, as a new process does
     status = cli.main([str(root), "--format", "json", *args])
     out = capsys.readouterr().out
     found = json.loads(out)["findings"] if out.strip() else []
@@ -146,30 +146,62 @@ def test_a_table_that_is_not_a_table_is_refused(tmp_path):
 # -- discovery ----------------------------------------------------------------------------------
 
 
-def test_the_nearest_pyproject_with_the_table_is_found(tmp_path):
+def test_the_nearest_table_at_or_above_a_project_root_is_found(tmp_path):
+    (tmp_path / ".git").mkdir()
     outer = write_config(tmp_path, "[tool.celery-lint]\nignore = ['CEL104']\n")
     write_config(tmp_path / "repo", "[project]\nname = 'x'\n")  # no table: not ours, keep looking
-    inner = tmp_path / "repo" / "src" / "proj"
-    inner.mkdir(parents=True)
-    (inner / "settings.py").write_text("", encoding="utf-8")
-    assert find_config(inner / "settings.py") == outer
-    nearer = write_config(tmp_path / "repo" / "src", "[tool.celery-lint]\n")
-    assert find_config(inner) == nearer
-    assert discover(inner).path == nearer
+    root = tmp_path / "repo" / "src"
+    (root / "proj").mkdir(parents=True)
+    (root / "manage.py").write_text("", encoding="utf-8")
+    forget_the_filesystem()
+    assert config_lookup.find_table(root) == outer
+    assert config_lookup.for_file(root / "proj" / "settings.py").path == outer
+    nearer = write_config(root, "[tool.celery-lint]\n")
+    forget_the_filesystem()
+    assert config_lookup.for_project(root).path == nearer
+    # a table below the project root is not the project's: its files read the root's
+    write_config(root / "proj", "[tool.celery-lint]\nignore = ['CEL101']\n")
+    forget_the_filesystem()
+    assert config_lookup.for_file(root / "proj" / "settings.py").path == nearer
+
+
+def test_no_table_above_the_repository_root_applies(tmp_path):
+    write_config(tmp_path, "[tool.celery-lint]\nignore = ['CEL104']\n")
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "manage.py").write_text("", encoding="utf-8")
+    forget_the_filesystem()
+    assert config_lookup.for_project(tmp_path / "repo") == Config()
+
+
+def test_a_package_tree_reads_the_table_above_its_top(tmp_path):
+    (tmp_path / ".git").mkdir()
+    table = write_config(tmp_path / "libs", "[tool.celery-lint]\nignore = ['CEL104']\n")
+    deep = tmp_path / "libs" / "pkg" / "sub"
+    deep.mkdir(parents=True)
+    for directory in (deep, deep.parent):
+        (directory / "__init__.py").write_text("", encoding="utf-8")
+    write_config(deep, "[tool.celery-lint]\n")  # inside the package tree: one table per tree
+    forget_the_filesystem()
+    assert config_lookup.anchor(deep) == deep.parent
+    assert config_lookup.for_file(deep / "tasks.py").path == table
 
 
 def test_no_file_means_defaults(tmp_path):
-    assert discover(tmp_path) == Config(base=discover(tmp_path).base)
-    assert discover(tmp_path).path is None
+    (tmp_path / ".git").mkdir()
+    forget_the_filesystem()
+    assert config_lookup.for_project(tmp_path) == Config()
 
 
 def test_an_explicit_file_wins_and_must_exist(tmp_path):
+    (tmp_path / ".git").mkdir()
     write_config(tmp_path, "[tool.celery-lint]\nignore = ['CEL104']\n")
     other = write_config(tmp_path / "conf", "[tool.celery-lint]\nignore = ['CEL101']\n", name="lint.toml")
-    assert discover(tmp_path, other).ignore == ("CEL101",)
+    forget_the_filesystem()
+    assert config_lookup.for_project(tmp_path, other).ignore == ("CEL101",)
+    assert config_lookup.for_project(tmp_path, other).base == other.parent.resolve()
     with pytest.raises(ConfigError, match="no such configuration file"):
-        discover(tmp_path, tmp_path / "missing.toml")
-    assert discover(tmp_path, other, isolated=True).ignore == ()
+        config_lookup.for_project(tmp_path, tmp_path / "missing.toml")
+    assert config_lookup.for_project(tmp_path, other, isolated=True).ignore == ()
 
 
 @pytest.mark.parametrize(
@@ -281,3 +313,12 @@ def test_live_checks_read_the_table(project):
     checked = run([sys.executable, "manage.py", "check"], project)
     assert checked.returncode == 0, checked.stderr
     assert "celery_lint" not in checked.stdout + checked.stderr
+
+
+def test_live_checks_read_the_projects_own_table(tmp_path):
+    top = write_monorepo(tmp_path / "repo")
+    own = run([sys.executable, "manage.py", "check"], top / "services" / "a")  # own-settings: CELERY_RESULT_EXPIRE
+    other = run([sys.executable, "manage.py", "check"], top / "services" / "b")  # a's table is not b's
+    assert "CELERY_TASK_TIME_LIMT" in own.stdout + own.stderr
+    assert "CELERY_RESULT_EXPIRE" not in own.stdout + own.stderr
+    assert "CELERY_RESULT_EXPIRE" in other.stdout + other.stderr

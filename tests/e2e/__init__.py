@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from celery_lint.examples import write_project
-from celery_lint.registry import REGISTRY
+from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 
 load_rules()
@@ -35,3 +35,51 @@ def parse_findings(output: str, codes: tuple[str, ...] = STATIC_CODES) -> list[t
         if match and match["code"] in codes:
             found.append((match["path"].removeprefix("./"), int(match["line"]), match["code"]))
     return found
+
+
+MONOREPO_SETTINGS = """\
+TASK_ALWAYS_EAGER = True
+CELERYD_CONCURRENCY = 4
+broker_url = "redis://localhost"
+CELERY_TASK_TIME_LIMT = 300
+CELERY_RESULT_EXPIRE = 60
+"""
+# each project's table; `c` has none and reads the repository root's
+MONOREPO_TABLES = {
+    "services/a/pyproject.toml": '[tool.celery-lint]\nignore = ["CEL102"]\nown-settings = ["CELERY_RESULT_EXPIRE"]\n',
+    "services/b/pyproject.toml": (
+        '[tool.celery-lint]\nselect = ["CEL1"]\nper-file-ignores = { "proj/settings.py" = ["CEL103"] }\n'
+    ),
+    "pyproject.toml": '[tool.celery-lint]\nignore = ["CEL1"]\n',
+}
+# (project, path in it, line, code) that the command reports under those tables
+MONOREPO_FINDINGS = {
+    ("a", "proj/__init__.py", 1, "CEL004"),
+    ("a", "proj/settings.py", 33, "CEL101"),
+    ("a", "proj/settings.py", 35, "CEL103"),
+    ("a", "proj/settings.py", 36, "CEL104"),  # CEL102 ignored; CELERY_RESULT_EXPIRE is a's own
+    ("b", "proj/settings.py", 33, "CEL101"),  # CEL1 only; CEL103 ignored in proj/settings.py
+    ("b", "proj/settings.py", 34, "CEL102"),
+    ("b", "proj/settings.py", 36, "CEL104"),
+    ("b", "proj/settings.py", 37, "CEL104"),
+    ("c", "proj/__init__.py", 1, "CEL004"),  # the root's table: CEL1 ignored
+}
+
+
+def write_monorepo(top: Path) -> Path:
+    """A repository with three Django projects under `top/services`, each with the
+    same planted findings, two with their own `[tool.celery-lint]`."""
+    (top / ".git").mkdir(parents=True)
+    for name in "abc":
+        write_project(Example({"proj/__init__.py": "", "+proj/settings.py": MONOREPO_SETTINGS}), top / "services" / name)
+    for path, text in MONOREPO_TABLES.items():
+        (top / path).write_text(text, encoding="utf-8")
+    return top
+
+
+def monorepo_findings(top: Path, projects: str = "abc") -> set[tuple[Path, int, str]]:
+    """(absolute path, line, code) the command reports in those projects of `write_monorepo(top)`."""
+    return {
+        ((top / "services" / name / path).resolve(), line, code)
+        for name, path, line, code in MONOREPO_FINDINGS if name in projects
+    }

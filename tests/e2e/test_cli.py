@@ -10,7 +10,7 @@ import pytest
 from celery_lint import __version__
 from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Example
-from tests.e2e import FINDING
+from tests.e2e import FINDING, monorepo_findings, write_monorepo
 from tests.helpers import BASE_FACTS, BIN, run
 
 SETTINGS_FINDINGS = """\
@@ -182,3 +182,60 @@ def test_noqa_on_a_project_level_finding(tmp_path):
 def test_summary_of_a_single_file(bad):
     result = celery_lint(bad, "proj/settings.py")
     assert result.stdout.splitlines()[-1] == f"Found 4 findings in 1 file ({BASE_FACTS})."
+
+
+# -- one table per project -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def monorepo(tmp_path_factory) -> Path:
+    return write_monorepo(tmp_path_factory.mktemp("cli") / "repo")
+
+
+def absolute_findings(cwd: Path, stdout: str) -> set[tuple[Path, int, str]]:
+    return {((cwd / path).resolve(), line, code) for path, line, code in findings(stdout)}
+
+
+@pytest.mark.parametrize("below", ["", "/proj/settings.py"], ids=["projects", "files-as-pre-commit-names-them"])
+def test_each_project_reads_its_own_table_whatever_the_order_of_the_paths(monorepo, below):
+    forward = celery_lint(monorepo, f"services/a{below}", f"services/b{below}")
+    backward = celery_lint(monorepo, f"services/b{below}", f"services/a{below}")
+    assert forward.returncode == backward.returncode == 1, forward.stderr + backward.stderr
+    assert forward.stdout == backward.stdout
+    expected = {f for f in monorepo_findings(monorepo, "ab") if f[0].name == "settings.py" or not below}
+    assert absolute_findings(monorepo, forward.stdout) == expected
+
+
+@pytest.mark.parametrize("cwd", [".", "services/a", "services/a/proj"])
+def test_the_same_findings_from_the_repository_root_a_project_and_below(monorepo, cwd):
+    result = celery_lint(monorepo / cwd)
+    assert result.returncode == 1, result.stderr
+    found = absolute_findings(monorepo / cwd, result.stdout)
+    below = (monorepo / cwd).resolve()
+    assert found == {f for f in monorepo_findings(monorepo) if below in f[0].parents}
+
+
+def test_the_repository_roots_table_applies_to_a_project_without_its_own(monorepo):
+    result = celery_lint(monorepo / "services" / "c")
+    assert absolute_findings(monorepo / "services" / "c", result.stdout) == monorepo_findings(monorepo, "c")
+
+
+def test_an_explicit_config_or_isolated_applies_to_every_project(monorepo, tmp_path):
+    other = tmp_path / "lint.toml"
+    other.write_text('[tool.celery-lint]\nselect = ["CEL004"]\n', encoding="utf-8")
+    result = celery_lint(monorepo, "--config", str(other))
+    assert {(path.parent.parent.name, code) for path, _, code in absolute_findings(monorepo, result.stdout)} == {
+        ("a", "CEL004"), ("b", "CEL004"), ("c", "CEL004")
+    }
+    isolated = celery_lint(monorepo, "--isolated", "--select", "CEL102")
+    assert {(path.parent.parent.name, code) for path, _, code in absolute_findings(monorepo, isolated.stdout)} == {
+        ("a", "CEL102"), ("b", "CEL102"), ("c", "CEL102")
+    }
+
+
+def test_command_options_apply_over_every_table(monorepo):
+    # --select replaces each table's (the most specific prefix wins over c's ignore of CEL1);
+    # --own-settings adds to each table's (a's own CELERY_RESULT_EXPIRE stays a's)
+    result = celery_lint(monorepo, "--select", "CEL104", "--own-settings", "CELERY_TASK_TIME_LIMT")
+    settings = {(monorepo / "services" / name / "proj" / "settings.py").resolve() for name in "bc"}
+    assert absolute_findings(monorepo, result.stdout) == {(path, 37, "CEL104") for path in settings}

@@ -14,7 +14,7 @@ import pytest
 
 from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Example
-from tests.e2e import STATIC_CODES, parse_findings, write_bad_examples
+from tests.e2e import MONOREPO_SETTINGS, STATIC_CODES, parse_findings, write_bad_examples, write_monorepo
 from tests.helpers import BIN, lint, run
 
 NOQA_SETTINGS = """\
@@ -111,3 +111,48 @@ def test_a_subset_of_files_shows_only_their_findings(tree, files, expected):
     result = flake8(top, *files)
     assert parse_findings(result.stdout) == expected
     assert result.returncode == (1 if expected else 0), result.stderr
+
+
+# -- one table per project -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def monorepo(tmp_path_factory) -> Path:
+    top = write_monorepo(tmp_path_factory.mktemp("flake8") / "repo")
+    prod = "from .settings import *\n\nTASK_ALWAYS_EAGER = True\n"
+    write_project(Example({"proj/settings_prod.py": prod}), top / "services" / "d")
+    (top / "services" / "d" / "pyproject.toml").write_text(
+        '[tool.celery-lint]\nsettings = ["proj.settings_prod"]\n', encoding="utf-8"
+    )
+    return top
+
+
+def monorepo_flake8(top: Path) -> set[tuple[Path, int, str]]:
+    """What flake8 --select=CEL reports: each project's own settings, app and own-settings
+    (selection stays flake8's)."""
+    found = set()
+    for name in "abc":
+        found.add((top / "services" / name / "proj" / "__init__.py", 1, "CEL004"))
+        lines = zip(range(FIRST_APPENDED_LINE, FIRST_APPENDED_LINE + 5), MONOREPO_SETTINGS.splitlines())
+        codes = ["CEL101", "CEL102", "CEL103", "CEL104", "CEL104"]
+        found |= {(top / "services" / name / "proj" / "settings.py", line, code) for (line, _), code in zip(lines, codes)}
+    found.discard((top / "services" / "a" / "proj" / "settings.py", FIRST_APPENDED_LINE + 4, "CEL104"))  # a's own
+    found.add((top / "services" / "d" / "proj" / "settings_prod.py", 3, "CEL101"))  # d's settings module
+    return {(path.resolve(), line, code) for path, line, code in found}
+
+
+@pytest.mark.parametrize("cwd", [".", "services/a", "services/a/proj"])
+def test_flake8_reads_each_projects_table_from_any_directory(monorepo, cwd):
+    where = monorepo / cwd
+    result = flake8(where, "-j", "1", ".")
+    assert result.returncode == 1, result.stderr
+    found = {((where / path).resolve(), line, code) for path, line, code in parse_findings(result.stdout)}
+    assert found == {f for f in monorepo_flake8(monorepo) if where.resolve() in f[0].parents}
+
+
+def test_flake8_argument_order_does_not_matter(monorepo):
+    forward = flake8(monorepo, "-j", "1", "services/a", "services/d")
+    backward = flake8(monorepo, "-j", "1", "services/d", "services/a")
+    assert sorted(forward.stdout.splitlines()) == sorted(backward.stdout.splitlines())
+    found = {((monorepo / path).resolve(), line, code) for path, line, code in parse_findings(forward.stdout)}
+    assert found == {f for f in monorepo_flake8(monorepo) if f[0].parts[-3] in ("a", "d")}
