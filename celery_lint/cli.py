@@ -17,12 +17,13 @@ from pathlib import Path
 
 from celery_lint import __version__
 from celery_lint.config import Config, ConfigError, check_codes, discover
-from celery_lint.engine import lint_paths, select_rules
+from celery_lint.engine import lint_paths
 from celery_lint.output import FORMATS, WRITERS, errors_text, notices_text
 from celery_lint.project import Project, ProjectOptions
 from celery_lint.project.facts import missing_modules, run_facts
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
+from celery_lint.suppression import Reporting
 from celery_lint.versions import VersionError, parse_version
 
 
@@ -108,13 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         sys.stderr.write(f"celery-lint: error: {exc}\n")
         return 2
-    select = args.select if args.select is not None else list(config.select or ())
-    rules = select_rules(select, [*config.ignore, *args.ignore], [*config.extend_select, *args.extend_select])
+    reporting = Reporting.configured(config, args.select, args.ignore, args.extend_select)
     report = lint_paths(
-        paths, rules, tuple(args.settings) or config.settings, args.exclude, _options(config, args),
+        paths, reporting, tuple(args.settings) or config.settings, args.exclude, _options(config, args),
         skip=config.excludes if config.exclude else None,
     )
-    report.findings = [f for f in report.findings if not config.ignored(f.path, f.code)]
     wrong = _missing_modules(report.projects, args, config)
     if wrong:
         sys.stderr.write("".join(f"celery-lint: error: {error}\n" for error in wrong))

@@ -22,21 +22,34 @@ from celery_lint.config import Config, ConfigError, discover
 from celery_lint.engine import findings_for_file, is_project_code, prepare, projects_of, select_rules
 from celery_lint.project import ProjectOptions
 from celery_lint.project.facts import missing_modules, notices_of, run_facts
-from celery_lint.registry import Rule
+from celery_lint.registry import REGISTRY
+from celery_lint.rules import load_rules
+from celery_lint.suppression import Reporting
 from celery_lint.versions import VersionError, parse_version
 
 LOG = logging.getLogger(__name__)
 
 
 def _cel_prefixes(codes: list[str] | None) -> list[str]:
-    """The --select/--extend-select prefixes that can match a CEL code ("C", "CEL1", "CEL202").
-
-    flake8 filters what the plugin reports; the plugin runs only the rules selected,
-    and, as flake8-bugbear does for B9, an opt-in rule only when a prefix more
-    specific than "CEL" names it: `--select=CEL` leaves CEL202 off,
-    `--extend-select=CEL202` turns it on.
-    """
+    """The --select/--extend-select prefixes that can match a CEL code ("C", "CEL1", "CEL202")."""
     return [c for c in codes or () if c and ("CEL".startswith(c) or c.startswith("CEL"))]
+
+
+def _reporting(options: argparse.Namespace, config: Config) -> Reporting:
+    """What the plugin reports: what `celery-lint` reports under the table (its
+    selection, per-file-ignores, exclude; noqa unless --disable-noqa), of the rules
+    flake8's own selection keeps, which flake8 then applies as to any plugin.
+
+    As flake8-bugbear does for B9, flake8 turns an opt-in rule on only with a prefix
+    more specific than "CEL": `--select=CEL` leaves CEL202 off, `--extend-select=CEL202`
+    turns it on (unless the table ignores it)."""
+    load_rules()
+    select, extend = _cel_prefixes(options.select), _cel_prefixes(options.extend_select)
+    named = [p for p in select + extend if len(p) > len("CEL")]
+    opt_in = [r.code for r in REGISTRY if not r.default_enabled and r.code.startswith(tuple(named))]
+    reporting = Reporting.configured(config, extend_select=opt_in, noqa=not getattr(options, "disable_noqa", False))
+    # with --select given, flake8 shows only the codes --select and --extend-select name
+    return reporting.narrowed(select + extend) if options.select is not None else reporting
 
 
 def _python_files(names: list[str]) -> int:
@@ -70,7 +83,7 @@ class CeleryLintPlugin:
     name = "celery-lint"
     version = __version__
 
-    _rules: list[Rule] | None = None
+    _reporting: Reporting | None = None
     _settings: tuple[str, ...] = ()
     _options: ProjectOptions = ProjectOptions()
     _tops: tuple[Path, ...] = ()  # the files and directories flake8 was given, resolved
@@ -78,7 +91,7 @@ class CeleryLintPlugin:
     @classmethod
     def add_options(cls, manager: Any) -> None:
         """flake8 options (command line, or `celery-lint-settings = ...` in [flake8]);
-        selection and per-file-ignores stay flake8's own."""
+        flake8's selection, per-file-ignores and noqa apply over the table's."""
         manager.add_option(
             "--celery-lint-settings", parse_from_config=True, comma_separated_list=True, default=[],
             help="celery-lint: Django settings module(s) (default: [tool.celery-lint] settings, else manage.py)",
@@ -123,11 +136,7 @@ class CeleryLintPlugin:
                 parse_version(version)
         except (ConfigError, VersionError) as exc:
             raise ExecutionError(f"celery-lint: {exc}") from exc
-        select, extend = _cel_prefixes(options.select), _cel_prefixes(options.extend_select)
-        if options.select and not select and not extend:
-            cls._rules = []  # an explicit --select without CEL: flake8 would drop every finding
-        else:
-            cls._rules = select_rules(select, extend_select=extend)
+        cls._reporting = _reporting(options, config)
         cls._settings = tuple(getattr(options, "celery_lint_settings", None) or ()) or config.settings
         cls._options = config.options_with(
             getattr(options, "celery_lint_app", None),
@@ -137,7 +146,7 @@ class CeleryLintPlugin:
             getattr(options, "celery_lint_configuration", None),
         )
         cls._tops = tuple(Path(name).resolve() for name in filenames or ["."] if name != "-")
-        if cls._rules:
+        if cls._reporting.rules:
             names = [name for name in filenames or ["."] if name != "-"]
             try:
                 projects = projects_of(names, cls._settings, cls._options)
@@ -152,7 +161,7 @@ class CeleryLintPlugin:
                 parser.error("; ".join(wrong))
             # before flake8 starts its workers: they share the model instead of each building one
             try:
-                prepare(names, cls._rules, cls._settings, cls._options)
+                prepare(names, cls._reporting.rules, cls._settings, cls._options)
                 files = sum(len(project.files) for project in projects) or _python_files(names)
                 facts, notices = run_facts(projects, files, [Path(name) for name in names])
             except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
@@ -169,13 +178,13 @@ class CeleryLintPlugin:
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
         if self.filename in ("stdin", "-", ""):
             return
-        if CeleryLintPlugin._rules is None:  # run without flake8's option parsing
-            CeleryLintPlugin._rules = select_rules()
+        if CeleryLintPlugin._reporting is None:  # run without flake8's option parsing
+            CeleryLintPlugin._reporting = Reporting(select_rules())
         try:
             if not is_project_code(self.filename, CeleryLintPlugin._tops, CeleryLintPlugin._options):
                 return  # in a hidden or ignored directory flake8 walked into: not the project's code
             findings = findings_for_file(
-                self.filename, self.tree, CeleryLintPlugin._rules, CeleryLintPlugin._settings,
+                self.filename, self.tree, CeleryLintPlugin._reporting, CeleryLintPlugin._settings,
                 CeleryLintPlugin._options,
             )
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the user's whole flake8 run
