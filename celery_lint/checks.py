@@ -22,15 +22,16 @@ from django.conf import settings as django_settings
 from django.core import checks
 
 from celery_lint import command_level, config_lookup, layout, live
-from celery_lint.engine import project_findings, select_rules
+from celery_lint.config import Config, ConfigError
+from celery_lint.engine import project_findings
 from celery_lint.findings import Finding
-from celery_lint.config import ConfigError
-from celery_lint.project import Project, ProjectOptions
+from celery_lint.project import Project
 from celery_lint.project.facts import missing_module
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from celery_lint.rules.cel301 import RESULTS_APP
 from celery_lint.rules.cel304 import BEAT_APP
+from celery_lint.suppression import Reporting
 
 load_rules()
 logger = logging.getLogger(__name__)
@@ -61,11 +62,11 @@ def _never_raise(check: Callable[..., list[checks.CheckMessage]]) -> Callable[..
 def message(
     code: str, text: str, obj: str | None = None, hint: str | None = None, severity: str = ""
 ) -> checks.CheckMessage:
-    """A check message; `severity` overrides the rule's (the id prefix follows it)."""
+    """A check message; `severity` overrides the rule's level, never its id: the id
+    `SILENCED_SYSTEM_CHECKS` names stays the same whatever the Celery version."""
     rule = REGISTRY[code]
-    severity = severity or rule.severity
-    level = checks.Error if severity == "E" else checks.Warning
-    return level(text, hint=hint, obj=obj, id=rule.django_id_for(severity))
+    level = checks.Error if (severity or rule.severity) == "E" else checks.Warning
+    return level(text, hint=hint, obj=obj, id=rule.django_id)
 
 
 def _settings_path() -> Path | None:
@@ -75,8 +76,8 @@ def _settings_path() -> Path | None:
 
 
 @functools.lru_cache(maxsize=1)
-def live_project() -> Project | None:
-    """The static model of the running project, found from its settings module."""
+def _live_root() -> Path | None:
+    """The root of the running project, found from its settings module."""
     path = _settings_path()
     if path is None:
         return None
@@ -84,21 +85,41 @@ def live_project() -> Project | None:
     if root is None:
         package_depth = django_settings.SETTINGS_MODULE.count(".")
         root = path.parents[package_depth]
-    options = _configured_options(root)
+    return root
+
+
+@functools.lru_cache(maxsize=1)
+def live_configuration() -> Config:
+    """The `[tool.celery-lint]` table of the running project (none: the defaults): the
+    nearest at or above its root, up to the repository root, as for the command."""
+    root = _live_root()
+    if root is None:
+        return Config()
+    try:
+        return config_lookup.for_project(root)
+    except ConfigError as exc:  # a check must not raise: say why the table is not used
+        logger.warning("celery-lint: configuration not used: %s", exc)
+        return Config()
+
+
+@functools.lru_cache(maxsize=1)
+def live_reporting() -> Reporting:
+    """What the checks report: the rules the table selects, and of their findings what
+    `celery-lint` reports under it (per-file-ignores, exclude, noqa on the line)."""
+    return Reporting.configured(live_configuration())
+
+
+@functools.lru_cache(maxsize=1)
+def live_project() -> Project | None:
+    """The static model of the running project, with the table's options."""
+    root = _live_root()
+    if root is None:
+        return None
+    options = live_configuration().project_options()
     running = getattr(django_settings, "CONFIGURATION", None)  # django-configurations: "proj.settings.Prod"
     if isinstance(running, str) and options.configuration is None:
         options = options._replace(configuration=running.rpartition(".")[2])
     return Project.get(root, (django_settings.SETTINGS_MODULE,), options)
-
-
-def _configured_options(root: Path) -> ProjectOptions:
-    """The project's `[tool.celery-lint]` (app, namespace, own settings, version): the
-    nearest at or above its root, up to the repository root, as for the command."""
-    try:
-        return config_lookup.for_project(root).project_options()
-    except ConfigError as exc:  # a check must not raise: say why the table is not used
-        logger.warning("celery-lint: configuration not used: %s", exc)
-        return ProjectOptions()
 
 
 _current_app = live.current_app
@@ -124,8 +145,11 @@ def _as_message(project: Project, finding: Finding) -> checks.CheckMessage:
     return message(finding.code, finding.message, obj=f"{where}:{finding.line}", severity=finding.severity)
 
 
-def _silenced(code: str, severity: str = "") -> bool:
-    return REGISTRY[code].django_id_for(severity) in getattr(django_settings, "SILENCED_SYSTEM_CHECKS", [])
+def _reported(project: Project, finding: Finding) -> bool:
+    """Whether the table and the noqa comments report a static finding (and the live
+    answer it lends its location to). `SILENCED_SYSTEM_CHECKS` is Django's to apply: a
+    silenced message is returned, and Django counts it."""
+    return live_reporting().reports(finding.code, finding.path, finding.line, project.text(finding.path))
 
 
 @checks.register(TAG)
@@ -137,8 +161,8 @@ def check_source(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     if project is None:
         return []
     found = _configuration_messages(project)
-    for finding in project_findings(project, select_rules()):
-        if finding.code in LIVE_CODES or _silenced(finding.code, finding.severity):
+    for finding in project_findings(project, live_reporting().rules):
+        if finding.code in LIVE_CODES or not _reported(project, finding):
             continue
         if finding.code == "CEL004" and _current_app() is not None:
             continue  # some module did load the app: the process is fine whatever the source says
@@ -153,25 +177,28 @@ def check_effective_settings(app_configs: Any, **kwargs: Any) -> list[checks.Che
     static finding of the same cause lends its location; where the process cannot tell,
     the static finding is reported as it is."""
     project = live_project()
-    rules = select_rules()
-    selected = {r.code for r in rules}
-    static = project_findings(project, rules) if project is not None else []
+    reporting = live_reporting()
+    static = project_findings(project, reporting.rules) if project is not None else []
     view = live.view(project)
     found = []
     for code, rule in live.RULES.items():
-        if code not in selected:
+        if not reporting.reports(code):
             continue
+        # all of them: a live answer of a cause whose static finding is not reported
+        # (noqa, per-file-ignores) is left out with it
         mine = [f for f in static if f.code == code]
+        shown = [f for f in mine if project is not None and _reported(project, f)]
         answers = _ask(rule, view)
         if answers is None:
-            found += [_as_message(project, f) for f in mine] if project is not None else []
+            found += [_as_message(project, f) for f in shown] if project is not None else []
             continue
         if code in live.SOURCE_FINDINGS_STAND and project is not None:
-            found += [_as_message(project, f) for f in mine]
+            found += [_as_message(project, f) for f in shown]
             answers = [a for a in answers if not any(f.subject == a.subject for f in mine)]
         for answer in answers:
             located = next((f for f in mine if f.subject == answer.subject), None)
-            found.append(_live_message(project, answer, located))
+            if located is None or located in shown:
+                found.append(_live_message(project, answer, located))
     return found
 
 
@@ -203,16 +230,15 @@ def check_deployment(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessag
     """`check --deploy`: eager tasks with DEBUG off (CEL401, unless the source said so
     already) and no broker (CEL403)."""
     project = live_project()
-    rules = select_rules()
-    selected = {r.code for r in rules}
+    reporting = live_reporting()
     view = live.view(project)
     if view is None:
         return []
     found: list[live.Live] = []
-    static = project_findings(project, rules) if project is not None else []
-    if "CEL401" in selected and not any(f.code == "CEL401" for f in static):
+    static = project_findings(project, reporting.rules) if project is not None else []
+    if reporting.reports("CEL401") and not any(f.code == "CEL401" for f in static):
         found += _ask(live.cel401, view) or []
-    if "CEL403" in selected:
+    if reporting.reports("CEL403"):
         found += _ask(live.cel403, view) or []
     return [_live_message(project, answer) for answer in found]
 
@@ -243,7 +269,9 @@ def unapplied_migrations(alias: str, app_label: str) -> list[str]:
 
 
 def migration_messages(code: str, app_label: str, databases: Iterable[str] | None) -> list[checks.CheckMessage]:
-    if not databases or not django_apps.is_installed(app_label) or running_migrate():
+    if not databases or not live_reporting().reports(code):
+        return []
+    if not django_apps.is_installed(app_label) or running_migrate():
         return []
     found = []
     for alias in sorted(databases):
@@ -375,19 +403,19 @@ def check_modules_loaded_twice(app_configs: Any, **kwargs: Any) -> list[checks.C
     import os
 
     app = project_celery_app()
-    if app is None or "CEL201" not in {r.code for r in select_rules()} or _silenced("CEL201"):
-        return []
+    if app is None or not live_reporting().reports("CEL201"):
+        return []  # the table turns it off; SILENCED_SYSTEM_CHECKS hides it (it runs, Django counts it)
     if getattr(app.loader, "worker_initialized", False) or running_migrate():
         return []  # inside the worker (it imports them itself), or migrate: leave them alone
     import_like_worker(app)
     project = live_project()
-    static = {f.subject for f in project_findings(project, select_rules()) if f.code == "CEL201"} if project else set()
+    static = {f.subject for f in project_findings(project, live_reporting().rules) if f.code == "CEL201"} if project else set()
     static = {os.path.realpath(subject) for subject in static}
     discovered = {f"{config.name}.tasks" for config in django_apps.get_app_configs()}
     found = []
     for file, names in sorted(modules_loaded_twice(app).items()):
-        if file in static:
-            continue  # the static finding, at the import, speaks for this file
+        if file in static or not live_reporting().reports("CEL201", Path(file)):
+            continue  # the static finding, at the import, speaks for this file; or the table ignores it
         tasks = {name: sorted(t for t, task in app.tasks.items() if task.__module__ == name) for name in names}
         shown = "; ".join(f"{name} registers {', '.join(tasks[name]) or 'no task'}" for name in names)
         expected = next((name for name in names if name in discovered), None)

@@ -19,12 +19,13 @@ from pathlib import Path
 from celery_lint import __version__
 from celery_lint import config_lookup
 from celery_lint.config import Config, ConfigError, check_codes
-from celery_lint.engine import Report, Setup, lint_paths, select_rules
+from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS, WRITERS, errors_text, notices_text
 from celery_lint.project import Project, ProjectOptions
 from celery_lint.project.facts import missing_modules, run_facts
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
+from celery_lint.suppression import Reporting
 from celery_lint.versions import VersionError, parse_version
 
 
@@ -126,12 +127,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _lint(paths: list[Path], args: argparse.Namespace) -> Report:
     """Each project linted with its own table (`config_lookup`), the command's options
-    over every table; a table's `exclude` and `per-file-ignores` apply to its files."""
+    over every table; what is shown is that table's `Reporting` (its selection, and its
+    `exclude`, `per-file-ignores` relative to its directory, noqa)."""
 
     def setup(config: Config) -> Setup:
-        select = args.select if args.select is not None else list(config.select or ())
-        rules = select_rules(select, [*config.ignore, *args.ignore], [*config.extend_select, *args.extend_select])
-        return Setup(rules, tuple(args.settings) or config.settings, _options(config, args))
+        reporting = Reporting.configured(config, args.select, args.ignore, args.extend_select)
+        return Setup(reporting, tuple(args.settings) or config.settings, _options(config, args))
 
     of_directory = config_lookup.per_directory(lambda config: (config, setup(config)), args.config, args.isolated)
     by_name: dict[str, Config] = {}  # the walk's paths, by directory name: no Path made per file
@@ -143,11 +144,9 @@ def _lint(paths: list[Path], args: argparse.Namespace) -> Report:
             config = by_name[directory] = of_directory(Path(directory))[0]
         return bool(config.exclude) and config.excludes(path)
 
-    report = lint_paths(
+    return lint_paths(
         paths, [], exclude=args.exclude, skip=skip, setup_of=lambda directory: of_directory(directory)[1]
     )
-    report.findings = [f for f in report.findings if not of_directory(f.path.parent)[0].ignored(f.path, f.code)]
-    return report
 
 
 def _missing_modules(projects: list[Project], args: argparse.Namespace) -> list[str]:

@@ -10,61 +10,28 @@ from __future__ import annotations
 import ast
 import gc
 import os
-import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 from celery_lint import layout
 from celery_lint.findings import Finding
-from celery_lint.project import TASK_WORD, Project, ProjectOptions, source_lines
+from celery_lint.project import TASK_WORD, Project, ProjectOptions
 from celery_lint.project.facts import Notice, ProjectFacts
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
 from celery_lint.sources import SourceError
-
-_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
-
-
-def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = (), extend_select: Iterable[str] = ()) -> list[Rule]:
-    """Rules enabled by code prefixes, the most specific prefix winning (as in ruff).
-
-    `select` replaces the default set, `extend_select` adds to it. An opt-in rule
-    (off by default) needs a prefix more specific than "CEL" (`CEL2`, `CEL202`).
-    """
-    load_rules()
-    select, ignore, extend = list(select), list(ignore), list(extend_select)
-
-    def best(rule: Rule, prefixes: list[str]) -> int:
-        return max((len(p) for p in prefixes if rule.code.startswith(p.strip().upper())), default=-1)
-
-    chosen = []
-    for rule in REGISTRY:
-        selected = best(rule, select) if select else (0 if rule.default_enabled else -1)
-        selected = max(selected, best(rule, extend))
-        if not rule.default_enabled and selected <= len("CEL"):
-            continue
-        if selected >= 0 and selected > best(rule, ignore):
-            chosen.append(rule)
-    return chosen
-
-
-def noqa_suppresses(line_text: str, code: str) -> bool:
-    match = _NOQA.search(line_text)
-    if not match:
-        return False
-    codes = match.group("codes")
-    if not codes:
-        return True
-    return any(code.startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c)
-
+from celery_lint.suppression import Reporting
+from celery_lint.suppression import select_rules as select_rules  # the engine's callers' name for it
 
 class Setup(NamedTuple):
-    """What the files of a project are analysed with: each project may have its own
-    (its `[tool.celery-lint]` table, the front end's options over it)."""
+    """What the files of a project are analysed with and which findings are shown:
+    each project may have its own (its `[tool.celery-lint]` table, the front end's
+    options over it): the reporting decides selection, exclude, per-file-ignores
+    (relative to that table's directory) and noqa."""
 
-    rules: list[Rule]
+    reporting: Reporting
     settings_modules: tuple[str, ...] = ()
     options: ProjectOptions = ProjectOptions()
 
@@ -73,8 +40,10 @@ class Setup(NamedTuple):
 SetupOf = Callable[[Path], Setup]
 
 
-def _same_for_all(rules: list[Rule], settings_modules: tuple[str, ...], options: ProjectOptions) -> SetupOf:
-    setup = Setup(rules, settings_modules, options)
+def _same_for_all(
+    rules: Sequence[Rule] | Reporting, settings_modules: tuple[str, ...], options: ProjectOptions
+) -> SetupOf:
+    setup = Setup(Reporting.of(rules), settings_modules, options)
     return lambda directory: setup
 
 
@@ -141,23 +110,27 @@ def module_findings(
 def findings_for_file(
     path: Path | str,
     tree: ast.Module | None,
-    rules: list[Rule],
+    rules: Sequence[Rule] | Reporting,
     settings_modules: tuple[str, ...] = (),
     options: ProjectOptions = ProjectOptions(),
     setup_of: SetupOf | None = None,
 ) -> list[Finding]:
-    """Everything to report in one file (the flake8 view of the catalogue); `setup_of`
-    gives each project its own rules, settings and options."""
+    """Everything to report in one file (the flake8 view of the catalogue), as
+    `Reporting.reports` decides; `setup_of` gives each project its own reporting,
+    settings and options."""
     directory, path = _resolved(str(path))
     if setup_of is not None:
-        rules, settings_modules, options = setup_of(directory)
+        reporting, settings_modules, options = setup_of(directory)
+    else:
+        reporting = Reporting.of(rules)
     project = Project.of_directory(directory, settings_modules, options)  # flake8 names files only
-    _prepared(project, rules)
-    return _file_findings(project, path, tree, rules)
+    _prepared(project, reporting.rules)
+    found = _file_findings(project, path, tree, reporting.rules)
+    return [f for f in found if reporting.reports(f.code, f.path, f.line, project.text(f.path))]
 
 
 def prepare(
-    names: Iterable[str], rules: list[Rule], settings_modules: tuple[str, ...] = (),
+    names: Iterable[str], rules: Sequence[Rule] | Reporting, settings_modules: tuple[str, ...] = (),
     options: ProjectOptions = ProjectOptions(), setup_of: SetupOf | None = None,
 ) -> None:
     """Build the model and the project rules' findings of the projects the files or
@@ -166,7 +139,7 @@ def prepare(
     instead of each building its own."""
     setup_of = setup_of or _same_for_all(rules, settings_modules, options)
     for project, setup in _projects_of(names, setup_of):
-        _prepared(project, setup.rules)
+        _prepared(project, setup.reporting.rules)
 
 
 def projects_of(
@@ -272,16 +245,16 @@ def is_project_code(
 
 def lint_paths(
     paths: Iterable[Path],
-    rules: list[Rule],
+    rules: Sequence[Rule] | Reporting,
     settings_modules: tuple[str, ...] = (),
     exclude: Iterable[str] = (),
     options: ProjectOptions = ProjectOptions(),
     skip: Callable[[Path], bool] | None = None,
     setup_of: SetupOf | None = None,
 ) -> Report:
-    """Lint every Python file under `paths` (the command's view of the catalogue);
-    `skip` leaves out files as configuration excludes them; `setup_of` gives each
-    project its own rules, settings and options."""
+    """Lint every Python file under `paths` (the command's view of the catalogue), the
+    findings as `Reporting.reports` decides; `skip` leaves out files as configuration
+    excludes them; `setup_of` gives each project its own reporting, settings and options."""
     with _no_cyclic_gc():
         return _lint_paths(
             list(paths), list(exclude), skip, setup_of or _same_for_all(rules, settings_modules, options)
@@ -314,7 +287,8 @@ def _lint_paths(
         if not str(path).startswith(directory) or os.sep in str(path)[len(directory):]:
             # the walk lists a directory's files together: one project lookup for them
             directory = os.path.join(os.path.dirname(path), "")
-            rules, settings_modules, options = setup_of(path.parent)
+            reporting, settings_modules, options = setup_of(path.parent)
+            rules = reporting.rules
             project = Project.of_directory(path.parent, settings_modules, options)
             projects.setdefault((project.root, project.scope), project)
             rules_of[project] = rules
@@ -344,7 +318,8 @@ def _lint_paths(
         report.errors.extend(project.errors)
     # A file no analysis needed is reported too, but only its own checks were lost.
     report.errors += [_unneeded(project.failure(path)) for project, path in unanalysed]
-    report.findings = [f for f in sorted(set(report.findings)) if not _suppressed(f, projects)]
+    texts = {path: _text(path, projects) for path in {f.path for f in report.findings}}
+    report.findings = [f for f in sorted(set(report.findings)) if _reports(f, setup_of, texts[f.path])]
     report.errors = _distinct(report.errors)
     return report
 
@@ -381,11 +356,13 @@ def part_matches(path: Path, pattern: str) -> bool:
     return any(part == pattern.strip("/") for part in path.parts)
 
 
-def _suppressed(finding: Finding, projects: dict[tuple[Path, Path | None], Project]) -> bool:
-    for project in projects.values():
-        text = project.text(finding.path)
-        if text is not None:
-            lines = source_lines(text)
-            line = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-            return noqa_suppresses(line, finding.code)
-    return False
+def _reports(finding: Finding, setup_of: SetupOf, text: str | None) -> bool:
+    """Whether the table of the finding's file shows it (its selection, exclude,
+    per-file-ignores relative to the table, and the line's noqa)."""
+    reporting = setup_of(finding.path.parent).reporting
+    return reporting.reports(finding.code, finding.path, finding.line, text)
+
+
+def _text(path: Path, projects: dict[tuple[Path, Path | None], Project]) -> str | None:
+    """The text of a file with findings, as a project of the run read it (None: unreadable)."""
+    return next((text for project in projects.values() if (text := project.text(path)) is not None), None)

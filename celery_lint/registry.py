@@ -96,10 +96,9 @@ class Rule(NamedTuple):
 
     @property
     def django_id(self) -> str:
+        """The rule's one check id, from its catalogue severity: a finding whose level
+        follows the Celery version (CEL102) keeps it, so a silenced id stays silenced."""
         return f"celery_lint.{self.severity}{self.number}"
-
-    def django_id_for(self, severity: str) -> str:
-        return f"celery_lint.{severity or self.severity}{self.number}"
 
     def finding(
         self, module_path: Path, node_or_line: Located | int, message: str, subject: str = "", severity: str = ""

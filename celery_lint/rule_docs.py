@@ -135,28 +135,39 @@ def _enabling(rule: Rule) -> list[str]:
         "## Enabling it",
         "",
         f"`celery-lint` leaves {rule.code} out unless it is selected: `celery-lint --extend-select {rule.code}`,",
-        f'or `extend-select = ["{rule.code}"]` in `[tool.celery-lint]` ([configuration](../configuration.md)).',
-        "`manage.py check` does not run it. In flake8 it is in the default ignore list, so plain",
-        f"`flake8` and `--select=CEL` leave it out; `flake8 --extend-select={rule.code}` turns it on.",
+        f'or `extend-select = ["{rule.code}"]` in `[tool.celery-lint]` ([configuration](../configuration.md)),',
+        "which turns it on in flake8"
+        + (" and `manage.py check` too." if rule.check_project is not None else " too (`manage.py check` does not run it)."),
+        f"Without it, plain `flake8` and `--select=CEL` leave it out; `flake8 --extend-select={rule.code}` turns it on.",
         "",
     ]
 
 
 def _silencing(rule: Rule) -> list[str]:
+    """Every front end honours the table and the noqa comments alike (`suppression`)."""
     lines = ["## Silencing it", ""]
     if not rule.live_only:
-        lines += [f"- on one line: `# noqa: {rule.code}` (flake8 and `celery-lint`)"]
-        lines += [f"- everywhere: `celery-lint --ignore {rule.code}`, `flake8 --extend-ignore={rule.code}`"]
-    lines += [f'- in `manage.py check`: `SILENCED_SYSTEM_CHECKS = ["{rule.django_id}"]`', ""]
-    return lines
+        lines += [f"- on one line: `# noqa: {rule.code}` ({front_ends(rule)})"]
+        lines += [f'- in some files: `per-file-ignores = {{ "proj/settings/test.py" = ["{rule.code}"] }}`'
+                  " in `[tool.celery-lint]`"]
+    lines += [
+        f'- everywhere: `ignore = ["{rule.code}"]` in `[tool.celery-lint]` ({front_ends(rule)})'
+        + ("" if rule.live_only else f"; `celery-lint --ignore {rule.code}`, `flake8 --extend-ignore={rule.code}`")
+    ]
+    if rule.live_only or rule.check_project is not None:
+        lines += [
+            f'- in `manage.py check` only: `SILENCED_SYSTEM_CHECKS = ["{rule.django_id}"]` (the id is the same'
+            " at every level; Django counts the message as silenced)"
+        ]
+    return [*lines, ""]
 
 
 def front_ends(rule: Rule) -> str:
-    """Which front ends report the rule: `manage.py check` runs the project-level
-    rules enabled by default, and the live-only ones."""
+    """Which front ends report the rule: `manage.py check` runs the project-level rules
+    (the opt-in ones when the table selects them), and the live-only ones."""
     if rule.live_only:
         return "`manage.py check` only"
-    if rule.check_project is not None and rule.default_enabled:
+    if rule.check_project is not None:
         return "flake8, `celery-lint`, `manage.py check`"
     return "flake8, `celery-lint`"
 

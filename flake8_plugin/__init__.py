@@ -19,24 +19,37 @@ from flake8.exceptions import ExecutionError
 
 from celery_lint import __version__, config_lookup, layout
 from celery_lint.config import Config, ConfigError
-from celery_lint.engine import Setup, SetupOf, findings_for_file, is_project_code, prepare, projects_of, select_rules
+from celery_lint.engine import Setup, SetupOf, findings_for_file, is_project_code, prepare, projects_of
 from celery_lint.project import Project
 from celery_lint.project.facts import missing_modules, notices_of, run_facts
-from celery_lint.registry import Rule
+from celery_lint.registry import REGISTRY
+from celery_lint.rules import load_rules
+from celery_lint.suppression import Reporting
 from celery_lint.versions import VersionError, parse_version
 
 LOG = logging.getLogger(__name__)
 
 
 def _cel_prefixes(codes: list[str] | None) -> list[str]:
-    """The --select/--extend-select prefixes that can match a CEL code ("C", "CEL1", "CEL202").
-
-    flake8 filters what the plugin reports; the plugin runs only the rules selected,
-    and, as flake8-bugbear does for B9, an opt-in rule only when a prefix more
-    specific than "CEL" names it: `--select=CEL` leaves CEL202 off,
-    `--extend-select=CEL202` turns it on.
-    """
+    """The --select/--extend-select prefixes that can match a CEL code ("C", "CEL1", "CEL202")."""
     return [c for c in codes or () if c and ("CEL".startswith(c) or c.startswith("CEL"))]
+
+
+def _reporting(options: argparse.Namespace, config: Config) -> Reporting:
+    """What the plugin reports: what `celery-lint` reports under the table (its
+    selection, per-file-ignores, exclude; noqa unless --disable-noqa), of the rules
+    flake8's own selection keeps, which flake8 then applies as to any plugin.
+
+    As flake8-bugbear does for B9, flake8 turns an opt-in rule on only with a prefix
+    more specific than "CEL": `--select=CEL` leaves CEL202 off, `--extend-select=CEL202`
+    turns it on (unless the table ignores it)."""
+    load_rules()
+    select, extend = _cel_prefixes(options.select), _cel_prefixes(options.extend_select)
+    named = [p for p in select + extend if len(p) > len("CEL")]
+    opt_in = [r.code for r in REGISTRY if not r.default_enabled and r.code.startswith(tuple(named))]
+    reporting = Reporting.configured(config, extend_select=opt_in, noqa=not getattr(options, "disable_noqa", False))
+    # with --select given, flake8 shows only the codes --select and --extend-select name
+    return reporting.narrowed(select + extend) if options.select is not None else reporting
 
 
 def _python_files(names: list[str]) -> int:
@@ -74,14 +87,14 @@ class CeleryLintPlugin:
     name = "celery-lint"
     version = __version__
 
-    _rules: list[Rule] | None = None
-    _setup_of: SetupOf | None = None  # each project's settings and options (its table, flake8's options over it)
+    # each project's reporting, settings and options (its table, flake8's options over it)
+    _setup_of: SetupOf | None = None
     _tops: tuple[Path, ...] = ()  # the files and directories flake8 was given, resolved
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
         """flake8 options (command line, or `celery-lint-settings = ...` in [flake8]);
-        selection and per-file-ignores stay flake8's own."""
+        flake8's selection, per-file-ignores and noqa apply over the table's."""
         manager.add_option(
             "--celery-lint-settings", parse_from_config=True, comma_separated_list=True, default=[],
             help="celery-lint: Django settings module(s) (default: [tool.celery-lint] settings, else manage.py)",
@@ -128,16 +141,10 @@ class CeleryLintPlugin:
                 config_lookup.for_project(Path.cwd(), explicit)  # a bad --celery-lint-config stops the run
         except (ConfigError, VersionError) as exc:
             raise ExecutionError(f"celery-lint: {exc}") from exc
-        select, extend = _cel_prefixes(options.select), _cel_prefixes(options.extend_select)
-        if options.select and not select and not extend:
-            cls._rules = []  # an explicit --select without CEL: flake8 would drop every finding
-        else:
-            cls._rules = select_rules(select, extend_select=extend)
-        rules = cls._rules
 
         def setup(config: Config) -> Setup:
             settings = tuple(getattr(options, "celery_lint_settings", None) or ()) or config.settings
-            return Setup(rules, settings, config.options_with(
+            return Setup(_reporting(options, config), settings, config.options_with(
                 getattr(options, "celery_lint_app", None),
                 getattr(options, "celery_lint_namespace", None),
                 getattr(options, "celery_lint_own_settings", None) or (),
@@ -147,7 +154,7 @@ class CeleryLintPlugin:
 
         cls._setup_of = config_lookup.per_directory(setup, explicit)
         cls._tops = tuple(Path(name).resolve() for name in filenames or ["."] if name != "-")
-        if cls._rules:
+        if _reporting(options, Config()).rules:  # else flake8's --select names no CEL code: nothing to build
             names = [name for name in filenames or ["."] if name != "-"]
             try:
                 projects = projects_of(names, setup_of=cls._setup_of)
@@ -164,7 +171,7 @@ class CeleryLintPlugin:
                 parser.error("; ".join(wrong))
             # before flake8 starts its workers: they share the model instead of each building one
             try:
-                prepare(names, cls._rules, setup_of=cls._setup_of)
+                prepare(names, [], setup_of=cls._setup_of)
                 files = sum(len(project.files) for project in projects) or _python_files(names)
                 facts, notices = run_facts(projects, files, [Path(name) for name in names])
             except Exception as exc:  # noqa: BLE001 - each file is still linted, and builds what it needs
@@ -181,18 +188,15 @@ class CeleryLintPlugin:
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
         if self.filename in ("stdin", "-", ""):
             return
-        if CeleryLintPlugin._rules is None:  # run without flake8's option parsing
-            CeleryLintPlugin._rules = select_rules()
-        if CeleryLintPlugin._setup_of is None:
-            rules = CeleryLintPlugin._rules
+        if CeleryLintPlugin._setup_of is None:  # run without flake8's option parsing: each table as is
             CeleryLintPlugin._setup_of = config_lookup.per_directory(
-                lambda config: Setup(rules, config.settings, config.project_options())
+                lambda config: Setup(Reporting.configured(config), config.settings, config.project_options())
             )
         setup_of = CeleryLintPlugin._setup_of
         try:
             if not is_project_code(self.filename, CeleryLintPlugin._tops, setup_of=setup_of):
                 return  # in a hidden or ignored directory flake8 walked into: not the project's code
-            findings = findings_for_file(self.filename, self.tree, CeleryLintPlugin._rules, setup_of=setup_of)
+            findings = findings_for_file(self.filename, self.tree, [], setup_of=setup_of)
         except ConfigError as exc:  # the table of a project flake8's arguments did not show ahead
             LOG.warning("celery-lint: %s: skipped: %s", self.filename, exc)
             return

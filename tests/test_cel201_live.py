@@ -90,6 +90,17 @@ def test_one_dotted_path_is_clean(project, module):
 def test_silenced(project):
     code, out = check(project, "reports.tasks", {"+proj/settings.py": 'SILENCED_SYSTEM_CHECKS = ["celery_lint.E201"]\n'})
     assert "celery_lint.E201" not in out and code == 0, out
+    assert "System check identified no issues (1 silenced)." in out  # returned for Django to count
+
+
+@pytest.mark.parametrize(
+    "table",
+    ['ignore = ["CEL201"]', 'select = ["CEL1"]', 'per-file-ignores = { "proj/reports/tasks.py" = ["CEL201"] }'],
+)
+def test_the_table_turns_it_off(project, table):
+    code, out = check(project, "reports.tasks", {"pyproject.toml": f"[tool.celery-lint]\n{table}\n"})
+    assert "celery_lint" not in out and code == 0, out
+    assert "System check identified no issues (0 silenced)." in out
 
 
 def test_migrate_is_not_blocked(project):

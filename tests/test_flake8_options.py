@@ -1,7 +1,7 @@
 """The flake8 plugin reads `[tool.celery-lint]` (flake8 itself does not read
 pyproject.toml) and takes its own options where flake8 users put them: the command line
-and the [flake8] section of setup.cfg / tox.ini / .flake8. Selection and
-per-file-ignores stay flake8's. Real flake8, in a subprocess."""
+and the [flake8] section of setup.cfg / tox.ini / .flake8. flake8's selection and
+per-file-ignores apply on top of the table's. Real flake8, in a subprocess."""
 
 from __future__ import annotations
 
@@ -49,12 +49,14 @@ def test_command_line_options_and_the_pyproject_table(project):
         encoding="utf-8",
     )
     status, lines, _ = flake8(project)
-    # own-settings silences CEL104; `ignore` is the command's, not flake8's: CEL101 stays
-    assert codes(lines) == ["proj/settings.py CEL101", "proj/settings.py CEL102"]
-    assert "read by Celery 5.7.0 from celery-version in pyproject.toml but deprecated" in lines[1]
-    # flake8's own selection and per-file-ignores apply to CEL codes as to any other
-    assert codes(flake8(project, "--extend-ignore", "CEL101")[1]) == ["proj/settings.py CEL102"]
+    # own-settings silences CEL104; the table's `ignore` is flake8's too, as the command's
+    assert codes(lines) == ["proj/settings.py CEL102"]
+    assert "read by Celery 5.7.0 from celery-version in pyproject.toml but deprecated" in lines[0]
+    # flake8's own selection and per-file-ignores apply on top, to CEL codes as to any other
+    assert codes(flake8(project, "--extend-ignore", "CEL102")[1]) == []
     assert codes(flake8(project, "--per-file-ignores", "proj/settings.py:CEL10")[1]) == []
+    # and flake8 cannot select what the table ignores
+    assert codes(flake8(project, "--extend-select", "CEL101")[1]) == ["proj/settings.py CEL102"]
 
 
 def test_options_in_the_flake8_section(project):
@@ -110,3 +112,21 @@ def test_selection_is_flake8s_and_opt_in_rules_need_their_own_code(project):
     assert flake8_codes(project) == {"CEL101", "CEL102"}
     assert flake8_codes(project, "--select=CEL", "--extend-select=CEL202") == {"CEL101", "CEL102", "CEL202"}
     assert flake8_codes(project, "--select=CEL", "--extend-ignore=CEL102") == {"CEL101"}
+
+
+def test_the_table_and_noqa_under_flake8_selection(project):
+    """The table decides what the plugin reports, as for the command; flake8's selection
+    narrows it, and turns on an opt-in rule only where the table does not ignore it."""
+    write_files(project, {
+        "+proj/settings.py": "TASK_ALWAYS_EAGER = True  # noqa: CEL101\nCELERYD_CONCURRENCY = 4\n",
+        "demoapp/tasks.py": "from proj.celery import app\n\n\n@app.task\ndef add(x, y):\n    return x + y\n",
+    })
+    (project / "pyproject.toml").write_text('[tool.celery-lint]\nextend-select = ["CEL202"]\n', encoding="utf-8")
+    assert flake8_codes(project) == {"CEL102", "CEL202"}
+    assert flake8_codes(project, "--select=CEL10") == {"CEL102"}
+    assert flake8_codes(project, "--disable-noqa") == {"CEL101", "CEL102", "CEL202"}  # flake8's and the plugin's
+    (project / "pyproject.toml").write_text(
+        '[tool.celery-lint]\nignore = ["CEL202"]\nper-file-ignores = { "settings.py" = ["CEL102"] }\n',
+        encoding="utf-8",
+    )
+    assert flake8_codes(project, "--extend-select=CEL202") == set()

@@ -73,8 +73,11 @@ all by Celery 5.6 and earlier, are read again but deprecated by 5.7, and are gon
 
 The message and severity follow the Celery version the project targets
 (`celery-version` in `[tool.celery-lint]`, else its pins, else the installed Celery):
-an error (`celery_lint.E102`) where the setting is ignored (<= 5.6) or removed
-(>= 6.0), a warning (`celery_lint.W102`) on 5.7, which reads it but deprecates it.""",
+an error where the setting is ignored (<= 5.6) or removed (>= 6.0), a warning on
+5.7, which reads it but deprecates it. In `manage.py check` the id is
+`celery_lint.E102` at either level (an `Error`, or on 5.7 a message of level
+`Warning`), so `SILENCED_SYSTEM_CHECKS = ["celery_lint.E102"]` keeps it silenced
+across a Celery upgrade.""",
         bad=Example(
             {"+proj/settings.py": "CELERYD_CONCURRENCY = 4\n"},
             findings=(("proj/settings.py", "CEL102"),),

@@ -34,7 +34,7 @@ one, since it is the command that applies the migrations.""",
             "manage.py check without --database, runserver and the worker (no database given)",
             "manage.py migrate (which applies the migrations)",
             "projects without django_celery_beat in INSTALLED_APPS (CEL304 covers a scheduler that needs it)",
-            "a database that cannot be reached: a warning of the same number (celery_lint.W305) says its migrations "
+            "a database that cannot be reached: a message of level Warning, with the same id (celery_lint.E305), says its migrations "
             "could not be checked",
         ),
         live_only=True,

@@ -1,0 +1,118 @@
+"""Whether a finding is reported: one answer for the command, flake8 and `manage.py check`.
+
+Every front end builds one `Reporting` from the `[tool.celery-lint]` table (and its
+own options) and asks `Reporting.reports` about each finding, static or live: the
+rules selected (`select`, `ignore`, `extend-select`), the files the table leaves
+out (`exclude`) or ignores codes in (`per-file-ignores`), and a `# noqa` comment on
+the reported line, read as flake8 reads it (flake8 applies its own on top of the
+plugin's, so the two must agree).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from celery_lint.config import Config
+from celery_lint.project import source_lines
+from celery_lint.registry import REGISTRY, Rule
+from celery_lint.rules import load_rules
+
+# flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEXP): "# noqa", then at most one
+# space after the colon; anything else after "# noqa" leaves a bare noqa
+_NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = (), extend_select: Iterable[str] = ()) -> list[Rule]:
+    """Rules enabled by code prefixes, the most specific prefix winning (as in ruff).
+
+    `select` replaces the default set, `extend_select` adds to it. An opt-in rule
+    (off by default) needs a prefix more specific than "CEL" (`CEL2`, `CEL202`).
+    """
+    load_rules()
+    select, ignore, extend = list(select), list(ignore), list(extend_select)
+
+    def best(rule: Rule, prefixes: list[str]) -> int:
+        return max((len(p) for p in prefixes if rule.code.startswith(p.strip().upper())), default=-1)
+
+    chosen = []
+    for rule in REGISTRY:
+        selected = best(rule, select) if select else (0 if rule.default_enabled else -1)
+        selected = max(selected, best(rule, extend))
+        if not rule.default_enabled and selected <= len("CEL"):
+            continue
+        if selected >= 0 and selected > best(rule, ignore):
+            chosen.append(rule)
+    return chosen
+
+
+def noqa_suppresses(line_text: str, code: str) -> bool:
+    """Whether a `# noqa` comment on the line silences `code`, exactly as flake8 decides
+    (`flake8.violation.Violation.is_inline_ignored`): a bare noqa silences every code,
+    a list the codes it names and those they prefix (`CEL1`), case as written."""
+    match = _NOQA.search(line_text)
+    if match is None:
+        return False
+    codes = match.group("codes")
+    if codes is None:
+        return True
+    return code.startswith(tuple(c for c in _SEPARATORS.split(codes) if c))
+
+
+@functools.lru_cache(maxsize=16)
+def _lines(text: str) -> list[str]:
+    """The file's lines, split once for all its findings (a file's text is hashed once)."""
+    return source_lines(text)
+
+
+class Reporting:
+    """The rules one configuration runs, and which of their findings it shows."""
+
+    __slots__ = ("rules", "codes", "config", "noqa")
+
+    def __init__(self, rules: Iterable[Rule], config: Config = Config(), noqa: bool = True) -> None:
+        self.rules = list(rules)
+        self.codes = frozenset(rule.code for rule in self.rules)
+        self.config = config
+        self.noqa = noqa  # False: flake8's --disable-noqa
+
+    @classmethod
+    def configured(
+        cls,
+        config: Config,
+        select: Sequence[str] | None = None,
+        ignore: Iterable[str] = (),
+        extend_select: Iterable[str] = (),
+        noqa: bool = True,
+    ) -> Reporting:
+        """The table's selection, with a front end's options over it as the command's:
+        `select` (given: not None) replaces the table's, `ignore` and `extend_select` add."""
+        chosen = select if select is not None else config.select or ()
+        rules = select_rules(chosen, [*config.ignore, *ignore], [*config.extend_select, *extend_select])
+        return cls(rules, config, noqa)
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule] | Reporting) -> Reporting:
+        """`rules` as a reporting with no configuration (what engine callers pass)."""
+        return rules if isinstance(rules, Reporting) else cls(rules)
+
+    def narrowed(self, prefixes: Iterable[str]) -> Reporting:
+        """Only the rules a code prefix of `prefixes` names (a host's own selection)."""
+        names = tuple(prefixes)
+        return Reporting([r for r in self.rules if r.code.startswith(names)], self.config, self.noqa)
+
+    def reports(self, code: str, path: Path | None = None, line: int = 0, text: str | None = None) -> bool:
+        """Whether a finding of `code` is shown: at `path` (a finding with no file: None),
+        on `line` (1-based; 0: none) of the file whose text is `text` (None: unread)."""
+        if code not in self.codes:
+            return False
+        if path is not None and (self.config.excludes(path) or self.config.ignored(path, code)):
+            return False
+        if self.noqa and text is not None and line > 0:
+            lines = _lines(text)
+            if line <= len(lines) and noqa_suppresses(lines[line - 1], code):
+                return False
+        return True
