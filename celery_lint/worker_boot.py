@@ -90,7 +90,4 @@ def _code(check_id: str) -> str:
     """The rule code of a check id (`celery_lint.E101` -> `CEL101`), or the id itself."""
     from celery_lint.registry import REGISTRY
 
-    for rule in REGISTRY:
-        if check_id in (rule.django_id_for("E"), rule.django_id_for("W")):
-            return rule.code
-    return check_id
+    return next((rule.code for rule in REGISTRY if rule.django_id == check_id), check_id)
