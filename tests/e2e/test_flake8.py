@@ -14,7 +14,7 @@ import pytest
 
 from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Example
-from tests.e2e import MONOREPO_SETTINGS, STATIC_CODES, parse_findings, write_bad_examples, write_monorepo
+from tests.e2e import STATIC_CODES, monorepo_findings, parse_findings, write_bad_examples, write_monorepo
 from tests.helpers import BIN, lint, run
 
 NOQA_SETTINGS = """\
@@ -128,17 +128,12 @@ def monorepo(tmp_path_factory) -> Path:
 
 
 def monorepo_flake8(top: Path) -> set[tuple[Path, int, str]]:
-    """What flake8 --select=CEL reports: each project's own settings, app and own-settings
-    (selection stays flake8's)."""
-    found = set()
-    for name in "abc":
-        found.add((top / "services" / name / "proj" / "__init__.py", 1, "CEL004"))
-        lines = zip(range(FIRST_APPENDED_LINE, FIRST_APPENDED_LINE + 5), MONOREPO_SETTINGS.splitlines())
-        codes = ["CEL101", "CEL102", "CEL103", "CEL104", "CEL104"]
-        found |= {(top / "services" / name / "proj" / "settings.py", line, code) for (line, _), code in zip(lines, codes)}
-    found.discard((top / "services" / "a" / "proj" / "settings.py", FIRST_APPENDED_LINE + 4, "CEL104"))  # a's own
-    found.add((top / "services" / "d" / "proj" / "settings_prod.py", 3, "CEL101"))  # d's settings module
-    return {(path.resolve(), line, code) for path, line, code in found}
+    """What flake8 --select=CEL reports: what the command reports under each project's
+    own table (its settings, app, own-settings, and its selection and per-file-ignores:
+    one answer), and d's settings module."""
+    found = monorepo_findings(top)
+    found.add(((top / "services" / "d" / "proj" / "settings_prod.py").resolve(), 3, "CEL101"))  # d's settings module
+    return found
 
 
 @pytest.mark.parametrize("cwd", [".", "services/a", "services/a/proj"])
