@@ -4,6 +4,7 @@ and its effect on what the command reports, with command options over it."""
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from celery_lint import cli, config_lookup
 from celery_lint.config import Config, ConfigError, glob_matches, load_config
-from tests.e2e import write_monorepo
+from tests.e2e import monorepo_findings, write_monorepo
 from tests.helpers import forget_the_filesystem, run, write_files
 
 NS_VARIABLE_CELERY_PY = """\
@@ -322,3 +323,18 @@ def test_live_checks_read_the_projects_own_table(tmp_path):
     assert "CELERY_TASK_TIME_LIMT" in own.stdout + own.stderr
     assert "CELERY_RESULT_EXPIRE" not in own.stdout + own.stderr
     assert "CELERY_RESULT_EXPIRE" in other.stdout + other.stderr
+
+
+def test_live_checks_report_what_the_command_reports_under_each_projects_table(tmp_path):
+    """Each project's own table decides `manage.py check` as it does the command: its
+    selection, per-file-ignores relative to its directory (b), the root's table (c)."""
+    top = write_monorepo(tmp_path / "repo")
+    for name in "abc":
+        where = top / "services" / name
+        checked = run([sys.executable, "manage.py", "check"], where)
+        output = checked.stdout + checked.stderr
+        found = {
+            ((where / path).resolve(), int(line), f"CEL{number}")
+            for path, line, number in re.findall(r"^(\S+):(\d+): \(celery_lint\.[EW](\d{3})\)", output, re.M)
+        }
+        assert found == monorepo_findings(top, name), checked.stderr
