@@ -1,22 +1,36 @@
-"""The support matrix: the test suite against the oldest and the newest supported
-Django and Celery, the type check, and the built distributions.
+"""The support matrix: the test suite against each supported Django (the oldest and
+the newest Celery around them), the type check, and the built distributions.
 
     nox                      every session below
-    nox -s oldest newest     the matrix only
-    nox -s oldest -- -k cel102   pytest arguments after `--`
+    nox -s oldest newest     the ends of the matrix
+    nox -s oldest -- -k cel102   pytest arguments after `--` (`-- -n 2`: on two cores)
 
-`oldest` runs on Python 3.10 (the oldest Python supported too) with Django 4.2,
-Celery 5.3, django-celery-results 2.5 and django-celery-beat 2.5; `newest` on the
-newest Python here with the newest releases `requires-python`/pins allow (Django 5.2,
-Celery 5.7 at the time of writing). nox finds `python3.10` on PATH; with pyenv, put
-its 3.10 `bin` directory on PATH first (.ci/run does).
+| session    | Python | Django | Celery | django-celery-results | django-celery-beat |
+| ---------- | ------ | ------ | ------ | --------------------- | ------------------ |
+| `oldest`   | 3.10   | 4.2    | 5.3    | 2.5                   | 2.5                |
+| `django52` | 3.11   | 5.2    | newest | newest                | newest             |
+| `django60` | 3.12   | 6.0    | newest | newest                | newest             |
+| `newest`   | 3.13   | 6.1    | newest | newest                | 2.9, see below     |
+
+Django 6.0 and 6.1 need Python 3.12 or newer. django-celery-beat 2.9.0, the newest
+release, declares `Django<6.1` (and no release allows 6.1): `newest` installs it
+without its dependencies and installs those itself, Django 6.1 in place of its
+`Django<6.1`. nox finds `python3.10` ... `python3.13` on PATH; with pyenv, put its
+`bin` directories on PATH first (.ci/run does).
 """
 
 from __future__ import annotations
 
+import sys
+
 import nox
 
-nox.options.sessions = ["oldest", "newest", "mypy", "package"]
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+nox.options.sessions = ["oldest", "django52", "django60", "newest", "mypy", "package"]
 nox.options.reuse_existing_virtualenvs = True
 
 OLDEST = (
@@ -25,21 +39,53 @@ OLDEST = (
     "django-celery-results==2.5.*",
     "django-celery-beat==2.5.*",
 )
-NEWEST = (
-    "django>=5.2,<6",
+NEWEST_CELERY = (
     "celery>=5.7",
     "django-celery-results>=2.6",
-    "django-celery-beat>=2.9",
+)
+DJANGO52 = ("django==5.2.*", *NEWEST_CELERY, "django-celery-beat>=2.9")
+DJANGO60 = ("django==6.0.*", *NEWEST_CELERY, "django-celery-beat>=2.9")
+DJANGO61 = ("django==6.1.*", *NEWEST_CELERY)
+#: for `-- -n 2` (.ci/run runs the sessions on both cores)
+XDIST = "pytest-xdist>=3"
+#: django-celery-beat 2.9.0's Requires-Dist, less its `Django<6.1,>=2.2`
+BEAT_29 = "django-celery-beat==2.9.*"
+BEAT_29_REQUIRES = (
+    "celery>=5.2.3,<6",
+    "django-timezone-field>=5.0",
+    "tzdata",
+    "python-crontab>=2.3.4",
+    "cron-descriptor>=1.2.32,<2",
 )
 
 
-def _suite(session: nox.Session, pins: tuple[str, ...]) -> None:
-    constraints = session.create_tmp() + "/constraints.txt"
-    with open(constraints, "w", encoding="utf-8") as stream:
+def _constraints(session: nox.Session, pins: tuple[str, ...]) -> str:
+    path = session.create_tmp() + "/constraints.txt"
+    with open(path, "w", encoding="utf-8") as stream:
         stream.write("\n".join(pins) + "\n")
-    session.install("-c", constraints, "-e", ".[test]")
-    session.run("python", "-c", "import celery, django; print('Celery', celery.__version__, 'Django', django.__version__)")
+    return path
+
+
+def _run_suite(session: nox.Session) -> None:
+    session.run(
+        "python", "-c",
+        "from importlib.metadata import version; "
+        "print(*(f'{name} {version(name)}' for name in ('django', 'celery', 'django-celery-results', "
+        "'django-celery-beat')), sep=', ')",
+    )
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *session.posargs)
+
+
+def _suite(session: nox.Session, pins: tuple[str, ...]) -> None:
+    session.install("-c", _constraints(session, pins), "-e", ".[test]", XDIST)
+    _run_suite(session)
+
+
+def _test_requirements(leave_out: str) -> list[str]:
+    """The `test` extra of pyproject.toml without the requirement on `leave_out`."""
+    with open("pyproject.toml", "rb") as stream:
+        extra = tomllib.load(stream)["project"]["optional-dependencies"]["test"]
+    return [r for r in extra if not r.startswith(leave_out)]
 
 
 @nox.session(python="3.10")
@@ -48,10 +94,28 @@ def oldest(session: nox.Session) -> None:
     _suite(session, OLDEST)
 
 
-@nox.session
+@nox.session(python="3.11")
+def django52(session: nox.Session) -> None:
+    """The suite with Django 5.2 (LTS) and the newest Celery."""
+    _suite(session, DJANGO52)
+
+
+@nox.session(python="3.12")
+def django60(session: nox.Session) -> None:
+    """The suite with Django 6.0 and the newest Celery."""
+    _suite(session, DJANGO60)
+
+
+@nox.session(python="3.13")
 def newest(session: nox.Session) -> None:
-    """The suite with the newest supported Django and Celery."""
-    _suite(session, NEWEST)
+    """The suite with the newest supported Django (6.1) and Celery; django-celery-beat
+    with its requirements but not its cap on Django."""
+    session.install(
+        "-c", _constraints(session, DJANGO61), "-e", ".", *_test_requirements("django-celery-beat"), *BEAT_29_REQUIRES,
+        XDIST,
+    )
+    session.install("--no-deps", BEAT_29)
+    _run_suite(session)
 
 
 @nox.session

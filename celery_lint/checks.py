@@ -2,9 +2,10 @@
 
 They run inside the user's process on every management command and at every
 worker boot, so each is cheap, caches its work for the process, never raises, and
-touches a database only when Django hands it one (`check --database`, `migrate`,
-the test runner) -- and never reports unapplied migrations to `migrate` itself,
-which would refuse to apply them.
+touches a database only when the command was given one (`check --database`,
+`migrate`, the test runner; not Django 6.1's every database for `check --tag`) --
+and never reports unapplied migrations to `migrate` itself, which would refuse
+to apply them.
 """
 
 from __future__ import annotations
@@ -268,10 +269,32 @@ def unapplied_migrations(alias: str, app_label: str) -> list[str]:
     return [migration.name for migration, backwards in plan if migration.app_label == app_label and not backwards]
 
 
+def requested_databases(handed: Iterable[str] | None) -> Iterable[str] | None:
+    """The databases the command was asked to check: the `databases` given to the
+    management command's `check()` (`check --database`, the test runner's aliases,
+    `migrate`'s database), else what Django handed the check.
+
+    Django 6.1 hands every database to checks selected by tag when none was named
+    (`check --tag celery_lint`): not a request to touch them. Before 6.1 both are
+    the same value."""
+    from django.core.management.base import BaseCommand
+
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code is BaseCommand.check.__code__:
+            asked: Iterable[str] | None = frame.f_locals.get("databases")
+            return asked
+        frame = frame.f_back
+    return handed
+
+
 def migration_messages(code: str, app_label: str, databases: Iterable[str] | None) -> list[checks.CheckMessage]:
     if not databases or not live_reporting().reports(code):
         return []
     if not django_apps.is_installed(app_label) or running_migrate():
+        return []
+    databases = requested_databases(databases)
+    if not databases:
         return []
     found = []
     for alias in sorted(databases):

@@ -4,6 +4,8 @@ on its own (the command, the flake8 entry point). One build per test run (about 
 
 from __future__ import annotations
 
+import ast
+import re
 import subprocess
 import sys
 import tarfile
@@ -68,10 +70,28 @@ def test_the_wheel_metadata_is_complete(dist):
     assert "celery>=5.3" in requires
     assert any(r.startswith("tomli") and 'python_version < "3.11"' in r for r in requires)
     classifiers = metadata.get_all("Classifier")
-    assert {"Typing :: Typed", "Framework :: Django :: 4.2", "Framework :: Django :: 5.2"} <= set(classifiers)
+    assert {"Typing :: Typed", "Framework :: Django :: 4.2", "Framework :: Django :: 6.1"} <= set(classifiers)
     script = read_toml(ROOT / "pyproject.toml")["project"]["scripts"]["celery-lint"]
     assert f"[console_scripts]\ncelery-lint = {script}" in entry_points
     assert "[flake8.extension]\nCEL = flake8_plugin:CeleryLintPlugin" in entry_points
+
+
+def test_the_classifiers_are_the_support_matrix():
+    """The Django and Python versions named by classifiers are those the noxfile's
+    sessions test (`python="3.12"`, `"django==6.0.*"`), no more and no fewer."""
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    pythons = {
+        node.value.value for node in ast.walk(tree)
+        if isinstance(node, ast.keyword) and node.arg == "python" and isinstance(node.value, ast.Constant)
+    }
+    pins = (re.fullmatch(r"django==(\d+\.\d+)\.\*", node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str))
+    djangos = {pin[1] for pin in pins if pin}
+    classifiers = read_toml(ROOT / "pyproject.toml")["project"]["classifiers"]
+    named = {c.rpartition(" :: ")[2] for c in classifiers if c.startswith("Framework :: Django :: ")}
+    assert djangos == named == {"4.2", "5.2", "6.0", "6.1"}
+    named = {c.rpartition(" :: ")[2] for c in classifiers if c.startswith("Programming Language :: Python :: 3.")}
+    assert pythons == named == {"3.10", "3.11", "3.12", "3.13"}
 
 
 def test_the_sdist_holds_the_whole_test_suite(dist):

@@ -23,7 +23,8 @@ one, since it is the command that applies the migrations.""",
         bad=Example({}, findings=(("", "CEL302"),)),
         good=Example({}, setup=("migrate",)),
         silent_on=(
-            "manage.py check without --database, runserver and the worker (no database given)",
+            "manage.py check without --database, runserver and the worker (no database given), "
+            "check --tag celery_lint too (Django 6.1 runs it with every database)",
             "manage.py migrate (which applies the migrations)",
             "projects without django_celery_results in INSTALLED_APPS (CEL301 covers a backend that needs it)",
             "a database that cannot be reached: a message of level Warning, with the same id (celery_lint.E302), says its migrations "

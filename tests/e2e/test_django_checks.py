@@ -2,8 +2,9 @@
 
 Compatible bad examples are merged into one project per `check` run, which keeps
 the number of Django start-ups small; the database steps run in order on one
-canonical project: `check` (no database touched), `check --database default`
-(CEL302 before the migrations), `migrate` (not blocked), `check --database default`.
+canonical project: `check` and `check --tag celery_lint` (no database touched),
+`check --database default` (CEL302 before the migrations), `migrate` (not
+blocked), `check --database default`.
 """
 
 from __future__ import annotations
@@ -108,10 +109,14 @@ def canonical(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def database_steps(canonical) -> dict[str, object]:
-    """The four commands, in order, on the canonical (unmigrated sqlite) project."""
+    """The commands, in order, on the canonical (unmigrated sqlite) project; sqlite
+    creates the database file on the first connection."""
     steps: dict[str, object] = {}
     steps["check"] = manage(canonical, "check")
     steps["db_created_by_check"] = (canonical / "db.sqlite3").exists()
+    # Django 6.1 hands every database to the checks a --tag selects
+    steps["check_tag"] = manage(canonical, "check", "--tag", "celery_lint")
+    steps["db_created_by_check_tag"] = (canonical / "db.sqlite3").exists()
     steps["check_db_before"] = manage(canonical, "check", "--database", "default")
     steps["migrate"] = manage(canonical, "migrate", "--noinput")
     steps["check_db_after"] = manage(canonical, "check", "--database", "default")
@@ -124,6 +129,13 @@ def test_canonical_project_is_clean_and_check_touches_no_database(database_steps
     assert ANY_ID.findall(result.stdout + result.stderr) == []
     assert "System check identified no issues" in result.stdout
     assert database_steps["db_created_by_check"] is False
+
+
+def test_check_of_our_tag_touches_no_database(database_steps):
+    result = database_steps["check_tag"]
+    assert result.returncode == 0, result.stderr
+    assert ANY_ID.findall(result.stdout + result.stderr) == []
+    assert database_steps["db_created_by_check_tag"] is False
 
 
 def test_check_with_the_database_reports_unapplied_migrations(database_steps):
@@ -148,3 +160,25 @@ def test_check_with_the_database_is_clean_after_migrate(database_steps):
     result = database_steps["check_db_after"]
     assert result.returncode == 0, result.stderr
     assert ANY_ID.findall(result.stdout + result.stderr) == []
+
+
+UNREACHABLE = {"+proj/settings.py": 'DATABASES["default"]["NAME"] = BASE_DIR / "no-such-directory" / "db.sqlite3"\n'}
+
+
+@pytest.mark.parametrize("args", [(), ("--tag", "celery_lint"), ("--tag", "database")], ids=["plain", "our-tag", "database-tag"])
+def test_unreachable_database_untouched_without_database(tmp_path, args):
+    """No database named: nothing connects (a connection would fail and say so)."""
+    root = write_project(Example(UNREACHABLE), tmp_path)
+    result = manage(root, "check", *args)
+    assert result.returncode == 0, result.stderr
+    assert ANY_ID.findall(result.stdout + result.stderr) == []
+
+
+def test_unreachable_database_named_is_reported_unchecked(tmp_path):
+    root = write_project(Example(UNREACHABLE), tmp_path)
+    result = manage(root, "check", "--database", "default")
+    output = result.stdout + result.stderr
+    (issue,) = [m for m in ISSUE_ID.finditer(output) if m["id"] == "W302"]
+    assert issue["obj"] == "default"
+    assert issue["message"].startswith("could not check the migrations of django_celery_results on database 'default'")
+    assert "unable to open database file" in issue["message"]
