@@ -19,11 +19,11 @@ from celery_lint import layout
 from celery_lint.findings import Finding
 from celery_lint.project import TASK_WORD, Project, ProjectOptions
 from celery_lint.project.facts import Notice, ProjectFacts
-from celery_lint.registry import REGISTRY, Rule
-from celery_lint.rules import load_rules
+from celery_lint.registry import Rule
 from celery_lint.sources import SourceError
 from celery_lint.suppression import Reporting
-from celery_lint.suppression import select_rules as select_rules  # the engine's callers' name for it
+from celery_lint.suppression import select_rules as select_rules  # noqa: F401 (the engine's callers' name for it)
+
 
 class Setup(NamedTuple):
     """What the files of a project are analysed with and which findings are shown:
