@@ -178,7 +178,7 @@ def test_unreachable_database_named_is_reported_unchecked(tmp_path):
     root = write_project(Example(UNREACHABLE), tmp_path)
     result = manage(root, "check", "--database", "default")
     output = result.stdout + result.stderr
-    (issue,) = [m for m in ISSUE_ID.finditer(output) if m["id"] == "W302"]
+    (issue,) = [m for m in ISSUE_ID.finditer(output) if m["id"] == "E302"]  # the rule's one id, at warning level
     assert issue["obj"] == "default"
     assert issue["message"].startswith("could not check the migrations of django_celery_results on database 'default'")
     assert "unable to open database file" in issue["message"]
