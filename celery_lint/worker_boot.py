@@ -74,8 +74,22 @@ def lines() -> list[str]:
 
     if not getattr(settings, SETTING, True) or os.environ.get("CELERY_SKIP_CHECKS"):
         return []
-    found = [m for m in checks.run_checks(tags=[TAG]) if not m.is_silenced() and m.level >= checks.WARNING]
+    found = [m for m in _run_source_checks() if not m.is_silenced() and m.level >= checks.WARNING]
     return [line(message) for message in found]
+
+
+def _run_source_checks() -> list[CheckMessage]:
+    """celery-lint's checks but the database ones, run as `run_checks` would: a booting
+    worker must not connect (Django 6.1's `run_checks(tags=...)` hands every database
+    to the database checks a tag selects)."""
+    from django.core import checks
+
+    messages: list[CheckMessage] = []
+    for check in checks.registry.registry.get_checks(include_deployment_checks=False):
+        tags = set(getattr(check, "tags", ()))
+        if TAG in tags and checks.Tags.database not in tags:
+            messages.extend(check(app_configs=None, databases=None))
+    return messages
 
 
 def line(message: CheckMessage) -> str:
