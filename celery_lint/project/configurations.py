@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from celery_lint.evaluate import UNKNOWN, Binding, ModuleEvaluator, Namespace, Ref
 from celery_lint.project.modules import flatten, module_statements
+from celery_lint.project.settings_names import PYTEST_CONFIGS
 
 if TYPE_CHECKING:
     from celery_lint.project.core import Project
@@ -40,7 +41,6 @@ PLAIN_BASES = CONFIGURATION | {"object"}  # bases that bring no settings of thei
 DC_RE = re.compile(
     r"""DJANGO_CONFIGURATION["']?\s*(?:["']\s*,\s*|\]\s*=\s*|=\s*|:\s*)(["']?)([A-Za-z_]\w*)\1(?![\w.(\[])"""
 )
-CONFIG_FILES = ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml")
 HOOKS = frozenset({"setup", "pre_setup", "post_setup"})  # the project's own may set anything
 MULTIPLE_VALUES = frozenset({"configurations.values.EmailURLValue", "configurations.EmailURLValue"})
 
@@ -70,16 +70,16 @@ def configuration_names(project: Project) -> list[str]:
     if project.options.configuration:
         return [project.options.configuration]
     texts = [project.text(p) or "" for p in project.files_mentioning("DJANGO_CONFIGURATION")]
-    for name in CONFIG_FILES:
+    for name in PYTEST_CONFIGS:
         path = project.root / name
         if path.is_file():
-            texts.append(_read(path))
+            texts.append(project.text(path) or "")
     return list(dict.fromkeys(m.group(2) for text in texts for m in DC_RE.finditer(text)))
 
 
 def configurations_named_in(project: Project, path: Path) -> list[str]:
     """The values a file (Python, or an ini/toml configuration) gives DJANGO_CONFIGURATION."""
-    text = project.text(path) if path.suffix == ".py" else _read(path)
+    text = project.text(path)
     return list(dict.fromkeys(m.group(2) for m in DC_RE.finditer(text or "")))
 
 
@@ -267,9 +267,3 @@ class _Reader:
         result.bindings.update(defined)
         return result
 
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
