@@ -94,12 +94,15 @@ def _finding_line(finding: Finding, cwd: Path, coloured: bool) -> str:
 
 def _source(report: Report, finding: Finding, coloured: bool) -> list[str]:
     """The finding's line as the file has it and a caret under its column (tabs kept,
-    so the caret lines up as the line is shown); nothing for a file no project read."""
+    so the caret lines up as the line is shown); nothing for a file no project read,
+    or a blank line."""
     text = next((t for p in report.projects if (t := p.text(finding.path)) is not None), None)
     lines = source_lines(text) if text is not None else []
     if not 0 < finding.line <= len(lines):
         return []
     line = lines[finding.line - 1]
+    if not line.strip():
+        return []  # an empty file's line 1 (a missing import): nothing to point at
     before = line.encode("utf-8")[: finding.col].decode("utf-8", "ignore")  # the column counts UTF-8 bytes
     indent = "".join(c if c == "\t" else " " for c in before)
     caret = f"{CYAN}^{RESET}" if coloured else "^"
