@@ -1,9 +1,10 @@
 """The `celery-lint` command: `celery-lint [PATH ...]`.
 
-Exit status: 0 no findings, 1 findings, 2 usage or input errors (a missing path,
-`--settings` or `--app` naming a module the project does not have, a file the
-analysis needs that cannot be read or parsed: one named on the command line, a
-settings module, a Celery app module). What the analysis could not determine (the
+Exit status: 0 no findings, 1 findings, 2 usage or input errors (a missing path, an
+`--output-file` that cannot be written, `--settings` or `--app` naming a module the
+project does not have, a file the analysis needs that cannot be read or parsed: one
+named on the command line, a settings module, a Celery app module), 130 on Ctrl-C
+(`console`). What the analysis could not determine (the
 settings, the app) is a warning on stderr and in the summary; it leaves the status. Any other file that cannot be read or parsed
 is reported as a warning and skipped: only its own checks are lost.
 """
@@ -132,7 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("".join(f"celery-lint: error: {error}\n" for error in wrong))
         return 2  # an analysis of settings or an app that are not there would say nothing
     report.facts, report.notices = run_facts(report.projects, report.files, paths)
-    presentation.present(report, args, Path.cwd().resolve())
+    if not presentation.present(report, args, Path.cwd().resolve()):
+        return 2  # the report is nowhere
     if any(error.needed for error in report.errors):
         return 2  # the analysis is incomplete: silence would not mean "clean"
     return 1 if report.findings and not args.exit_zero else 0

@@ -109,9 +109,9 @@ class Config(NamedTuple):
         return any(glob_matches(pattern, path, self.base) for pattern in self.exclude)
 
     def ignored(self, path: Path, code: str) -> bool:
-        """Whether `per-file-ignores` silences `code` in the file at `path`."""
+        """Whether `per-file-ignores` silences `code` in the file at `path` (`ALL`: every code)."""
         return any(
-            glob_matches(pattern, path, self.base) and any(code.startswith(c) for c in codes)
+            glob_matches(pattern, path, self.base) and any(c == "ALL" or code.startswith(c) for c in codes)
             for pattern, codes in self.per_file_ignores
         )
 

@@ -43,9 +43,9 @@ def check_arguments(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             parser.error(f"{option}: only with --format {' or '.join(STATISTICS_FORMATS)}")
 
 
-def present(report: Report, args: argparse.Namespace, cwd: Path) -> None:
+def present(report: Report, args: argparse.Namespace, cwd: Path) -> bool:
     """The report in its format on stdout (or the output file), what could not be
-    analysed or determined on stderr."""
+    analysed or determined on stderr; False when the output file cannot be written."""
     output = args.output_file
     stream = sys.stdout if output is None else None
     if args.statistics:
@@ -59,10 +59,15 @@ def present(report: Report, args: argparse.Namespace, cwd: Path) -> None:
     if output is None:
         sys.stdout.write(document)
     else:
-        output.write_text(document, encoding="utf-8")
+        try:
+            output.write_text(document, encoding="utf-8")
+        except OSError as exc:
+            sys.stderr.write(f"celery-lint: error: --output-file {output}: {exc.strerror or exc}\n")
+            return False
     sys.stderr.write(errors_text(report.errors, cwd))
     if not args.quiet:
         sys.stderr.write(notices_text(report, cwd))
+    return True
 
 
 def colour(when: str, stream: TextIO | None) -> bool:

@@ -80,6 +80,12 @@ def test_select_all_enables_the_opt_in_rules_too(opt_in, tmp_path):
     assert "CEL202" in codes(celery_lint(opt_in, "--config", str(table)).stdout)
 
 
+def test_all_in_per_file_ignores(bad, tmp_path):  # a name without "/" matches anywhere
+    table = tmp_path / "celery-lint.toml"
+    table.write_text('[tool.celery-lint]\nper-file-ignores = { "settings.py" = ["ALL"] }\n', encoding="utf-8")
+    assert codes(celery_lint(bad, "--config", str(table)).stdout) == ["CEL204", "CEL004"]
+
+
 def test_repeated_exclude_accumulates(bad):
     default = celery_lint(bad, "--exclude", "settings.py")
     assert codes(default.stdout) == ["CEL204", "CEL004"]
@@ -93,6 +99,9 @@ def test_output_file(bad, tmp_path):
     result = celery_lint(bad, "--output-file", str(target))
     assert (result.returncode, result.stdout, result.stderr) == (1, "", "")
     assert target.read_text(encoding="utf-8") == celery_lint(bad).stdout
+    unwritable = celery_lint(bad, "-o", str(tmp_path / "no" / "such" / "dir" / "report.txt"))
+    assert unwritable.returncode == 2 and unwritable.stdout == ""
+    assert unwritable.stderr.startswith("celery-lint: error: --output-file ") and "No such file or directory" in unwritable.stderr
     result = celery_lint(bad, "-o", str(target), "--format", "json")
     assert result.stdout == "" and [f["code"] for f in json.loads(target.read_text())["findings"]] == codes(
         celery_lint(bad).stdout
