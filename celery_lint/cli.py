@@ -20,7 +20,7 @@ from pathlib import Path
 from celery_lint import __version__
 from celery_lint import config_lookup, presentation
 from celery_lint.config import Config, ConfigError, check_codes
-from celery_lint.engine import Report, Setup, lint_paths, projects_of
+from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS
 from celery_lint.project import Project, ProjectOptions
 from celery_lint.project.facts import missing_modules, run_facts
@@ -152,18 +152,9 @@ def _of_directory(args: argparse.Namespace) -> Callable[[Path], tuple[Config, Se
 
 
 def _show_settings(paths: list[Path], args: argparse.Namespace) -> int:
-    from celery_lint.show_settings import as_text, resolved
+    from celery_lint.show_settings import show_settings  # only for this option
 
-    of_directory = _of_directory(args)
-    projects = projects_of([str(p) for p in paths], setup_of=lambda directory: of_directory(directory)[1])
-    cwd = Path.cwd().resolve()
-    shown = [resolved(p, *of_directory(p.scope or p.root), cwd) for p in sorted(projects, key=lambda p: str(p.root))]
-    if args.format == "json":
-        import json  # only for this format
-
-        sys.stdout.write(json.dumps({"projects": shown}, indent=2) + "\n")
-    else:
-        sys.stdout.write(as_text(shown))
+    sys.stdout.write(show_settings(paths, _of_directory(args), args.format, Path.cwd().resolve()))
     return 0
 
 

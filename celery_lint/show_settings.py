@@ -6,11 +6,12 @@ finding is missing. Text for people, `--format json` for tools; nothing is linte
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from celery_lint.config import Config
-from celery_lint.engine import Setup
+from celery_lint.engine import Setup, projects_of
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.output import relative
 from celery_lint.project import Project
@@ -19,6 +20,16 @@ from celery_lint.versions import format_version
 
 #: the fields of `Config` that are not values of the table
 _NOT_VALUES = ("path", "base")
+
+
+def show_settings(
+    paths: list[Path], of_directory: Callable[[Path], tuple[Config, Setup]], output_format: str, cwd: Path
+) -> str:
+    """The projects of `paths` (as the lint would find them), each with the table and
+    setup `of_directory` gives its files; JSON or text."""
+    projects = projects_of([str(p) for p in paths], setup_of=lambda directory: of_directory(directory)[1])
+    shown = [resolved(p, *of_directory(p.scope or p.root), cwd) for p in sorted(projects, key=lambda p: str(p.root))]
+    return json.dumps({"projects": shown}, indent=2) + "\n" if output_format == "json" else as_text(shown)
 
 
 def resolved(project: Project, config: Config, setup: Setup, cwd: Path) -> dict[str, Any]:
