@@ -71,7 +71,12 @@ def _tables_from_source() -> Any:
     spec = PathFinder.find_spec("celery", _library_path())
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = str(Path(next(iter(spec.submodule_search_locations))) / "app" / "defaults.py")
+    return tables_of(str(Path(next(iter(spec.submodule_search_locations))) / "app" / "defaults.py"))
+
+
+def tables_of(path: str) -> Any:
+    """The tables of the `celery/app/defaults.py` at `path` (that of any Celery
+    release: scripts/celery_settings_by_minor.py reads each minor's), or None."""
     try:
         code = SourceFileLoader("celery.app.defaults", path).get_code("celery.app.defaults")
     except (ImportError, OSError, SyntaxError, ValueError):
