@@ -28,7 +28,7 @@ def _is_environ(node: ast.expr) -> bool:
     )
 
 
-def named_settings(tree: ast.Module) -> Iterator[ast.Constant]:
+def named_settings(tree: ast.Module) -> Iterator[tuple[ast.Constant, str]]:
     """The literal module names `os.environ.setdefault("DJANGO_SETTINGS_MODULE", ...)` and
     `os.environ["DJANGO_SETTINGS_MODULE"] = ...` give, wherever they run."""
     for node in ast.walk(tree):
@@ -41,7 +41,7 @@ def named_settings(tree: ast.Module) -> Iterator[ast.Constant]:
             if isinstance(target, ast.Subscript) and _is_environ(target.value) and _is_dsm(target.slice):
                 value = node.value
         if isinstance(value, ast.Constant) and isinstance(value.value, str):
-            yield value
+            yield value, value.value
 
 
 def _package_dir(project: Project, dotted: str) -> Path | None:
@@ -99,17 +99,17 @@ def check(project: Project) -> Iterator[Finding]:
         source = project.source(path)
         if source is None:
             continue
-        for node in named_settings(source.tree):
-            directory = missing(project, node.value)
+        for node, dotted in named_settings(source.tree):
+            directory = missing(project, dotted)
             if directory is None:
                 continue
             where = directory.relative_to(project.root).as_posix() if project.root in directory.parents else directory
-            name = node.value.rpartition(".")[2]
+            name = dotted.rpartition(".")[2]
             yield RULE.finding(
                 path, node,
-                f"DJANGO_SETTINGS_MODULE names {node.value}, which the project does not have ({where}/ holds no "
-                f"{name}.py or {name}/): Django stops with ModuleNotFoundError when it loads the settings{_nearest(project, node.value)}",
-                subject=node.value,
+                f"DJANGO_SETTINGS_MODULE names {dotted}, which the project does not have ({where}/ holds no "
+                f"{name}.py or {name}/): Django stops with ModuleNotFoundError when it loads the settings{_nearest(project, dotted)}",
+                subject=dotted,
             )
 
 
