@@ -12,11 +12,37 @@ Minor = tuple[int, int]
 
 
 @lru_cache(maxsize=1)
+def _data() -> dict[str, dict[str, list[str]]]:
+    data: dict[str, dict[str, list[str]]] = json.loads(
+        files("celery_lint").joinpath("data/celery_settings_by_minor.json").read_text("utf-8")
+    )
+    return data
+
+
+@lru_cache(maxsize=1)
+def extension_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(keys read from the app's configuration, Django settings read directly) by the
+    packages of data/extension_settings.json (celery-redbeat, celery-singleton...)."""
+    data = json.loads(files("celery_lint").joinpath("data/extension_settings.json").read_text("utf-8"))
+    entries = [entry for name, entry in data.items() if not name.startswith("_")]
+    return (
+        frozenset(k for entry in entries for k in entry.get("keys", ())),
+        frozenset(n for entry in entries for n in entry.get("django_names", ())),
+    )
+
+
+@lru_cache(maxsize=1)
 def keys_by_minor() -> dict[Minor, frozenset[str]]:
     """Each supported minor's setting keys, oldest first (read only by the rules that need it)."""
-    data = json.loads(files("celery_lint").joinpath("data/celery_settings_by_minor.json").read_text("utf-8"))
-    parsed = {tuple(int(p) for p in minor.split(".")): frozenset(entry["keys"]) for minor, entry in data.items()}
+    parsed = {tuple(int(p) for p in minor.split(".")): frozenset(entry["keys"]) for minor, entry in _data().items()}
     return {(m[0], m[1]): keys for m, keys in sorted(parsed.items())}
+
+
+@lru_cache(maxsize=1)
+def every_key() -> frozenset[str]:
+    """Every key some supported minor has in its table or reads with `conf.get`."""
+    data = _data()
+    return frozenset(k for entry in data.values() for k in [*entry["keys"], *entry["read_outside_table"]])
 
 
 def covers(minor: Minor) -> bool:
