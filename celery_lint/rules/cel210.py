@@ -13,10 +13,8 @@ from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._atomic import atomic_decorated, opens_atomic
 from celery_lint.rules._sending import DEFERRED, SEND, sends_a_task
 from celery_lint.rules._signals import Function
+from celery_lint.rules._views import is_views_module, views
 
-NON_ATOMIC = "django.db.transaction.non_atomic_requests"
-# methods of Django's generic views and DRF's that a request runs, without a `request` parameter
-HOOKS = frozenset({"form_valid", "perform_create", "perform_update", "perform_destroy"})
 _MUTATED = re.compile(r"""ATOMIC_REQUESTS["']\s*\]\s*=|\.update\(""")
 
 
@@ -34,38 +32,6 @@ def atomic_requests(project: Project) -> str | None:
             continue  # DATABASES changed after it was built: not read
         return settings.module
     return None
-
-
-def _is_views_module(source: SourceModule) -> bool:
-    return any(part.endswith(("views", "viewsets")) for part in (source.module or "").split("."))
-
-
-def _non_atomic(source: SourceModule, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
-    for decorator in node.decorator_list:
-        target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if source.qualname(target) == NON_ATOMIC:
-            return True
-        if isinstance(decorator, ast.Call) and any(source.qualname(a) == NON_ATOMIC for a in decorator.args):
-            return True  # method_decorator(transaction.non_atomic_requests, name="dispatch")
-    return False
-
-
-def _parameters(function: Function) -> list[str]:
-    return [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
-
-
-def views(source: SourceModule) -> Iterator[Function]:
-    """Function views (first parameter `request`) and the request-handling methods of
-    class-based views (`get(self, request)`, `form_valid`, DRF's `perform_create`)."""
-    for stmt in source.tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if _parameters(stmt)[:1] == ["request"] and not _non_atomic(source, stmt):
-                yield stmt
-        elif isinstance(stmt, ast.ClassDef) and not _non_atomic(source, stmt):
-            for method in stmt.body:
-                if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _non_atomic(source, method):
-                    if _parameters(method)[1:2] == ["request"] or method.name in HOOKS:
-                        yield method
 
 
 def sends_outside_atomic(project: Project, source: SourceModule, function: Function) -> Iterator[ast.Call]:
@@ -91,9 +57,9 @@ def _may_send_from_views(text: str) -> bool:
 
 
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    if not _is_views_module(source):
+    if not is_views_module(source):
         return
-    found = [(f, call) for f in views(source) for call in sends_outside_atomic(project, source, f)]
+    found = [(f, call) for f in views(source, atomic_only=True) for call in sends_outside_atomic(project, source, f)]
     settings = atomic_requests(project) if found else None
     if settings is None:
         return
