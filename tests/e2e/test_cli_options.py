@@ -61,8 +61,9 @@ def opt_in(tmp_path_factory) -> Path:
             ["--select", "CEL101", "--extend-select", "CEL004", "--extend-select", "CEL204"],
             ["CEL204", "CEL004", "CEL101"], id="extend-select",
         ),
-        pytest.param(["--select", "ALL"], ["CEL204", "CEL004", "CEL101", "CEL102", "CEL104"], id="all"),
-        pytest.param(["--select", "ALL", "--ignore", "CEL1"], ["CEL204", "CEL004"], id="all-ignore"),
+        # ALL takes the opt-in rules too: CEL306, for the base project's 'django-db' results without result_extended
+        pytest.param(["--select", "ALL"], ["CEL204", "CEL004", "CEL306", "CEL101", "CEL102", "CEL104"], id="all"),
+        pytest.param(["--select", "ALL", "--ignore", "CEL1"], ["CEL204", "CEL004", "CEL306"], id="all-ignore"),
     ],
 )
 def test_repeated_selection_options_accumulate(bad, args, expected):
