@@ -9,7 +9,7 @@ class CeleryLintConfig(AppConfig):
     verbose_name = "celery-lint"
 
     def ready(self) -> None:
-        from celery_lint import checks  # noqa: F401  (registers the checks)
+        from celery_lint import checks, checks_beat  # noqa: F401  (register the checks)
         from celery_lint import worker_boot
 
         worker_boot.connect()  # the findings in a starting worker's log

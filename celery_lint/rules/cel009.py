@@ -47,7 +47,9 @@ def _models_loaded(project: Project, source: SourceModule, follow: bool) -> Iter
             continue
         for module in modules:
             path = project.resolve_file(module)
-            inner = project.source(path) if path is not None and path != source.path else None
+            if path is None or path == source.path or "models" not in (project.text(path) or ""):
+                continue  # a module that spells no `models` imports none (and is not parsed again)
+            inner = project.source(path)
             through = next((m for _, m in _models_loaded(project, inner, False)), None) if inner else None
             if through is not None:
                 yield stmt, f"{module} (which imports {through})"
@@ -65,7 +67,9 @@ def _package_inits(project: Project, module: str) -> Iterator[SourceModule]:
     parts = module.split(".")[:-1]
     for end in range(1, len(parts) + 1):
         path = project.resolve_file(".".join(parts[:end]))
-        source = project.source(path) if path is not None and path.name == "__init__.py" else None
+        if path is None or path.name != "__init__.py" or "models" not in (project.text(path) or ""):
+            continue
+        source = project.source(path)
         if source is not None:
             yield source
 

@@ -17,6 +17,7 @@ from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.proof import probe
+from tests.proof.worker import send, use_filesystem_broker, worker_log
 
 load_rules()
 RULE = REGISTRY["CEL001"]
@@ -83,3 +84,15 @@ def test_message_says_what_the_proof_shows(tmp_path):
         "a worker started without it in its environment gets no Django fixup (no django.setup(), tasks not discovered)"
         in finding.message
     )
+
+
+def test_a_real_worker_rejects_what_the_message_says(tmp_path):
+    """A real worker (solo pool, filesystem broker) given a task of an installed app: "Received unregistered
+    task"; with the good example it runs it."""
+    for example, rejected in ((RULE.bad, True), (RULE.good, False)):
+        root = write_project(example, tmp_path / ("bad" if rejected else "good"))
+        use_filesystem_broker(root)
+        send(root, "demoapp.tasks.add", (1, 2))
+        log = worker_log(root)
+        assert ("Received unregistered task of type 'demoapp.tasks.add'" in log) is rejected, log[-3000:]
+        assert rejected or "succeeded in" in log, log[-3000:]

@@ -15,6 +15,7 @@ import pytest
 from celery.bin.worker import worker as worker_command
 
 from celery_lint.examples import write_project
+from celery_lint.engine import lint_paths, select_rules
 from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.helpers import lint, run_python, start_worker
@@ -109,3 +110,11 @@ def test_module_path_ignores_the_settings_module_django_uses(tmp_path):
     fixed = Example({**MODULE_PATH.files, "proj/celery.py": RULE.good.files["proj/celery.py"]})
     good = run_python(BROKERS, write_project(fixed, tmp_path / "good"))
     assert "celery: redis://broker.internal:6379/0" in good.stdout, good.stderr
+
+
+def test_the_message_says_what_the_proof_shows(tmp_path):
+    """The finding on the bad example names what the tests above show (test_settings_object_pickles_every_setting and the spawn worker)."""
+    root = write_project(RULE.bad, tmp_path / "message")
+    (finding,) = lint_paths([root], select_rules(["CEL002"], extend_select=["CEL002"])).findings
+    for phrase in ("PicklingError on any unpicklable setting", "SECRET_KEY included",):
+        assert phrase in finding.message, finding.message

@@ -7,6 +7,7 @@ imports views, which import the tasks): what is left is what autodiscovery impor
 from __future__ import annotations
 
 from celery_lint.examples import write_project
+from celery_lint.engine import lint_paths, select_rules
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.helpers import lint, start_worker
@@ -42,3 +43,11 @@ def test_no_autodiscover_call_registers_nothing(tmp_path):
     ready, output = start_worker(root, options=SKIP_CHECKS)
     assert ready and "[tasks]" in output, output[-2000:]
     assert "demoapp.tasks.add" not in registered_tasks(output)
+
+
+def test_the_message_says_what_the_proof_shows(tmp_path):
+    """The finding on the bad example names what the tests above show (the worker's [tasks] list)."""
+    root = write_project(RULE.bad, tmp_path / "message")
+    (finding,) = lint_paths([root], select_rules(["CEL005"], extend_select=["CEL005"])).findings
+    for phrase in ("the worker rejects them as unregistered",):
+        assert phrase in finding.message, finding.message

@@ -14,6 +14,7 @@ from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.proof import probe
+from tests.proof.worker import send, use_filesystem_broker, worker_log
 
 load_rules()
 RULE = REGISTRY["CEL201"]
@@ -60,3 +61,15 @@ def test_message_says_what_the_proof_shows(tmp_path):
         "billing.tasks is the module autodiscovery imports as apps.billing.tasks: the same file becomes two modules "
         "and two task names"
     )
+
+
+def test_a_real_worker_rejects_what_the_message_says(tmp_path):
+    """A real worker (solo pool, filesystem broker) given the name the web process's view sends: "Received unregistered
+    task"; with the good example it runs it."""
+    for example, rejected, name in ((RULE.bad, True, "billing.tasks.charge"), (RULE.good, False, "apps.billing.tasks.charge")):
+        root = write_project(example, tmp_path / ("bad" if rejected else "good"))
+        use_filesystem_broker(root)
+        send(root, name, (7,))
+        log = worker_log(root)
+        assert (f"Received unregistered task of type '{name}'" in log) is rejected, log[-3000:]
+        assert rejected or "succeeded in" in log, log[-3000:]

@@ -9,6 +9,7 @@ import json
 import shutil
 
 from celery_lint.examples import write_project
+from celery_lint.engine import lint_paths, select_rules
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
@@ -63,3 +64,11 @@ def test_bad_example_tasks_ignore_the_current_app(tmp_path):
 
 def test_good_example_tasks_follow_the_current_app(tmp_path):
     assert probe(RULE.good, tmp_path, SECOND_APP) == {"project_app": False, "current_app": True}
+
+
+def test_the_message_says_what_the_proof_shows(tmp_path):
+    """The finding on the bad example names what the tests above show (the two probes)."""
+    root = write_project(RULE.bad, tmp_path / "message")
+    (finding,) = lint_paths([root], select_rules(["CEL202"], extend_select=["CEL202"])).findings
+    for phrase in ("`from proj.celery import app` fails", "its tasks always use this app instead of the current one",):
+        assert phrase in finding.message, finding.message

@@ -14,9 +14,11 @@ import pytest
 
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.project import Project
+from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.proof import probe
+from tests.proof.worker import send, use_filesystem_broker, worker_log
 
 load_rules()
 RULE = REGISTRY["CEL205"]
@@ -71,3 +73,15 @@ def test_the_rule_reports_the_urlconf_case(tmp_path):
     Project._cache.clear()
     [finding] = lint_paths([tmp_path], select_rules(["CEL205"])).findings
     assert finding.path.name == "jobs.py" and "--skip-checks" in finding.message
+
+
+def test_a_real_worker_rejects_what_the_message_says(tmp_path):
+    """A real worker (solo pool, filesystem broker) given the module no worker imports: "Received unregistered
+    task"; with the good example it runs it."""
+    for example, rejected in ((RULE.bad, True), (RULE.good, False)):
+        root = write_project(example, tmp_path / ("bad" if rejected else "good"))
+        use_filesystem_broker(root)
+        send(root, "demoapp.jobs.nightly_cleanup", ())
+        log = worker_log(root)
+        assert ("Received unregistered task of type 'demoapp.jobs.nightly_cleanup'" in log) is rejected, log[-3000:]
+        assert rejected or "succeeded in" in log, log[-3000:]

@@ -4,9 +4,11 @@ routes nothing while a compiled regular expression does."""
 
 from __future__ import annotations
 
+from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.proof import probe
+from tests.proof.worker import send, use_filesystem_broker, worker_log
 
 load_rules()
 RULE = REGISTRY["CEL206"]
@@ -56,3 +58,15 @@ def test_re_prefixed_route_key_routes_nothing(tmp_path):
     assert probe(routes('"re:demoapp\\\\..*"'), tmp_path / "prefix", ROUTE) == "celery"
     assert probe(routes('re.compile(r"demoapp\\..*")'), tmp_path / "compiled", ROUTE) == "special"
     assert probe(routes('"demoapp.*"'), tmp_path / "glob", ROUTE) == "special"
+
+
+def test_a_real_worker_rejects_what_the_message_says(tmp_path):
+    """A real worker (solo pool, filesystem broker) given the beat entry's name, as beat sends it: "Received unregistered
+    task"; with the good example it runs it."""
+    for example, rejected, name in ((RULE.bad, True, "tasks.add"), (RULE.good, False, "demoapp.tasks.add")):
+        root = write_project(example, tmp_path / ("bad" if rejected else "good"))
+        use_filesystem_broker(root)
+        send(root, name, (1, 2))
+        log = worker_log(root)
+        assert (f"Received unregistered task of type '{name}'" in log) is rejected, log[-3000:]
+        assert rejected or "succeeded in" in log, log[-3000:]

@@ -44,3 +44,10 @@ def test_migrated_database_stores_the_result(tmp_path):
     assert migrated.returncode == 0, migrated.stderr
     seen = probe(RULE.good, tmp_path, STORE_RESULT)
     assert seen == {"stored": 5, "error": None}
+
+
+def test_the_message_says_what_the_proof_shows(tmp_path):
+    """`manage.py check --database default` on the bad example names the missing tables."""
+    root = write_project(RULE.bad, tmp_path / "message")
+    check = run([PYTHON, "manage.py", "check", "--database", "default"], root)
+    assert "(celery_lint.E302)" in check.stderr and "its tables do not exist yet" in check.stderr, check.stderr

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pytest
 
+from celery_lint.engine import lint_paths, select_rules
+from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.proof import probe
@@ -64,3 +66,11 @@ def test_good_example_stores_and_reads(tmp_path):
     good = probe(RULE.good, tmp_path, STORE_AND_READ)
     assert good["store"] == {"ok": "stored"}
     assert good["read"] == {"ok": "SUCCESS"}
+
+
+def test_the_message_says_what_the_proof_shows(tmp_path):
+    """The finding on the bad example names what the tests above show (the store and read errors)."""
+    root = write_project(RULE.bad, tmp_path / "message")
+    (finding,) = lint_paths([root], select_rules(["CEL303"], extend_select=["CEL303"])).findings
+    for phrase in ("raises InvalidCacheBackendError",):
+        assert phrase in finding.message, finding.message

@@ -9,6 +9,7 @@ installed, beat's scheduler class is the DatabaseScheduler and loads without err
 from __future__ import annotations
 
 from celery_lint.examples import write_project
+from celery_lint.engine import lint_paths, select_rules
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from celery_lint.rules.cel304 import SPELLINGS
@@ -73,3 +74,11 @@ def test_spellings_are_the_database_scheduler_per_django_celery_beat(tmp_path):
         f"print(json.dumps([is_database_scheduler(s) for s in {sorted(SPELLINGS)!r}]))\n"
     )
     assert probe(RULE.good, tmp_path, code) == [True] * len(SPELLINGS)
+
+
+def test_the_message_says_what_the_proof_shows(tmp_path):
+    """The finding on the bad example names what the tests above show (beat's RuntimeError)."""
+    root = write_project(RULE.bad, tmp_path / "message")
+    (finding,) = lint_paths([root], select_rules(["CEL304"], extend_select=["CEL304"])).findings
+    for phrase in ("`celery beat` fails at start with RuntimeError",):
+        assert phrase in finding.message, finding.message

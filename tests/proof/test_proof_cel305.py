@@ -47,3 +47,10 @@ def test_good_example_scheduler_starts_after_migrate(tmp_path):
     migrated = run([PYTHON, "manage.py", "migrate"], tmp_path)
     assert migrated.returncode == 0, migrated.stderr
     assert probe(RULE.good, tmp_path, START_SCHEDULER) == {"entries": ["celery.backend_cleanup"]}
+
+
+def test_the_message_says_what_the_proof_shows(tmp_path):
+    """`manage.py check --database default` on the bad example names the missing tables."""
+    root = write_project(RULE.bad, tmp_path / "message")
+    check = run([PYTHON, "manage.py", "check", "--database", "default"], root)
+    assert "(celery_lint.E305)" in check.stderr and "its tables do not exist yet" in check.stderr, check.stderr

@@ -9,6 +9,8 @@ form does by default -- "at 9:00" is 9:00 UTC, an hour or two off Paris. With
 
 from __future__ import annotations
 
+from celery_lint.engine import lint_paths, select_rules
+from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.proof import probe
@@ -57,3 +59,11 @@ def test_unset_time_zone_is_america_chicago_for_celery(tmp_path):
     settings = RULE.bad.texts()["proj/settings.py"].replace('TIME_ZONE = "Europe/Paris"\n', "")
     found = probe(Example({"proj/settings.py": settings}), tmp_path, ZONES)
     assert (found["celery"], found["crontab_default"]) == ("America/Chicago", "UTC")
+
+
+def test_the_message_says_what_the_proof_shows(tmp_path):
+    """The finding on the bad example names what the tests above show (the zones)."""
+    root = write_project(RULE.bad, tmp_path / "message")
+    (finding,) = lint_paths([root], select_rules(["CEL402"], extend_select=["CEL402"])).findings
+    for phrase in ("crontabs added in the admin fire at UTC times",):
+        assert phrase in finding.message, finding.message

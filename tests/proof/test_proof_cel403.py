@@ -13,7 +13,7 @@ import os
 from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
-from tests.helpers import run_python
+from tests.helpers import PYTHON, run, run_python
 from tests.proof import probe
 
 load_rules()
@@ -58,3 +58,10 @@ def test_environment_variable_configures_the_broker(tmp_path):
 
 def test_good_example_uses_its_broker(tmp_path):
     assert probe(RULE.good, tmp_path, BROKER)["broker"].startswith("memory://")
+
+
+def test_the_message_says_what_the_proof_shows(tmp_path):
+    """`manage.py check --deploy` on the bad example names the broker the probe found."""
+    check = run([PYTHON, "manage.py", "check", "--deploy"], write_project(RULE.bad, tmp_path / "message"))
+    assert "(celery_lint.W403)" in check.stderr, check.stderr
+    assert "Celery uses amqp://guest@localhost:5672//" in check.stderr
