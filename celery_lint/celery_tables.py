@@ -44,12 +44,15 @@ def _is_installed_entry(directory: str) -> bool:
 @lru_cache(maxsize=1)
 def installed_package() -> Path | None:
     """The directory of the installed Celery package (`.../site-packages/celery`): the
-    first `sys.path` entry holding its distribution's metadata and the package, else
-    where `importlib.metadata` locates the package's files (an editable install); None
-    when no Celery is installed. A `celery.py` or `celery/` that merely comes first on
-    `sys.path` is not the library."""
-    for entry in sys.path:
-        directory = os.path.abspath(entry or os.curdir)
+    first `sys.path` entry holding its distribution's metadata and the package -- the
+    working directory only when no other entry does (run inside site-packages itself;
+    a copy of that layout in the directory being linted is not what is installed) --
+    else where `importlib.metadata` locates the package's files (an editable install);
+    None when no Celery is installed. A `celery.py` or `celery/` that merely comes
+    first on `sys.path` is not the library."""
+    cwd = os.path.abspath(os.curdir)
+    entries = [os.path.abspath(entry or os.curdir) for entry in sys.path]
+    for directory in [e for e in entries if e != cwd] + [e for e in entries if e == cwd][:1]:
         if _is_installed_entry(directory):
             return Path(directory) / "celery"
     from importlib import metadata
@@ -148,7 +151,12 @@ def tables() -> Tables:
             "celery-lint needs Celery installed beside it (pip install celery) to read its setting names; "
             f"none was found on sys.path of {sys.executable}"
         )
-    defaults = _tables_from_source(package) or _imported_defaults(package)
+    try:
+        defaults = _tables_from_source(package) or _imported_defaults(package)
+    except Exception as exc:  # noqa: BLE001 - a broken installation: say which, not a traceback
+        raise CeleryNotInstalled(
+            f"celery-lint cannot read Celery's setting names from {package} ({type(exc).__name__}: {exc})"
+        ) from exc
     new_keys = frozenset(defaults.SETTING_KEYS)
     return Tables(defaults, new_keys, dict(defaults._TO_NEW_KEY), frozenset(prefixed(k) for k in new_keys))
 

@@ -22,8 +22,8 @@ def shadowing_modules(project: Project) -> dict[Path, str]:
         for name in _CANDIDATES:  # `python -m proj.manage` runs from the parent: sys.path[0]
             path = project.package_parent / name
             if path.is_file():
-                found.setdefault(path, f"in {project.package_parent.name}/, where `python -m "
-                                       f"{project.root.name}.manage` runs (sys.path[0])")
+                found.setdefault(path, f"it sits in the directory `python -m {project.root.name}.manage` runs from "
+                                       f"(sys.path[0])")
     for directory, why in _first_on_path(project).items():
         for name in _CANDIDATES:
             path = directory / name
@@ -66,10 +66,10 @@ def _celery_imported_before(project: Project, settings: Path) -> bool:
 
 
 def _relative(project: Project, path: Path) -> str:
-    try:
-        return path.relative_to(project.root).as_posix()
-    except ValueError:
-        return str(path)
+    for base in (project.root, project.module_root):
+        if path == base or base in path.parents:
+            return path.relative_to(base).as_posix()
+    return str(path)
 
 
 def _beside_manage(project: Project) -> list[Path]:
@@ -110,7 +110,8 @@ def check(project: Project) -> Iterator[Finding]:
             path, 1,
             f"{shown} shadows the celery library: {why}, so `import celery` finds this file before the installed "
             f"library and fails (\"cannot import name 'Celery' from partially initialized module 'celery'\"); "
-            f"do not put that directory before the libraries on sys.path (append it), or rename the file",
+            + ("rename the file" if why.startswith("it sits") else
+               "do not put that directory before the libraries on sys.path (append it), or rename the file"),
             subject=f"celery-module:{shown}",
         )
 
