@@ -18,6 +18,7 @@ from pathlib import Path
 import celery
 import pytest
 
+from celery_lint.versions import format_version, parse_version
 from tests.helpers import BIN, PYTHON, run, write_files
 
 SITE_PACKAGES = Path(celery.__file__).resolve().parent.parent
@@ -58,6 +59,8 @@ def test_a_fake_celery_package_in_the_working_directory(project, command):
     assert "proj/settings.py:33:1: CEL101 RESULT_EXPIRES is ignored" in result.stdout
     assert "celery/__init__.py:1:1: CEL006" in result.stdout  # beside manage.py: it does shadow the library
     assert "fake celery" not in output
+    real = format_version(parse_version(celery.__version__))
+    assert f"Celery {real} installed" in result.stdout  # not the copy's 9.9.9
 
 
 NO_CELERY = """\
