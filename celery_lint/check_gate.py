@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.core import checks
@@ -70,8 +71,8 @@ def check_celery_module(app_configs: Any = None, **kwargs: Any) -> list[checks.C
         f"before the library on sys.path, so every `from celery import Celery` imports this file and fails "
         f"(\"cannot import name 'Celery' from partially initialized module 'celery'\"); celery-lint's other "
         f"checks did not run",
-        hint=f"rename {where} (the app module belongs inside the project package, as proj/celery.py), or do not "
-        f"put its directory on sys.path",
+        hint=f"do not put {shadowing.shown(_directory(found))}/ before the installed libraries on sys.path "
+        f"(append it), or rename {where}",
         obj=where,
         id=rule.django_id,
     )
@@ -84,6 +85,11 @@ check_modules_loaded_twice = _deferred("check_modules_loaded_twice")
 check_deployment = _deferred("check_deployment")
 check_results_migrations = _deferred("check_results_migrations")
 check_beat_migrations = _deferred("check_beat_migrations")
+
+
+def _directory(module: Path) -> Path:
+    """The sys.path entry a shadowing module was found in (`celery/__init__.py`: two up)."""
+    return module.parent.parent if module.name == "__init__.py" else module.parent
 
 
 def register() -> None:

@@ -3,8 +3,8 @@
 `check_gate` registers them (stand-ins that import this module only where the checks
 run in full: `command_level.runs_in_full`).
 
-They run inside the user's process on every management command and at every
-worker boot, so each is cheap, caches its work for the process, never raises, and
+They run inside the user's process (in `check`, the test runner's `check`, at every
+worker boot, and in the commands the settings name), so each is cheap, caches its work for the process, never raises, and
 touches a database only when the command was given one (`check --database`,
 `migrate`, the test runner; not Django 6.1's every database for `check --tag`) --
 and never reports unapplied migrations to `migrate` itself, which would refuse
