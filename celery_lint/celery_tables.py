@@ -19,7 +19,7 @@ import importlib
 import os
 import sys
 from functools import lru_cache
-from importlib.machinery import PathFinder, SourceFileLoader
+from importlib.machinery import SourceFileLoader
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any, NamedTuple
