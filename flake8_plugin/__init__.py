@@ -28,7 +28,7 @@ from celery_lint import __version__
 
 if TYPE_CHECKING:
     from celery_lint.config import Config
-    from celery_lint.engine import Setup, SetupOf
+    from celery_lint.engine import SetupOf
     from celery_lint.project import Project
     from celery_lint.suppression import Reporting
 
