@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 
 
@@ -9,7 +11,12 @@ class CeleryLintConfig(AppConfig):
     verbose_name = "celery-lint"
 
     def ready(self) -> None:
-        from celery_lint import checks, checks_beat  # noqa: F401  (register the checks)
-        from celery_lint import worker_boot
+        """Cheap, and never raises: it runs in every management command, before
+        anything tells whether the project can import Celery at all (CEL006)."""
+        try:
+            from celery_lint import check_gate, worker_boot
 
-        worker_boot.connect()  # the findings in a starting worker's log
+            check_gate.register()  # the engine is imported only where the checks run in full
+            worker_boot.connect()  # the findings in a starting worker's log
+        except Exception:  # noqa: BLE001 - installing celery_lint must never break django.setup()
+            logging.getLogger(__name__).warning("celery-lint: the system checks were not registered", exc_info=True)

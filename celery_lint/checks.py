@@ -1,7 +1,10 @@
 """Django system checks: the catalogue in `manage.py check` (ids `celery_lint.E101`).
 
-They run inside the user's process on every management command and at every
-worker boot, so each is cheap, caches its work for the process, never raises, and
+`check_gate` registers them (stand-ins that import this module only where the checks
+run in full: `command_level.runs_in_full`).
+
+They run inside the user's process (in `check`, the test runner's `check`, at every
+worker boot, and in the commands the settings name), so each is cheap, caches its work for the process, never raises, and
 touches a database only when the command was given one (`check --database`,
 `migrate`, the test runner; not Django 6.1's every database for `check --tag`) --
 and never reports unapplied migrations to `migrate` itself, which would refuse
@@ -153,7 +156,6 @@ def _reported(project: Project, finding: Finding) -> bool:
     return live_reporting().reports(finding.code, finding.path, finding.line, project.text(finding.path))
 
 
-@checks.register(TAG)
 @_never_raise
 def check_source(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     """The project-level rules, read from the project's files (what only source shows,
@@ -171,7 +173,6 @@ def check_source(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     return found
 
 
-@checks.register(TAG)
 @_never_raise
 def check_effective_settings(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     """The rules of `live.RULES` from the running configuration, one message per cause: a
@@ -225,7 +226,6 @@ def _live_message(project: Project | None, answer: live.Live, located: Finding |
     return message(answer.code, answer.text, obj=obj, hint=answer.hint, severity=severity)
 
 
-@checks.register(TAG, deploy=True)
 @_never_raise
 def check_deployment(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     """`check --deploy`: eager tasks with DEBUG off (CEL401, unless the source said so
@@ -328,14 +328,12 @@ def migration_messages(code: str, app_label: str, databases: Iterable[str] | Non
     return found
 
 
-@checks.register(TAG, checks.Tags.database)
 @_never_raise
 def check_results_migrations(app_configs: Any, databases: Iterable[str] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """CEL302: django_celery_results tables missing on a database the check was given."""
     return migration_messages("CEL302", RESULTS_APP, databases)
 
 
-@checks.register(TAG, checks.Tags.database)
 @_never_raise
 def check_beat_migrations(app_configs: Any, databases: Iterable[str] | None = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """CEL305: django_celery_beat tables missing on a database the check was given."""
@@ -419,7 +417,6 @@ def modules_loaded_twice(app: Any) -> dict[str, list[str]]:
     return {file: sorted(found) for file, found in names.items() if len(found) > 1}
 
 
-@checks.register(TAG)
 @_never_raise
 def check_modules_loaded_twice(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     """CEL201 live: after the worker's imports, a tasks file loaded as two modules."""

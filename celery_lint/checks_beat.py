@@ -1,6 +1,7 @@
 """CEL307 (live, with a database): enabled django-celery-beat periodic tasks that send a
 task name no task of the project registers. Beat sends those at every run; the worker
-discards each message as an unregistered task."""
+discards each message as an unregistered task. Registered by `check_gate` (database
+tag), which imports this module only where the checks run in full."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.apps import apps as django_apps
 from django.core import checks
 
 from celery_lint.checks import (
-    TAG, _never_raise, import_like_worker, live_project, live_reporting, message, project_celery_app,
+    _never_raise, import_like_worker, live_project, live_reporting, message, project_celery_app,
     requested_databases, running_migrate, unapplied_migrations,
 )
 from celery_lint.rules.cel304 import BEAT_APP
@@ -47,7 +48,6 @@ def _the_projects(task: str, registered: set[str]) -> str | None:
     return "" if project is not None and module and project.resolve(module) is not None else None
 
 
-@checks.register(TAG, checks.Tags.database)
 @_never_raise
 def check_stale_periodic_tasks(
     app_configs: Any, databases: Iterable[str] | None = None, **kwargs: Any

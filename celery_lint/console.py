@@ -17,7 +17,14 @@ def run() -> NoReturn:
     """`cli.main()`, then leave at once: freeing a large project's trees object by
     object at interpreter shutdown costs as much as parsing them, and so would one
     last scan of them by the collector."""
+    if sys.argv[1:] == ["--version"]:  # what `cli`'s parser prints, without importing the engine
+        from celery_lint import __version__
+
+        sys.stdout.write(f"celery-lint {__version__}\n")
+        os._exit(0)
     gc.disable()
+    from celery_lint.celery_tables import CeleryNotInstalled
+
     try:
         from celery_lint.cli import main  # after the collector is off
 
@@ -30,4 +37,9 @@ def run() -> NoReturn:
         sys.stderr.write("celery-lint: interrupted\n")
         sys.stderr.flush()
         status = 130
+    except CeleryNotInstalled as exc:  # the setting tables are read on first use, wherever that is
+        sys.stdout.flush()
+        sys.stderr.write(f"celery-lint: error: {exc}\n")
+        sys.stderr.flush()
+        status = 2
     os._exit(status)

@@ -118,7 +118,7 @@ def ignored_settings(v: View) -> list[str]:
     ignored = []
     for name in sorted(v.names):
         key = name[len(celery_tables.PREFIX):].lower() if name.startswith(celery_tables.PREFIX) else None
-        if key in celery_tables.NEW_KEYS and read_setting(v.conf, key) != getattr(django_settings, name, None):
+        if key in celery_tables.tables().new_keys and read_setting(v.conf, key) != getattr(django_settings, name, None):
             ignored.append(name)
     return ignored
 

@@ -318,23 +318,25 @@ INSTALLED = "the installed package"
 
 
 def installed() -> TargetVersion | None:
-    """The Celery beside celery-lint: its `celery-X.Y.Z.dist-info` directory on
-    `sys.path` (where `importlib.metadata` would find it), else what that says
-    (16 ms and 4 MiB to import: every summary names the version)."""
+    """The Celery beside celery-lint: the `celery-X.Y.Z.dist-info` directory beside the
+    installed package (`celery_tables.installed_package`: not a copy of that layout in
+    the working directory), else what `importlib.metadata` says (16 ms and 4 MiB to
+    import: every summary names the version)."""
     import os
-    import sys
 
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.startswith("celery-") and name.endswith(".dist-info"):
-                try:
-                    return TargetVersion(parse_version(name[len("celery-"):-len(".dist-info")]), INSTALLED)
-                except VersionError:
-                    break
+    from celery_lint.celery_tables import installed_package
+
+    package = installed_package()
+    try:
+        names = os.listdir(package.parent) if package is not None else []
+    except OSError:
+        names = []
+    for name in names:
+        if name.startswith("celery-") and name.endswith(".dist-info"):
+            try:
+                return TargetVersion(parse_version(name[len("celery-"):-len(".dist-info")]), INSTALLED)
+            except VersionError:
+                break
     from importlib import metadata
 
     try:

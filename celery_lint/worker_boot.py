@@ -20,17 +20,22 @@ run of our checks costs little (`benchmarks/live_checks.py` measures it). Each
 message is logged once, as a warning, through Celery's logger. Off with
 `CELERY_LINT_WORKER_BOOT = False`, and when Celery skips the checks
 (`celery --skip-checks`, `CELERY_SKIP_CHECKS`). Never raises: a worker must start.
+
+The signals are connected only when Celery is loaded already, as in `celery worker`
+and `celery beat`, which import it before Django is set up: a management command
+does not import Celery for a report it never sends (nor a `celery.py` that shadows
+the library, CEL006).
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from typing import Any
 
-from celery.utils.log import get_logger
 from django.core.checks import CheckMessage
 
-logger = get_logger(__name__)
 SETTING = "CELERY_LINT_WORKER_BOOT"
 TAG = "celery_lint"  # the tag of every celery-lint check (celery_lint.checks.TAG)
 _reported = False
@@ -38,13 +43,15 @@ _reported = False
 
 def connect() -> None:
     """Connect `report` to the start signals (idempotent: one dispatch_uid each)."""
+    if "celery" not in sys.modules:
+        return
     try:
         from celery import signals
 
         signals.celeryd_after_setup.connect(report, weak=False, dispatch_uid="celery_lint.worker_boot")
         signals.beat_init.connect(report, weak=False, dispatch_uid="celery_lint.beat_boot")
     except Exception:  # noqa: BLE001 - installing celery_lint must never break django.setup()
-        logger.debug("celery-lint: worker-boot report not connected", exc_info=True)
+        logging.getLogger(__name__).debug("celery-lint: worker-boot report not connected", exc_info=True)
 
 
 def report(**kwargs: Any) -> None:
@@ -53,6 +60,9 @@ def report(**kwargs: Any) -> None:
     if _reported:
         return
     _reported = True
+    from celery.utils.log import get_logger
+
+    logger = get_logger(__name__)
     try:
         found = lines()
         for line in found:

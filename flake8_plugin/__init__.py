@@ -3,6 +3,12 @@
 flake8 hands the plugin one file and the tree it parsed; the project model behind
 that file is built once, before flake8 starts its workers (`parse_options`), and
 shared by every file of the project.
+
+flake8 imports every installed plugin at every start, and runs every tree plugin on
+every file whatever `--select` says (it filters what is shown afterwards). So this
+module imports nothing of the engine until a file is to be linted, and when flake8's
+own decision engine selects no CEL code (`--select=E,F`, `--extend-ignore=CEL`) the
+plugin builds nothing and returns at once for each file.
 """
 
 from __future__ import annotations
@@ -13,21 +19,43 @@ import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flake8.exceptions import ExecutionError
 
-from celery_lint import __version__, config_lookup, layout
-from celery_lint.config import Config, ConfigError
-from celery_lint.engine import Setup, SetupOf, findings_for_file, is_project_code, prepare, projects_of
-from celery_lint.project import Project
-from celery_lint.project.facts import missing_modules, notices_of, run_facts
-from celery_lint.registry import REGISTRY
-from celery_lint.rules import load_rules
-from celery_lint.suppression import Reporting
-from celery_lint.versions import VersionError, parse_version
+import celery_lint
+from celery_lint import __version__
+
+if TYPE_CHECKING:
+    from celery_lint.config import Config
+    from celery_lint.engine import SetupOf
+    from celery_lint.project import Project
+    from celery_lint.suppression import Reporting
 
 LOG = logging.getLogger(__name__)
+
+
+def _rule_codes() -> list[str]:
+    """The catalogue's codes, from the rule modules' names (`rules/cel101.py`): known
+    without importing a rule."""
+    try:
+        names = os.listdir(os.path.join(os.path.dirname(celery_lint.__file__), "rules"))
+    except OSError:
+        return ["CEL"]
+    codes = [f"CEL{n[3:6]}" for n in names if n.startswith("cel") and n.endswith(".py") and n[3:6].isdigit()]
+    return sorted(codes) or ["CEL"]
+
+
+def cel_selected(options: argparse.Namespace) -> bool:
+    """Whether flake8's own decision engine selects any CEL code (--select, --ignore and
+    their extend- forms, plugin defaults), the longest-prefix rules included."""
+    from flake8.style_guide import Decision, DecisionEngine
+
+    try:
+        engine = DecisionEngine(options)
+    except AttributeError:  # options not made by flake8's parser: assume selected
+        return True
+    return any(engine.decision_for(code) is Decision.Selected for code in _rule_codes())
 
 
 def _cel_prefixes(codes: list[str] | None) -> list[str]:
@@ -43,6 +71,10 @@ def _reporting(options: argparse.Namespace, config: Config) -> Reporting:
     As flake8-bugbear does for B9, flake8 turns an opt-in rule on only with a prefix
     more specific than "CEL": `--select=CEL` leaves CEL202 off, `--extend-select=CEL202`
     turns it on (unless the table ignores it)."""
+    from celery_lint.registry import REGISTRY
+    from celery_lint.rules import load_rules
+    from celery_lint.suppression import Reporting
+
     load_rules()
     select, extend = _cel_prefixes(options.select), _cel_prefixes(options.extend_select)
     named = [p for p in select + extend if len(p) > len("CEL")]
@@ -54,6 +86,8 @@ def _reporting(options: argparse.Namespace, config: Config) -> Reporting:
 
 def _python_files(names: list[str]) -> int:
     """1 when a Python file is among or below `names` (flake8 counts nothing for us), else 0."""
+    from celery_lint import layout
+
     return int(any(
         not os.path.isdir(name) or any(listing.paths for _, listing in layout.listings(Path(name).resolve()))
         for name in names
@@ -70,6 +104,9 @@ def _relative(path: Path) -> str:
 def _missing_modules(options: argparse.Namespace, projects: list[Project], explicit: Path | None) -> list[str]:
     """The settings and the app the options name that no project has; those a table
     names (not overridden) that none of its projects has."""
+    from celery_lint import config_lookup
+    from celery_lint.project.facts import missing_modules
+
     settings = [("--celery-lint-settings", n) for n in getattr(options, "celery_lint_settings", None) or ()]
     app = getattr(options, "celery_lint_app", None)
     wrong = missing_modules(projects, settings, ("--celery-lint-app", app) if app else None)
@@ -90,6 +127,7 @@ class CeleryLintPlugin:
     # each project's reporting, settings and options (its table, flake8's options over it)
     _setup_of: SetupOf | None = None
     _tops: tuple[Path, ...] = ()  # the files and directories flake8 was given, resolved
+    _selected = True  # whether flake8 selects a CEL code (`parse_options`)
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -131,6 +169,15 @@ class CeleryLintPlugin:
         table stops flake8 with the reason; a settings or app module that does not
         exist, as flake8's own bad options do (exit 2). What the analysis could not
         determine is a warning on stderr."""
+        cls._selected = cel_selected(options)
+        if not cls._selected:
+            return  # no CEL code shown: nothing to read, build or check
+        from celery_lint import config_lookup
+        from celery_lint.config import Config, ConfigError
+        from celery_lint.engine import Setup, prepare, projects_of
+        from celery_lint.project.facts import notices_of, run_facts
+        from celery_lint.versions import VersionError, parse_version
+
         explicit_name = getattr(options, "celery_lint_config", None)
         explicit = Path(explicit_name) if explicit_name else None
         version = getattr(options, "celery_version", None)
@@ -186,8 +233,15 @@ class CeleryLintPlugin:
         self.filename = filename
 
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
+        if not CeleryLintPlugin._selected:
+            return  # flake8 selects no CEL code: nothing to do for this file
         if self.filename in ("stdin", "-", ""):
             return
+        from celery_lint import config_lookup
+        from celery_lint.config import ConfigError
+        from celery_lint.engine import Setup, findings_for_file, is_project_code
+        from celery_lint.suppression import Reporting
+
         if CeleryLintPlugin._setup_of is None:  # run without flake8's option parsing: each table as is
             CeleryLintPlugin._setup_of = config_lookup.per_directory(
                 lambda config: Setup(Reporting.configured(config), config.settings, config.project_options())

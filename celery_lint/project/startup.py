@@ -39,6 +39,7 @@ class StartupCode(NamedTuple):
 
     sys_path: list[str]  # directories added to sys.path, as written (absolute or relative)
     settings: list[str]  # values DJANGO_SETTINGS_MODULE is set to
+    first: list[str]  # those of sys_path put before the installed libraries (`sys.path.insert(0, X)`)
 
 
 def startup_files(project: Project) -> list[Path]:
@@ -59,7 +60,7 @@ def read(project: Project, path: Path) -> StartupCode:
 
 
 def _read(project: Project, path: Path) -> StartupCode:
-    code = StartupCode([], [])
+    code = StartupCode([], [], [])
     text = project.text(path) if path.is_file() else None
     if not text or ("sys.path" not in text and DSM not in text and "addsitedir" not in text):
         return code
@@ -176,10 +177,12 @@ class _Walker:
         value = self.evaluator.expr(node, ns)
         return list(value) if isinstance(value, (list, tuple)) else []
 
-    def _add(self, value: Any) -> None:
+    def _add(self, value: Any, first: bool = False) -> None:
         text = value.path if isinstance(value, FsPath) else known_str(value)
         if text:
             self.code.sys_path.append(text)
+            if first:
+                self.code.first.append(text)
 
     def _add_site_dir(self, value: Any) -> None:
         """`site.addsitedir(X)`: appends X, then what X's `.pth` files name (CPython's
@@ -204,7 +207,7 @@ class _Walker:
     def _call(self, call: ast.Call, func: ast.Attribute, ns: Namespace) -> None:
         owner = self.source.qualname(func.value)
         if owner == "sys.path" and func.attr in ("insert", "append") and call.args and not call.keywords:
-            self._add(self.evaluator.expr(call.args[-1], ns))
+            self._add(self.evaluator.expr(call.args[-1], ns), first=func.attr == "insert" and _before_libraries(call))
         elif owner == "sys.path" and func.attr == "extend" and len(call.args) == 1 and not call.keywords:
             for value in self._entries(call.args[0], ns):
                 self._add(value)
@@ -244,6 +247,13 @@ class _Walker:
             self.block(function.body, local)
         finally:
             self.running.pop()
+
+
+def _before_libraries(insert: ast.Call) -> bool:
+    """`sys.path.insert(0, X)` or `insert(1, X)` (after the script's directory): X comes
+    before the standard library and site-packages. Any other index is not known to."""
+    index = insert.args[0] if len(insert.args) == 2 else None
+    return isinstance(index, ast.Constant) and type(index.value) is int and index.value in (0, 1)
 
 
 def _bodies(stmt: ast.stmt) -> list[list[ast.stmt]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -26,8 +27,10 @@ class _NotSet:
 
 NOT_SET: Any = _NotSet()
 
-#: new key -> old (Celery 3) name: "beat_scheduler" -> "CELERYBEAT_SCHEDULER"
-_NEW_TO_OLD: dict[str, str] = {new: old for old, new in celery_tables.OLD_TO_NEW.items()}
+@lru_cache(maxsize=1)
+def _new_to_old() -> dict[str, str]:
+    """new key -> old (Celery 3) name: "beat_scheduler" -> "CELERYBEAT_SCHEDULER"."""
+    return {new: old for old, new in celery_tables.tables().old_to_new.items()}
 
 #: `Celery(...)` keyword arguments that become settings (`celery/app/base.py`, `__autoset`)
 _CELERY_KWARGS = {"broker": "broker_url", "backend": "result_backend", "include": "include"}
@@ -52,11 +55,11 @@ def django_names(key: str, namespace: Any) -> tuple[str, ...] | None:
     """The Django settings Celery reads `key` from under `namespace`, in lookup order
     (None: a namespace the analysis cannot read, or a lowercase one Django never serves)."""
     if namespace is None:
-        old = _NEW_TO_OLD.get(key)
+        old = _new_to_old().get(key)
         return (old,) if old else ()
     if isinstance(namespace, str) and namespace and namespace == namespace.upper():
         names = (f"{namespace.rstrip('_')}_{key.upper()}",)
-        old = _NEW_TO_OLD.get(key)
+        old = _new_to_old().get(key)
         return names + (old,) if old and old not in names else names
     return None
 

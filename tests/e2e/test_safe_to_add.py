@@ -1,6 +1,8 @@
 """`celery_lint` in INSTALLED_APPS everywhere: an error-level finding fails `manage.py
 check` but stops no other command (`command_level`), and a starting worker or beat
-logs the findings once (`worker_boot`).
+logs the findings once (`worker_boot`). The checks run in full only in `check` (the
+test runner's too) unless `CELERY_LINT_CHECK_COMMANDS` names more: other commands
+neither report nor pay for them.
 
 The planted finding is CEL101 (`RESULT_EXPIRES = 60`: Celery reads
 CELERY_RESULT_EXPIRES), an error of the static analysis; the project has an empty
@@ -23,6 +25,7 @@ from celery_lint.registry import Example
 from tests.helpers import BIN, PYTHON, clean_env, run, start_worker
 
 PLANTED = {"+proj/settings.py": "RESULT_EXPIRES = 60\n", "demoapp/tests.py": ""}
+EVERYWHERE = 'CELERY_LINT_CHECK_COMMANDS = "__all__"\n'  # the checks in full in every command
 ERROR = "(celery_lint.E101) RESULT_EXPIRES is ignored"
 BOOT_LINE = "celery-lint CEL101 proj/settings.py:33: RESULT_EXPIRES is ignored"
 SOLO = ("-P", "solo")
@@ -44,6 +47,11 @@ def project_with_error(tmp_path_factory) -> Path:
     return planted(tmp_path_factory.mktemp("safe") / "planted")
 
 
+@pytest.fixture(scope="module")
+def checked_everywhere(tmp_path_factory) -> Path:
+    return planted(tmp_path_factory.mktemp("safe") / "everywhere", EVERYWHERE)
+
+
 @pytest.mark.parametrize("args", [("check",), ("check", "--deploy")], ids=["check", "check-deploy"])
 def test_check_still_fails_on_the_error(project_with_error, args):
     result = manage(project_with_error, *args)
@@ -52,16 +60,57 @@ def test_check_still_fails_on_the_error(project_with_error, args):
     assert ERROR in result.stderr.split("ERRORS:", 1)[1]
 
 
-@pytest.mark.parametrize(
-    ("args", "done"),
-    [
-        pytest.param(("migrate", "--noinput"), "Applying django_celery_results.0001_initial... OK", id="migrate"),
-        pytest.param(("makemigrations", "--check", "--dry-run"), "No changes detected", id="makemigrations"),
-        pytest.param(("test",), "Ran 0 tests", id="test"),  # the runner's own `call_command("check")`
-    ],
-)
-def test_other_commands_report_the_error_as_a_warning(project_with_error, args, done):
+def test_the_test_runners_check_reports_the_error_as_a_warning(project_with_error):
+    result = manage(project_with_error, "test")  # the runner's own `call_command("check")`: in full
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "SystemCheckError" not in output and "Ran 0 tests" in output
+    assert ERROR in output.split("WARNINGS:", 1)[1]
+
+
+COMMANDS = [
+    pytest.param(("migrate", "--noinput"), "Applying django_celery_results.0001_initial... OK", id="migrate"),
+    pytest.param(("makemigrations", "--check", "--dry-run"), "No changes detected", id="makemigrations"),
+]
+
+
+@pytest.mark.parametrize(("args", "done"), COMMANDS)
+def test_other_commands_neither_report_nor_pay_by_default(project_with_error, args, done):
     result = manage(project_with_error, *args)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0 and done in output, output
+    assert "celery_lint" not in output
+
+
+PROBE = """\
+import os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+import django
+django.setup()
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+try:
+    # as manage.py runs it: the system checks first (`check` runs them as its work)
+    call_command(sys.argv[1], **({} if sys.argv[1] == "check" else {"skip_checks": False}))
+except SystemCheckError:
+    pass  # `check` fails on the planted error
+loaded = sorted(m for m in sys.modules if m.startswith("celery_lint"))
+print("LOADED", ",".join(loaded))
+"""
+
+
+@pytest.mark.parametrize(("command", "engine"), [("showmigrations", False), ("check", True)])
+def test_the_engine_is_imported_only_where_the_checks_run_in_full(project_with_error, command, engine):
+    result = run([PYTHON, "-c", PROBE, command], project_with_error)
+    loaded = result.stdout.rsplit("LOADED ", 1)[1].split()[0].split(",")
+    assert ("celery_lint.checks" in loaded) is engine, result.stdout + result.stderr
+    assert ("celery_lint.project" in loaded) is engine
+    assert "celery_lint.check_gate" in loaded
+
+
+@pytest.mark.parametrize(("args", "done"), [*COMMANDS, pytest.param(("test",), "Ran 0 tests", id="test")])
+def test_other_commands_report_the_error_as_a_warning(checked_everywhere, args, done):
+    result = manage(checked_everywhere, *args)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "SystemCheckError" not in output
@@ -98,9 +147,9 @@ def read_until(command: list[str], root: Path, marker: str | None, timeout: floa
     return "".join(seen)
 
 
-def test_runserver_gets_past_the_checks(project_with_error):
+def test_runserver_gets_past_the_checks(checked_everywhere):
     command = [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{free_port()}"]
-    output = read_until(command, project_with_error, "Quit the server")
+    output = read_until(command, checked_everywhere, "Quit the server")
     assert "Quit the server" in output and "SystemCheckError" not in output, output
     assert ERROR in output.split("WARNINGS:", 1)[1]
 
@@ -115,7 +164,7 @@ def test_runserver_gets_past_the_checks(project_with_error):
     ],
 )
 def test_error_commands_setting(tmp_path, value, command, status):
-    root = planted(tmp_path, f"CELERY_LINT_ERROR_COMMANDS = {value}\n")
+    root = planted(tmp_path, f"CELERY_LINT_ERROR_COMMANDS = {value}\n{EVERYWHERE}")
     result = manage(root, *command)
     assert result.returncode == status, result.stdout + result.stderr
     assert ERROR in result.stderr
