@@ -17,7 +17,7 @@ from typing import Any
 
 from flake8.exceptions import ExecutionError
 
-from celery_lint import __version__, config_lookup, layout
+from celery_lint import __version__, config_lookup, layout, stdin
 from celery_lint.config import Config, ConfigError
 from celery_lint.engine import Setup, SetupOf, findings_for_file, is_project_code, prepare, projects_of
 from celery_lint.project import Project
@@ -90,6 +90,7 @@ class CeleryLintPlugin:
     # each project's reporting, settings and options (its table, flake8's options over it)
     _setup_of: SetupOf | None = None
     _tops: tuple[Path, ...] = ()  # the files and directories flake8 was given, resolved
+    _stdin_name: str | None = None  # `flake8 - --stdin-display-name NAME`: the file the buffer is
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -154,8 +155,10 @@ class CeleryLintPlugin:
 
         cls._setup_of = config_lookup.per_directory(setup, explicit)
         cls._tops = tuple(Path(name).resolve() for name in filenames or ["."] if name != "-")
-        if _reporting(options, Config()).rules:  # else flake8's --select names no CEL code: nothing to build
-            names = [name for name in filenames or ["."] if name != "-"]
+        cls._stdin_name = getattr(options, "stdin_display_name", None) if "-" in (filenames or ()) else None
+        names = [name for name in filenames or ["."] if name != "-"]
+        # no CEL code selected: nothing to build; only stdin (`-`): the buffer's file builds its own
+        if names and _reporting(options, Config()).rules:
             try:
                 projects = projects_of(names, setup_of=cls._setup_of)
                 wrong = _missing_modules(options, projects, explicit)
@@ -181,13 +184,16 @@ class CeleryLintPlugin:
                 where = f"{_relative(notice.path)}: " if notice.path not in (None, Path.cwd().resolve()) else ""
                 LOG.warning("celery-lint: warning: %s%s", where, notice.message("--celery-lint-"))
 
-    def __init__(self, tree: ast.Module, filename: str) -> None:
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
         self.tree = tree
         self.filename = filename
+        self.lines = lines  # what flake8 read: from stdin for `flake8 -`
 
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
         if self.filename in ("stdin", "-", ""):
-            return
+            return  # a buffer named for no file: no project to place it in
+        if self.filename == CeleryLintPlugin._stdin_name:
+            stdin.use_buffer(self.filename, "".join(self.lines))
         if CeleryLintPlugin._setup_of is None:  # run without flake8's option parsing: each table as is
             CeleryLintPlugin._setup_of = config_lookup.per_directory(
                 lambda config: Setup(Reporting.configured(config), config.settings, config.project_options())
