@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from celery_lint import __version__
-from celery_lint import config_lookup, stdin
+from celery_lint import config_lookup, stdin, tracked
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS, WRITERS, errors_text, notices_text
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--explain", metavar="CODE", help="describe a rule and show its examples")
     parser.add_argument("--list-rules", action="store_true", help="list every rule")
     stdin.add_arguments(parser)
+    tracked.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
     return parser
 
@@ -101,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             off = "" if rule.default_enabled else "  (off by default)"
             sys.stdout.write(f"{rule.code} {rule.severity} {rule.name}: {rule.summary}{off}\n")
         return 0
+    tracked.apply(parser, args)
     paths = stdin.stdin_paths(parser, args) or [Path(p) for p in (args.paths or ["."])]
     missing = [p for p in paths if not p.exists()]
     for path in missing:
