@@ -10,6 +10,8 @@ is run as the editor runs it.
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -106,6 +108,8 @@ def test_stdin_usage_errors_exit_2(project: Path, args: list[str], error: str):
 
 # -- the editors' own command lines (docs/editors.md) -------------------------------------------
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "editors.md"
+DOCS_FILE = "/path/to/project/proj/settings.py"
 VSCODE_FORMAT = "--format='%(row)d,%(col)d,%(code).1s,%(code)s:%(text)s'"  # the flake8 extension's TOOL_ARGS
 
 
@@ -153,3 +157,15 @@ def test_each_editor_command_reports_the_buffer(project: Path, tmp_path: Path, e
     assert bad.returncode == 1 and expected in bad.stdout, bad.stdout + bad.stderr
     good = piped(command, where, BASE["proj/settings.py"])
     assert good.returncode == 0 and "CEL" not in good.stdout, good.stdout + good.stderr
+
+
+def test_the_docs_show_the_commands_tested_here():
+    """docs/editors.md shows each editor's command line as run above (the program by name)."""
+    shown = [
+        shlex.split(line)
+        for block in re.findall(r"```bash\n(.*?)```", DOCS.read_text(encoding="utf-8"), re.S)
+        for line in block.splitlines()
+    ]
+    for editor, command in editor_commands(Path(DOCS_FILE)).items():
+        named = [Path(command[0]).name, *command[1:]]
+        assert named in shown, (editor, named)
