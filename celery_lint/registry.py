@@ -73,6 +73,10 @@ class Rule(NamedTuple):
     silent_on: tuple[str, ...] = ()
     default_enabled: bool = True
     live_only: bool = False  # reported only by `manage.py check`
+    # False: a project rule `manage.py check` never reports, since a project with the
+    # mistake cannot start Django (CEL006 shadows the celery package, CEL007's syntax
+    # does not parse under the Python it runs)
+    in_manage_check: bool = True
     check_project: ProjectCheck | None = None
     check_module: ModuleCheck | None = None
     # Whether a module's text can hold anything `check_module` (or `project_module`)

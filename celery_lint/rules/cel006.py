@@ -78,5 +78,6 @@ Celery's Django layout keeps the app module inside the project package
             "trees without manage.py",
         ),
         check_project=check,
+        in_manage_check=False,
     )
 )
