@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 
 from celery_lint import layout
 
@@ -28,6 +27,8 @@ def apply(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Restrict every listing to the tracked files when `--git-tracked` is given."""
     if not args.git_tracked:
         return
+    import subprocess  # only with --git-tracked: spares every other run its import
+
     try:
         top = _git("rev-parse", "--show-toplevel").strip()
         listed = _git("-C", top, "ls-files", "--cached", "--recurse-submodules", "-z")
@@ -38,4 +39,6 @@ def apply(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
 
 
 def _git(*args: str) -> str:
+    import subprocess
+
     return subprocess.run(["git", *args], capture_output=True, check=True, encoding="utf-8", errors="surrogateescape").stdout
