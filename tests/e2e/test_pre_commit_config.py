@@ -173,3 +173,17 @@ def test_a_commit_changing_only_documentation_skips_the_hook(commit):
     status, output = commit({"proj/settings.py": TYPO_SETTINGS}, {"README.md": "notes\n"}, {})
     assert status == 0, output
     assert re.search(r"^celery-lint\.+\(no files to check\)Skipped$", output, re.M), output
+
+
+def test_a_new_file_the_commit_adds_is_linted(commit):
+    """What is staged counts: the untracked file of the first test, once added, fails the commit."""
+    status, output = commit({}, {"demoapp/wip.py": UNBOUND_TASK}, {})
+    assert status == 1, output
+    assert "demoapp/wip.py:5:1: CEL203" in output
+
+
+def test_git_tracked_outside_a_work_tree_is_a_usage_error(tmp_path: Path):
+    root = write_project(Example({}), tmp_path / "project")
+    result = run([str(BIN / "celery-lint"), "--git-tracked", "."], root)
+    assert result.returncode == 2, result.stderr
+    assert "--git-tracked needs a git work tree" in result.stderr
