@@ -184,15 +184,15 @@ class CeleryLintPlugin:
                 where = f"{_relative(notice.path)}: " if notice.path not in (None, Path.cwd().resolve()) else ""
                 LOG.warning("celery-lint: warning: %s%s", where, notice.message("--celery-lint-"))
 
-    def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str] | None = None) -> None:
         self.tree = tree
         self.filename = filename
-        self.lines = lines  # what flake8 read: from stdin for `flake8 -`
+        self.lines = lines  # what flake8 read: from stdin for `flake8 -` (built without flake8: the file on disk)
 
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
         if self.filename in ("stdin", "-", ""):
             return  # a buffer named for no file: no project to place it in
-        if self.filename == CeleryLintPlugin._stdin_name:
+        if self.filename == CeleryLintPlugin._stdin_name and self.lines is not None:
             stdin.use_buffer(self.filename, "".join(self.lines))
         if CeleryLintPlugin._setup_of is None:  # run without flake8's option parsing: each table as is
             CeleryLintPlugin._setup_of = config_lookup.per_directory(
