@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from celery_lint import __version__
-from celery_lint import config_lookup, presentation
+from celery_lint import config_lookup, presentation, stdin, tracked
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS
@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--show-settings", action="store_true", help="show what was resolved for each project (text, json), lint nothing"
     )
+    stdin.add_arguments(parser)
+    tracked.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
     presentation.add_arguments(parser)
     return parser
@@ -115,7 +117,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(rule_list(args.format))
         return 0
     sys.stderr.write(live_only_notes([*(args.select or []), *args.extend_select]))
-    paths = [Path(p) for p in (args.paths or ["."])]
+    tracked.apply(parser, args)
+    paths = stdin.stdin_paths(parser, args) or [Path(p) for p in (args.paths or ["."])]
     missing = [p for p in paths if not p.exists()]
     for path in missing:
         sys.stderr.write(f"celery-lint: error: no such file or directory: {path}\n")

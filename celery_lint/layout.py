@@ -90,9 +90,26 @@ class Listing(NamedTuple):
     folders: frozenset[str]  # directories, symlinks followed (what an import finds)
 
 
+# `--git-tracked`: (the work tree's top with a trailing separator, the paths of the
+# files git tracks or has staged below it); None: every file on disk
+_tracked: tuple[str, frozenset[str]] | None = None
+
+
+def only_tracked(top: str, files: Iterable[str]) -> None:
+    """From now on, list below the git work tree `top` (resolved) only the files of
+    `files` (paths relative to it): what a commit holds, not an untracked work in
+    progress. Listings made before are forgotten."""
+    global _tracked
+    _tracked = (os.path.join(top, ""), frozenset(os.path.join(top, name) for name in files))
+    for value in list(globals().values()):
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
 @lru_cache(maxsize=16384)
 def walk_listing(directory: str) -> Listing:
-    """`directory`'s listing; empty when it cannot be listed."""
+    """`directory`'s listing (of tracked files only, see `only_tracked`); empty when it
+    cannot be listed."""
     walked: list[str] = []
     directories: list[str] = []
     links: set[str] = set()
@@ -117,6 +134,10 @@ def walk_listing(directory: str) -> Listing:
                     walked.append(name)
     except (OSError, ValueError):  # unreadable, missing, a name too long, a NUL byte: os.walk skips it
         pass
+    if _tracked is not None and os.path.join(directory, "").startswith(_tracked[0]):
+        untracked = {n for n in walked if not n.startswith(".git") and os.path.join(directory, n) not in _tracked[1]}
+        walked = [n for n in walked if n not in untracked]
+        files -= untracked
     base = Path(directory)
     paths = {name: base / name for name in sorted(walked) if name.endswith(".py")}
     return Listing(tuple(sorted(directories)), frozenset(links), paths, frozenset(files), frozenset(folders))

@@ -62,6 +62,10 @@ class Example(NamedTuple):
         return {path: textwrap.dedent(text).lstrip("\n") for path, text in self.files.items()}
 
 
+# module rules `manage.py check` reports too, by a live check, and when (see `checks`)
+LIVE_CHECKS = {"CEL201": "when the running process has loaded the tasks module under two names"}
+
+
 class Rule(NamedTuple):
     code: str
     severity: str  # "E": broken; "W": likely wrong, or broken in some versions/deployments
@@ -73,6 +77,10 @@ class Rule(NamedTuple):
     silent_on: tuple[str, ...] = ()
     default_enabled: bool = True
     live_only: bool = False  # reported only by `manage.py check`
+    # False: a project rule `manage.py check` never reports, since a project with the
+    # mistake cannot start Django (CEL006 shadows the celery package, CEL007's syntax
+    # does not parse under the Python it runs)
+    in_manage_check: bool = True
     check_project: ProjectCheck | None = None
     check_module: ModuleCheck | None = None
     # Whether a module's text can hold anything `check_module` (or `project_module`)
@@ -92,11 +100,13 @@ class Rule(NamedTuple):
 
     @property
     def front_ends(self) -> tuple[str, ...]:
-        """Which front ends report the rule: `manage.py check` runs the project-level
-        rules and the live-only ones, flake8 and the command every other one."""
-        if self.live_only:
-            return ("manage.py check",)
-        return ("flake8", "celery-lint", *(("manage.py check",) if self.check_project is not None else ()))
+        """Which front ends report the rule: flake8 and the command every static rule;
+        `manage.py check` the project-level ones (the opt-in ones when the table
+        selects them) but those whose cause keeps Django from starting, the module
+        rules it has a live check for (`LIVE_CHECKS`), and the live-only ones."""
+        static = () if self.live_only else ("flake8", "celery-lint")
+        django = self.live_only or self.code in LIVE_CHECKS or (self.check_project is not None and self.in_manage_check)
+        return (*static, "manage.py check") if django else static
 
     @property
     def number(self) -> str:

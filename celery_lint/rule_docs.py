@@ -7,6 +7,7 @@ say anything the code does not do.
 
 from __future__ import annotations
 
+import difflib
 import re
 import tempfile
 from collections.abc import Iterable
@@ -15,7 +16,7 @@ from typing import NamedTuple
 
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import BASE, project_files, write_project
-from celery_lint.registry import REGISTRY, Example, Rule
+from celery_lint.registry import LIVE_CHECKS, REGISTRY, Example, Rule
 from celery_lint.rules import load_rules
 
 SEVERITIES = {
@@ -32,7 +33,7 @@ FAMILIES = {
 LIVE_COMMAND = "python manage.py check --deploy --database default"  # every live-only rule reports here
 BASE_PAGE = "base-project.md"
 _CODE_SPAN = re.compile(r"(`[^`]*`)")
-_MARKDOWN_SPECIAL = re.compile(r"([\\*_\[\]<>|#])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\*_\[\]>|#])")  # backslash escapes; "<" has none: &lt;
 
 
 class ShownFile(NamedTuple):
@@ -50,7 +51,9 @@ class ShownFile(NamedTuple):
             return f"{self.path} (deleted)"
         if self.appended:
             return f"{self.path} (appended to the base project's file, from line {self.first_line})"
-        return self.path if self.path in BASE else f"{self.path} (new file)"
+        if self.path not in BASE:
+            return f"{self.path} (new file{'' if self.text.strip() else ', empty'})"
+        return self.path if self.text.strip() else f"{self.path} (emptied)"
 
 
 def shown_files(example: Example) -> list[ShownFile]:
@@ -66,6 +69,24 @@ def shown_files(example: Example) -> list[ShownFile]:
         else:
             shown.append(ShownFile(path, text))
     return shown
+
+
+def fix_diff(rule: Rule) -> list[tuple[str, str]]:
+    """(path, unified diff) of each file the fix changes: from the project of the bad
+    example to the project of the good one; the files both share are not shown."""
+    before, after = project_files(rule.bad), project_files(rule.good)
+    order = [*BASE, *sorted((set(before) | set(after)) - set(BASE))]
+    changes = []
+    for path in order:
+        old, new = before.get(path), after.get(path)
+        if old == new:
+            continue
+        lines = difflib.unified_diff(
+            (old or "").splitlines(keepends=True), (new or "").splitlines(keepends=True),
+            fromfile="/dev/null" if old is None else f"a/{path}", tofile="/dev/null" if new is None else f"b/{path}",
+        )
+        changes.append((path, "".join(line if line.endswith("\n") else line + "\n" for line in lines)))
+    return changes
 
 
 def findings(rule: Rule, example: Example) -> list[str]:
@@ -96,7 +117,9 @@ def family(rule: Rule) -> str:
 def md_text(text: str) -> str:
     """Plain text made safe for Markdown, code spans left as they are."""
     parts = _CODE_SPAN.split(text)
-    return "".join(p if p.startswith("`") else _MARKDOWN_SPECIAL.sub(r"\\\1", p) for p in parts)
+    return "".join(
+        p if p.startswith("`") else _MARKDOWN_SPECIAL.sub(r"\\\1", p).replace("<", "&lt;") for p in parts
+    )
 
 
 def _fence(text: str, language: str = "python") -> list[str]:
@@ -112,8 +135,24 @@ def _md_example(rule: Rule, example: Example, heading: str) -> list[str]:
         lines += [f"The [base project]({BASE_PAGE}), unchanged.", ""]
     for file in shown:
         lines += [f"`{file.caption}`", ""]
-        if not file.deleted:
+        if not file.deleted and file.text.strip():
             lines += [*_fence(file.text), ""]
+    lines += _md_findings(rule, example)
+    return lines
+
+
+def _md_fix(rule: Rule) -> list[str]:
+    """The fix, as the diff from the bad example to the good one."""
+    lines = ["## Fixed", ""]
+    changes = fix_diff(rule)
+    lines += ["The example above, changed:" if changes else "The example above, unchanged.", ""]
+    for _, diff in changes:
+        lines += [*_fence(diff, "diff"), ""]
+    return lines + _md_findings(rule, rule.good)
+
+
+def _md_findings(rule: Rule, example: Example) -> list[str]:
+    lines: list[str] = []
     if example.setup:
         commands = "; ".join(f"`python manage.py {c}`" for c in example.setup)
         lines += [f"Before the check: {commands}.", ""]
@@ -137,7 +176,7 @@ def _enabling(rule: Rule) -> list[str]:
         f"`celery-lint` leaves {rule.code} out unless it is selected: `celery-lint --extend-select {rule.code}`,",
         f'or `extend-select = ["{rule.code}"]` in `[tool.celery-lint]` ([configuration](../configuration.md)),',
         "which turns it on in flake8"
-        + (" and `manage.py check` too." if rule.check_project is not None else " too (`manage.py check` does not run it)."),
+        + (" and `manage.py check` too." if "manage.py check" in reported_by(rule) else " too (`manage.py check` does not run it)."),
         f"Without it, plain `flake8` and `--select=CEL` leave it out; `flake8 --extend-select={rule.code}` turns it on.",
         "",
     ]
@@ -154,7 +193,7 @@ def _silencing(rule: Rule) -> list[str]:
         f'- everywhere: `ignore = ["{rule.code}"]` in `[tool.celery-lint]` ({front_ends(rule)})'
         + ("" if rule.live_only else f"; `celery-lint --ignore {rule.code}`, `flake8 --extend-ignore={rule.code}`")
     ]
-    if rule.live_only or rule.check_project is not None:
+    if "manage.py check" in reported_by(rule):
         lines += [
             f'- in `manage.py check` only: `SILENCED_SYSTEM_CHECKS = ["{rule.django_id}"]` (the id is the same'
             " at every level; Django counts the message as silenced)"
@@ -162,11 +201,20 @@ def _silencing(rule: Rule) -> list[str]:
     return [*lines, ""]
 
 
+FRONT_ENDS = ("flake8", "celery-lint", "manage.py check")
+FRONT_ENDS_PAGE = "front-ends.md"
+
+
+def reported_by(rule: Rule) -> tuple[str, ...]:
+    """The front ends that report the rule (`Rule.front_ends`)."""
+    return rule.front_ends
+
+
 def front_ends(rule: Rule) -> str:
-    """Which front ends report the rule: `manage.py check` runs the project-level rules
-    (the opt-in ones when the table selects them), and the live-only ones."""
-    shown = ", ".join(name if name == "flake8" else f"`{name}`" for name in rule.front_ends)
-    return f"{shown} only" if rule.live_only else shown
+    names = reported_by(rule)
+    if names == FRONT_ENDS[2:]:
+        return "`manage.py check` only"
+    return ", ".join(name if name == "flake8" else f"`{name}`" for name in names)
 
 
 def rule_page(rule: Rule) -> str:
@@ -180,14 +228,14 @@ def rule_page(rule: Rule) -> str:
         f"| Severity | {rule.severity} ({SEVERITIES[rule.severity]}) |",
         f"| Django check id | `{rule.django_id}` |",
         f"| Enabled | {'by default' if rule.default_enabled else 'no, opt-in'} |",
-        f"| Reported by | {front_ends(rule)} |",
+        f"| Reported by | {front_ends(rule)} ([front ends](../{FRONT_ENDS_PAGE})) |",
         "",
         "## Why",
         "",
         rule.why.strip(),
         "",
         *_md_example(rule, rule.bad, "Example that triggers it"),
-        *_md_example(rule, rule.good, "Fixed"),
+        *_md_fix(rule),
     ]
     if rule.silent_on:
         lines += ["## Stays silent on", "", *(f"- {md_text(s)}" for s in rule.silent_on), ""]
@@ -228,6 +276,41 @@ def index_page() -> str:
     return "\n".join(lines)
 
 
+def front_ends_page() -> str:
+    """Which front end reports which rule (front-ends.md), from the registry."""
+    lines = [
+        "# Which front end reports what",
+        "",
+        "celery-lint has three front ends. flake8 and the `celery-lint` command read the",
+        "source and run every static rule, flake8 one file at a time (the findings located",
+        "in that file, the project around it read from disk). `manage.py check` runs inside",
+        "the project: the rules about the whole project, on the settings as Django computed",
+        "them, and the live-only rules, which need the running process or the database",
+        f"(`{LIVE_COMMAND}`). It leaves out the rules that read one module at",
+        "a time, and those whose mistake keeps Django from starting at all.",
+        "",
+        "| Rule | Summary | " + " | ".join(f"`{name}`" for name in FRONT_ENDS) + " |",
+        "|---|---|" + "---|" * len(FRONT_ENDS),
+    ]
+    for rule in rules():
+        marks = " | ".join(_mark(rule, name) for name in FRONT_ENDS)
+        summary = md_text(rule.summary) + ("" if rule.default_enabled else " (opt-in)")
+        lines.append(f"| [{rule.code}](rules/{rule.code}.md) | {summary} | {marks} |")
+    lines += [
+        "",
+        "`# noqa`, `select`, `ignore` and `per-file-ignores` apply in each front end that",
+        "reports the rule; `SILENCED_SYSTEM_CHECKS` only in `manage.py check`.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _mark(rule: Rule, front_end: str) -> str:
+    if front_end == "manage.py check" and rule.code in LIVE_CHECKS:
+        return LIVE_CHECKS[rule.code]
+    return "yes" if front_end in reported_by(rule) else "no"
+
+
 def base_page() -> str:
     lines = [
         "# The base project",
@@ -237,13 +320,13 @@ def base_page() -> str:
         "",
     ]
     for path, text in BASE.items():
-        lines += [f"`{path}`", "", *_fence(text), ""]
+        lines += [f"`{path}`", "", *_fence(text), ""] if text.strip() else [f"`{path}` (empty)", ""]
     return "\n".join(lines)
 
 
 def pages() -> dict[str, str]:
     """Every generated page: path under the docs directory -> Markdown."""
-    generated = {"rules/index.md": index_page(), f"rules/{BASE_PAGE}": base_page()}
+    generated = {"rules/index.md": index_page(), f"rules/{BASE_PAGE}": base_page(), FRONT_ENDS_PAGE: front_ends_page()}
     for rule in rules():
         generated[f"rules/{rule.code}.md"] = rule_page(rule)
     return generated
@@ -257,7 +340,20 @@ def _text_example(rule: Rule, example: Example, title: str) -> list[str]:
     lines = [f"{title}:" + ("" if shown else " the base project, unchanged"), ""]
     for file in shown:
         lines += [f"  {file.caption}", ""]
-        lines += [*("      " + t if t else "" for t in file.text.splitlines()), ""]
+        lines += [*("      " + t if t else "" for t in file.text.splitlines()), ""] if file.text.strip() else []
+    return lines + _text_findings(rule, example)
+
+
+def _text_fix(rule: Rule) -> list[str]:
+    changes = fix_diff(rule)
+    lines = ["Good: the bad example" + (", changed:" if changes else ", unchanged"), ""]
+    for _, diff in changes:
+        lines += [*("      " + t for t in diff.splitlines()), ""]
+    return lines + _text_findings(rule, rule.good)
+
+
+def _text_findings(rule: Rule, example: Example) -> list[str]:
+    lines: list[str] = []
     if example.setup:
         lines += [f"  after: {', '.join('python manage.py ' + c for c in example.setup)}", ""]
     if example.newer_syntax:
@@ -270,7 +366,7 @@ def _text_example(rule: Rule, example: Example, title: str) -> list[str]:
 def explain_text(rule: Rule) -> str:
     """`celery-lint --explain CODE`: the rule page as terminal text."""
     lines = [f"{rule.code} ({rule.django_id}, {rule.name}): {rule.summary}", "", rule.why.strip(), ""]
-    lines += _text_example(rule, rule.bad, "Bad") + _text_example(rule, rule.good, "Good")
+    lines += _text_example(rule, rule.bad, "Bad") + _text_fix(rule)
     if rule.silent_on:
         lines += ["Silent on:", *(f"  - {s}" for s in rule.silent_on), ""]
     if not rule.default_enabled:

@@ -49,6 +49,11 @@ def read_text(path: Path) -> str:
         raise
     except OSError as exc:
         raise SourceError(path, f"cannot read file: {exc.strerror or exc}") from None
+    return decode_source(path, data)
+
+
+def decode_source(path: Path, data: bytes) -> str:
+    """`data` decoded as Python source (the file at `path`, or a buffer standing for it)."""
     if not data.startswith(codecs.BOM_UTF8) and b"coding" not in _first_two_lines(data):
         try:
             return data.decode("utf-8")  # PEP 263's default, without tokenize's slower look

@@ -2,7 +2,8 @@
 
 `rules/index.md`, `rules/base-project.md` and one `rules/CELxxx.md` per registered
 rule are rendered by `celery_lint.rule_docs` (the same rendering as
-`celery-lint --explain`) and listed in the nav under "Rules".
+`celery-lint --explain`) and listed in the nav under "Rules"; `front-ends.md` too.
+`css/pygments.css` styles the code Pygments highlights at build time.
 """
 
 from __future__ import annotations
@@ -32,4 +33,12 @@ def on_config(config: Any) -> Any:
 def on_files(files: Files, config: Any) -> Files:
     for path, text in rule_docs.pages().items():
         files.append(File.generated(config, path, content=text))
+    files.append(File.generated(config, "css/pygments.css", content=pygments_css()))
     return files
+
+
+def pygments_css() -> str:
+    """The colours of the code blocks codehilite marks up at build time (no CDN)."""
+    from pygments.formatters import HtmlFormatter
+
+    return str(HtmlFormatter(style="default").get_style_defs(".codehilite"))

@@ -128,6 +128,7 @@ class CeleryLintPlugin:
     _setup_of: SetupOf | None = None
     _tops: tuple[Path, ...] = ()  # the files and directories flake8 was given, resolved
     _selected = True  # whether flake8 selects a CEL code (`parse_options`)
+    _stdin_name: str | None = None  # `flake8 - --stdin-display-name NAME`: the file the buffer is
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -201,8 +202,10 @@ class CeleryLintPlugin:
 
         cls._setup_of = config_lookup.per_directory(setup, explicit)
         cls._tops = tuple(Path(name).resolve() for name in filenames or ["."] if name != "-")
-        if _reporting(options, Config()).rules:  # else flake8's --select names no CEL code: nothing to build
-            names = [name for name in filenames or ["."] if name != "-"]
+        cls._stdin_name = getattr(options, "stdin_display_name", None) if "-" in (filenames or ()) else None
+        names = [name for name in filenames or ["."] if name != "-"]
+        # no CEL code selected: nothing to build; only stdin (`-`): the buffer's file builds its own
+        if names and _reporting(options, Config()).rules:
             try:
                 projects = projects_of(names, setup_of=cls._setup_of)
                 wrong = _missing_modules(options, projects, explicit)
@@ -228,15 +231,20 @@ class CeleryLintPlugin:
                 where = f"{_relative(notice.path)}: " if notice.path not in (None, Path.cwd().resolve()) else ""
                 LOG.warning("celery-lint: warning: %s%s", where, notice.message("--celery-lint-"))
 
-    def __init__(self, tree: ast.Module, filename: str) -> None:
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str] | None = None) -> None:
         self.tree = tree
         self.filename = filename
+        self.lines = lines  # what flake8 read: from stdin for `flake8 -` (built without flake8: the file on disk)
 
     def run(self) -> Iterator[tuple[int, int, str, type[Any]]]:
         if not CeleryLintPlugin._selected:
             return  # flake8 selects no CEL code: nothing to do for this file
         if self.filename in ("stdin", "-", ""):
-            return
+            return  # a buffer named for no file: no project to place it in
+        if self.filename == CeleryLintPlugin._stdin_name and self.lines is not None:
+            from celery_lint import stdin
+
+            stdin.use_buffer(self.filename, "".join(self.lines))
         from celery_lint import config_lookup
         from celery_lint.config import ConfigError
         from celery_lint.engine import Setup, findings_for_file, is_project_code

@@ -12,7 +12,7 @@ import pytest
 
 from celery_lint import rule_docs
 from celery_lint.cli import explain
-from celery_lint.examples import write_project
+from celery_lint.examples import project_files, write_project
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
 from tests.helpers import run
@@ -41,15 +41,35 @@ def test_every_rule_has_a_page_with_its_code_summary_and_why(rule: Rule):
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
-def test_a_page_shows_both_examples(rule: Rule):
+def test_a_page_shows_the_example_and_its_fix_as_a_diff(rule: Rule):
+    """The bad example as changes to the base project; the fix as the diff of the
+    files it changes, and of no other file; no empty code block anywhere."""
     page = PAGES[f"rules/{rule.code}.md"]
     bad, good = page.split("## Example that triggers it")[1].split("## Fixed")
-    for section, example in ((bad, rule.bad), (good, rule.good)):
-        for file in rule_docs.shown_files(example):
-            assert f"`{file.caption}`" in section
-            assert file.text.rstrip("\n") in section
-        if not rule_docs.shown_files(example):
-            assert "unchanged" in section
+    for file in rule_docs.shown_files(rule.bad):
+        assert f"`{file.caption}`" in bad
+        assert file.text.rstrip("\n") in bad
+    if not rule_docs.shown_files(rule.bad):
+        assert "unchanged" in bad
+    diffs = re.findall(r"^```diff\n(.*?)^```$", good, re.S | re.M)
+    changed = rule_docs.fix_diff(rule)
+    assert [d.rstrip("\n") for d in diffs] == [diff.rstrip("\n") for _, diff in changed]
+    before, after = project_files(rule.bad), project_files(rule.good)
+    assert {path for path, _ in changed} == {p for p in {*before, *after} if before.get(p) != after.get(p)}
+    assert "```python" not in good
+    assert not re.search(r"^```\w*\n```$", page, re.M), "an empty code block"
+    if not changed:
+        assert "The example above, unchanged." in good
+
+
+def test_the_fix_diff_applies_to_the_bad_example():
+    """A diff block turns the bad example's file into the good one's (CEL004's emptied
+    proj/__init__.py gets its app import back)."""
+    (path, diff), = rule_docs.fix_diff(REGISTRY["CEL004"])
+    assert path == "proj/__init__.py"
+    assert diff.splitlines()[:2] == ["--- a/proj/__init__.py", "+++ b/proj/__init__.py"]
+    added = [line[1:] for line in diff.splitlines()[3:] if line.startswith("+")]
+    assert "\n".join(added) + "\n" == project_files(REGISTRY["CEL004"].good)["proj/__init__.py"]
 
 
 # an example in syntax newer than the running Python's (CEL007) is reported by older ones only
@@ -121,7 +141,7 @@ def test_the_rule_index_lists_exactly_the_registry():
     assert [(code, severity) for code, _, severity in linked] == [(r.code, r.severity) for r in RULES]
     assert all(code == target for code, target, _ in linked)
     assert sorted(PAGES) == sorted(
-        ["rules/index.md", f"rules/{rule_docs.BASE_PAGE}", *(f"rules/{r.code}.md" for r in RULES)]
+        ["rules/index.md", f"rules/{rule_docs.BASE_PAGE}", rule_docs.FRONT_ENDS_PAGE, *(f"rules/{r.code}.md" for r in RULES)]
     )
 
 
@@ -142,6 +162,8 @@ def test_explain_shows_the_findings_of_the_page(rule: Rule):
 def test_markdown_text_is_escaped_outside_code_spans():
     assert rule_docs.md_text("proj/__init__.py and `__init__.py`") == r"proj/\_\_init\_\_.py and `__init__.py`"
     assert rule_docs.md_text("a | b [x]") == r"a \| b \[x\]"
+    # Python-Markdown has no backslash escape for "<": "\<" would show as it is
+    assert rule_docs.md_text("Celery <= 5.6, `<= 5.6`") == "Celery &lt;= 5.6, `<= 5.6`"
 
 
 def test_mkdocs_build_is_strict_clean(tmp_path: Path):

@@ -55,6 +55,8 @@ class Project:
 
     _cache: dict[tuple[Path, tuple[str, ...], ProjectOptions, Path | None], Project] = {}
     _by_directory: dict[tuple[Path, tuple[str, ...], ProjectOptions], Project] = {}
+    # an editor's unsaved buffer (read from stdin) by resolved path: the text of that file
+    _buffers: dict[Path, str] = {}
 
     def __init__(
         self,
@@ -100,6 +102,16 @@ class Project:
             if project is None:
                 project = cls._cache[key] = cls(key[0], settings_modules, options, key[3])
         return project
+
+    @classmethod
+    def use_buffer(cls, path: Path, text: str) -> None:
+        """Analyse `text` as the content of the file at `path` (resolved), wherever the
+        model reads it, module and project rules alike: an editor lints the buffer it
+        pipes in, with the rest of the project from disk. Models built before forget."""
+        if cls._buffers.get(path) != text:
+            cls._buffers[path] = text
+            cls._cache.clear()
+            cls._by_directory.clear()
 
     @classmethod
     def of_directory(
@@ -208,17 +220,18 @@ class Project:
         return self._resolved_files[dotted]
 
     def text(self, path: Path) -> str | None:
-        """The text of a file, read once; None when it cannot be read (the reason is
-        kept for `source(needed=True)` to report)."""
+        """The text of a file, read once (an editor's buffer instead, see `use_buffer`);
+        None when it cannot be read (the reason is kept for `source(needed=True)` to report)."""
         try:
             return self._texts[path]
         except KeyError:
             pass
-        text: str | None = None
-        try:
-            text = read_text(path)
-        except SourceError as exc:
-            self._failures[path] = exc
+        text = self._buffers.get(path)
+        if text is None:
+            try:
+                text = read_text(path)
+            except SourceError as exc:
+                self._failures[path] = exc
         self._texts[path] = text
         return text
 

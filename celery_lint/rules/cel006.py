@@ -157,5 +157,6 @@ a `celery.py` or a `celery/` package.""",
             "trees without manage.py",
         ),
         check_project=check,
+        in_manage_check=False,
     )
 )

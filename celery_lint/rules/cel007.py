@@ -116,5 +116,6 @@ names the settings; the command also exits 2, as for any file the analysis needs
             "settings and app modules this Python parses",
         ),
         check_project=check,
+        in_manage_check=False,
     )
 )

@@ -144,5 +144,6 @@ makes those itself.""",
             "a value that is not a literal (a variable, os.environ.get(...))",
         ),
         check_project=check,
+        in_manage_check=False,  # Django cannot start on the bad example: no check runs
     )
 )

@@ -144,5 +144,6 @@ the lines of Celery's guide.""",
             "one level)",
         ),
         check_project=check,
+        in_manage_check=False,  # Django cannot start on the bad example: no check runs
     )
 )
