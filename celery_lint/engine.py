@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from celery_lint import layout
+from celery_lint.baseline import unbaselined
 from celery_lint.findings import Finding
 from celery_lint.project import TASK_WORD, Project, ProjectOptions
 from celery_lint.project.facts import Notice, ProjectFacts
@@ -126,7 +127,8 @@ def findings_for_file(
     project = Project.of_directory(directory, settings_modules, options)  # flake8 names files only
     _prepared(project, reporting.rules)
     found = _file_findings(project, path, tree, reporting.rules)
-    return [f for f in found if reporting.reports(f.code, f.path, f.line, project.text(f.path))]
+    shown = [f for f in found if reporting.reports(f.code, f.path, f.line, project.text(f.path))]
+    return reporting.baseline.new(shown) if reporting.baseline is not None else shown
 
 
 def prepare(
@@ -320,6 +322,7 @@ def _lint_paths(
     report.errors += [_unneeded(project.failure(path)) for project, path in unanalysed]
     texts = {path: _text(path, projects) for path in {f.path for f in report.findings}}
     report.findings = [f for f in sorted(set(report.findings)) if _reports(f, setup_of, texts[f.path])]
+    report.findings = unbaselined(report.findings, lambda f: setup_of(f.path.parent).reporting.baseline)
     report.errors = _distinct(report.errors)
     return report
 
