@@ -1,6 +1,6 @@
 """The `celery-lint` command: `celery-lint [PATH ...]`.
 
-Exit status: 0 no findings, 1 findings, 2 usage or input errors (a missing path,
+Exit status: 0 no findings, 1 findings (at or above `--fail-on`), 2 usage or input errors (a missing path,
 `--settings` or `--app` naming a module the project does not have, a file the
 analysis needs that cannot be read or parsed: one named on the command line, a
 settings module, a Celery app module). What the analysis could not determine (the
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from celery_lint import __version__
-from celery_lint import config_lookup
+from celery_lint import adoption, config_lookup
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS, WRITERS, errors_text, notices_text
@@ -65,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    adoption.add_arguments(parser)
     parser.add_argument("--explain", metavar="CODE", help="describe a rule and show its examples")
     parser.add_argument("--list-rules", action="store_true", help="list every rule")
     parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
@@ -85,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = check_codes((args.select or []) + args.ignore + args.extend_select)
     if unknown is not None:
         parser.error(f"unknown rule code or prefix: {unknown}")
+    adoption.check_arguments(parser, args)
     if args.celery_version is not None:
         try:
             parse_version(args.celery_version)
@@ -117,12 +119,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2  # an analysis of settings or an app that are not there would say nothing
     report.facts, report.notices = run_facts(report.projects, report.files, paths)
     cwd = Path.cwd().resolve()
-    sys.stdout.write(WRITERS[args.format](report, cwd))
+    acted = adoption.act(report, args, cwd)  # --write-baseline, --add-noqa: instead of the report
+    if acted is None:
+        sys.stdout.write(WRITERS[args.format](report, cwd))
     sys.stderr.write(errors_text(report.errors, cwd))
     sys.stderr.write(notices_text(report, cwd))
     if any(error.needed for error in report.errors):
         return 2  # the analysis is incomplete: silence would not mean "clean"
-    return 1 if report.findings and not args.exit_zero else 0
+    return acted if acted is not None else adoption.exit_status(report.findings, args)
 
 
 def _lint(paths: list[Path], args: argparse.Namespace) -> Report:
@@ -131,6 +135,7 @@ def _lint(paths: list[Path], args: argparse.Namespace) -> Report:
     `exclude`, `per-file-ignores` relative to its directory, noqa)."""
 
     def setup(config: Config) -> Setup:
+        config = adoption.table(config, args)
         reporting = Reporting.configured(config, args.select, args.ignore, args.extend_select)
         return Setup(reporting, tuple(args.settings) or config.settings, _options(config, args))
 
