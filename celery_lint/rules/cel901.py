@@ -9,7 +9,7 @@ RULE = register(
         code="CEL901",
         severity="W",
         name="unused-noqa",
-        summary="a '# noqa: CELxxx' code that suppresses no finding (opt-in)",
+        summary="a '# noqa: CELxxx' code that suppresses no finding",
         why="""\
 A `# noqa: CEL104` written for a finding that has since been fixed (or that
 `--add-noqa` wrote on a line that changed) silences nothing today, and will hide
