@@ -110,7 +110,8 @@ def _add_noqa(findings: list[Finding], args: argparse.Namespace, cwd: Path) -> i
 
 def _left(findings: list[Finding], reason: str, cwd: Path) -> list[Finding]:
     for f in findings:
-        sys.stderr.write(f"celery-lint: warning: {relative(f.path, cwd)}:{f.line}: {f.code} not given a noqa: {reason}\n")
+        where = f"{relative(f.path, cwd)}:{f.line}"
+        sys.stderr.write(f"celery-lint: warning: {where}: {f.code} not given a noqa: {reason}\n")
     return findings
 
 

@@ -29,7 +29,9 @@ check` does not, as it runs the project rules alone.""",
             {"+proj/settings.py": 'CELERY_TASK_SERIALIZER = "json"  # noqa: CEL104\n'},
             findings=(("proj/settings.py", "CEL901"),),
         ),
-        good=Example({"+proj/settings.py": 'CELERY_TASK_SERIALIZER = "json"\nCELERY_TASK_TIME_LIMT = 300  # noqa: CEL104\n'}),
+        good=Example(
+            {"+proj/settings.py": 'CELERY_TASK_SERIALIZER = "json"\nCELERY_TASK_TIME_LIMT = 300  # noqa: CEL104\n'}
+        ),
         silent_on=(
             "codes of other tools (E501, F401) and a bare '# noqa'",
             "codes of rules the run did not select, or ignores in the file (per-file-ignores), and live-only rules",

@@ -50,7 +50,8 @@ def found(stdout: str) -> list[tuple[str, int, str]]:
 
 def legacy(root: Path, extra: dict[str, str] | None = None) -> Path:
     """The canonical project with five findings (CEL004, CEL101-104) a team has no time to fix."""
-    return write_project(Example({"proj/__init__.py": "", "+proj/settings.py": SETTINGS_FINDINGS, **(extra or {})}), root)
+    files = {"proj/__init__.py": "", "+proj/settings.py": SETTINGS_FINDINGS, **(extra or {})}
+    return write_project(Example(files), root)
 
 
 def edit_settings(root: Path) -> None:
