@@ -109,8 +109,26 @@ def live_configuration() -> Config:
 @functools.lru_cache(maxsize=1)
 def live_reporting() -> Reporting:
     """What the checks report: the rules the table selects, and of their findings what
-    `celery-lint` reports under it (per-file-ignores, exclude, noqa on the line)."""
-    return Reporting.configured(live_configuration())
+    `celery-lint` reports under it (per-file-ignores, exclude, noqa on the line, baseline)."""
+    config = live_configuration()
+    try:
+        return Reporting.configured(config)
+    except ConfigError as exc:  # its baseline cannot be read: a check must not raise, say why
+        logger.warning("celery-lint: baseline not used: %s", exc)
+        return Reporting.configured(config._replace(baseline=None))
+
+
+@functools.lru_cache(maxsize=1)
+def _baselined() -> frozenset[Finding]:
+    """The static findings the table's baseline records (hidden, with their live answers)."""
+    project, reporting = live_project(), live_reporting()
+    if project is None or reporting.baseline is None:
+        return frozenset()
+    shown = [
+        f for f in project_findings(project, reporting.rules)
+        if reporting.reports(f.code, f.path, f.line, project.text(f.path))
+    ]
+    return frozenset(shown) - frozenset(reporting.baseline.new(shown))
 
 
 @functools.lru_cache(maxsize=1)
@@ -150,10 +168,12 @@ def _as_message(project: Project, finding: Finding) -> checks.CheckMessage:
 
 
 def _reported(project: Project, finding: Finding) -> bool:
-    """Whether the table and the noqa comments report a static finding (and the live
-    answer it lends its location to). `SILENCED_SYSTEM_CHECKS` is Django's to apply: a
+    """Whether the table, the noqa comments and the baseline report a static finding
+    (and the live answer it lends its location to). `SILENCED_SYSTEM_CHECKS` is Django's to apply: a
     silenced message is returned, and Django counts it."""
-    return live_reporting().reports(finding.code, finding.path, finding.line, project.text(finding.path))
+    reporting = live_reporting()
+    shown = reporting.reports(finding.code, finding.path, finding.line, project.text(finding.path))
+    return shown and finding not in _baselined()
 
 
 @_never_raise

@@ -1,10 +1,10 @@
 """The `celery-lint` command: `celery-lint [PATH ...]`.
 
-Exit status: 0 no findings, 1 findings, 2 usage or input errors (a missing path, an
-`--output-file` that cannot be written, `--settings` or `--app` naming a module the
-project does not have, a file the analysis needs that cannot be read or parsed: one
-named on the command line, a settings module, a Celery app module), 130 on Ctrl-C
-(`console`). What the analysis could not determine (the
+Exit status: 0 no findings, 1 findings (at or above `--fail-on`), 2 usage or input
+errors (a missing path, an `--output-file` that cannot be written, `--settings` or
+`--app` naming a module the project does not have, a file the analysis needs that
+cannot be read or parsed: one named on the command line, a settings module, a Celery
+app module), 130 on Ctrl-C (`console`). What the analysis could not determine (the
 settings, the app) is a warning on stderr and in the summary; it leaves the status. Any other file that cannot be read or parsed
 is reported as a warning and skipped: only its own checks are lost.
 """
@@ -18,10 +18,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from celery_lint import __version__
-from celery_lint import config_lookup, presentation, stdin, tracked
+from celery_lint import adoption, config_lookup, presentation, stdin, tracked
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
-from celery_lint.output import FORMATS
+from celery_lint.output import FORMATS, errors_text, notices_text
 from celery_lint.project import Project, ProjectOptions
 from celery_lint.project.facts import missing_modules, run_facts
 from celery_lint.registry import REGISTRY
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    adoption.add_arguments(parser)
     parser.add_argument("--explain", metavar="CODE", help="describe a rule and show its examples")
     parser.add_argument("--list-rules", action="store_true", help="list every rule and the front ends reporting it")
     parser.add_argument(
@@ -103,6 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown is not None:
         parser.error(f"unknown rule code or prefix: {unknown}")
     presentation.check_arguments(parser, args)
+    adoption.check_arguments(parser, args)
     if args.celery_version is not None:
         try:
             parse_version(args.celery_version)
@@ -136,11 +138,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("".join(f"celery-lint: error: {error}\n" for error in wrong))
         return 2  # an analysis of settings or an app that are not there would say nothing
     report.facts, report.notices = run_facts(report.projects, report.files, paths)
-    if not presentation.present(report, args, Path.cwd().resolve()):
+    cwd = Path.cwd().resolve()
+    acted = adoption.act(report, args, cwd)  # --write-baseline, --add-noqa: instead of the report
+    if acted is not None:
+        sys.stderr.write(errors_text(report.errors, cwd))
+        sys.stderr.write(notices_text(report, cwd))
+    elif not presentation.present(report, args, cwd):
         return 2  # the report is nowhere
     if any(error.needed for error in report.errors):
         return 2  # the analysis is incomplete: silence would not mean "clean"
-    return 1 if report.findings and not args.exit_zero else 0
+    return acted if acted is not None else adoption.exit_status(report.findings, args)
 
 
 def _of_directory(args: argparse.Namespace) -> Callable[[Path], tuple[Config, Setup]]:
@@ -148,6 +155,7 @@ def _of_directory(args: argparse.Namespace) -> Callable[[Path], tuple[Config, Se
     setup: the command's options over the table."""
 
     def setup(config: Config) -> Setup:
+        config = adoption.table(config, args)
         reporting = Reporting.configured(config, args.select, args.ignore, args.extend_select)
         return Setup(reporting, tuple(args.settings) or config.settings, _options(config, args))
 

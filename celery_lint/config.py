@@ -13,10 +13,12 @@
     celery-version = "5.6.3"                   # else the project's pins, else installed Celery
     exclude = ["legacy/**"]
     respect-gitignore = true                   # skip what git ignores (hidden directories always)
+    baseline = "celery-lint-baseline.json"     # report only findings this file does not record
+    fail-on = "error"                          # the command: only errors exit 1 (default "warning")
 
 Each project reads its own table (`config_lookup`): the nearest pyproject.toml with
 it at or above the project's root, up to the repository root, unless `--config`
-names one for all. Patterns are relative to the directory of the table's file.
+names one for all. Patterns and the baseline are relative to the directory of the table's file.
 Anything unknown or ill-typed is refused with a `ConfigError` naming the file, the key and the problem:
 a silently ignored configuration is the very bug this tool exists to catch.
 """
@@ -38,7 +40,9 @@ TABLE = "celery-lint"
 KEYS = (
     "settings", "app", "namespace", "select", "ignore", "extend-select", "per-file-ignores",
     "own-settings", "celery-version", "exclude", "configuration", "respect-gitignore",
+    "baseline", "fail-on",
 )
+FAIL_ON = ("error", "warning")
 # Patterns as strings: `re` compiles (and caches) each on first use, not at every start.
 _DOTTED = r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*"
 _APP = rf"{_DOTTED}(?::[A-Za-z_]\w*)?"
@@ -71,6 +75,8 @@ class Config(NamedTuple):
     exclude: tuple[str, ...] = ()
     configuration: str | None = None
     respect_gitignore: bool = True
+    baseline: Path | None = None  # resolved
+    fail_on: str = "warning"  # the lowest severity that sets the command's exit status 1
     base: Path = Path()  # patterns are relative to this directory (default: the working directory)
 
     def project_options(self) -> ProjectOptions:
@@ -239,6 +245,14 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
         if not isinstance(respect, bool):
             raise ConfigError(path, "respect-gitignore", f"expected true or false, got {_type(respect)}")
         values["respect_gitignore"] = respect
+    if "baseline" in table:
+        name = _string(path, "baseline", table["baseline"])
+        _require(name.strip(), path, "baseline", "expected a file name, got an empty string")
+        values["baseline"] = values["base"] / name
+    if "fail-on" in table:
+        level = _string(path, "fail-on", table["fail-on"])
+        _require(level in FAIL_ON, path, "fail-on", f"expected \"error\" or \"warning\", got {level!r}")
+        values["fail_on"] = level
     return Config(**values)
 
 

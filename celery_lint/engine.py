@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from celery_lint import layout
+from celery_lint.baseline import unbaselined
 from celery_lint.findings import Finding
 from celery_lint.project import TASK_WORD, Project, ProjectOptions
 from celery_lint.project.facts import Notice, ProjectFacts
 from celery_lint.registry import Rule
 from celery_lint.sources import SourceError
+from celery_lint.stale_noqa import CODE as STALE_NOQA
+from celery_lint.stale_noqa import stale_findings
 from celery_lint.suppression import Reporting
 from celery_lint.suppression import select_rules as select_rules  # noqa: F401 (the engine's callers' name for it)
 
@@ -126,7 +129,11 @@ def findings_for_file(
     project = Project.of_directory(directory, settings_modules, options)  # flake8 names files only
     _prepared(project, reporting.rules)
     found = _file_findings(project, path, tree, reporting.rules)
-    return [f for f in found if reporting.reports(f.code, f.path, f.line, project.text(f.path))]
+    text = project.text(path)
+    if STALE_NOQA in reporting.codes and text is not None:
+        found = sorted([*found, *stale_findings({path: text}, found, lambda p: reporting)])
+    shown = [f for f in found if reporting.reports(f.code, f.path, f.line, project.text(f.path))]
+    return reporting.baseline.new(shown) if reporting.baseline is not None else shown
 
 
 def prepare(
@@ -283,6 +290,7 @@ def _lint_paths(
     unanalysed: list[tuple[Project, Path]] = []
     own: dict[Project, set[Path]] = {}  # the files of each project's model, for the files named
     directory = ""
+    noqa_texts: dict[Path, str] = {}
     for path in files:
         if not str(path).startswith(directory) or os.sep in str(path)[len(directory):]:
             # the walk lists a directory's files together: one project lookup for them
@@ -295,6 +303,8 @@ def _lint_paths(
             module_rules = [rule for rule in rules if rule.check_module is not None and not rule.live_only]
         report.files += 1
         text = project.text(path)
+        if text is not None and STALE_NOQA in reporting.codes:
+            noqa_texts[path] = text  # judged once every rule has run
         if text is not None and TASK_WORD not in text and not any(rule.reads(text) for rule in module_rules):
             # neither a module rule nor the project model's task questions read it: syntax only
             if not project.parses(path, needed=path in named):
@@ -318,8 +328,12 @@ def _lint_paths(
         report.errors.extend(project.errors)
     # A file no analysis needed is reported too, but only its own checks were lost.
     report.errors += [_unneeded(project.failure(path)) for project, path in unanalysed]
-    texts = {path: _text(path, projects) for path in {f.path for f in report.findings}}
-    report.findings = [f for f in sorted(set(report.findings)) if _reports(f, setup_of, texts[f.path])]
+    found = sorted(set(report.findings))
+    if noqa_texts:
+        found = sorted([*found, *stale_findings(noqa_texts, found, lambda p: setup_of(p.parent).reporting)])
+    texts = {path: _text(path, projects) for path in {f.path for f in found}}
+    report.findings = [f for f in found if _reports(f, setup_of, texts[f.path])]
+    report.findings = unbaselined(report.findings, lambda f: setup_of(f.path.parent).reporting.baseline)
     report.errors = _distinct(report.errors)
     return report
 

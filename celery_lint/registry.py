@@ -93,6 +93,9 @@ class Rule(NamedTuple):
     # accepts): flake8, which hands over one parsed file at a time, runs it on that
     # file's tree, as a module rule, instead of parsing every module up front.
     project_module: ModuleCheck | None = None
+    # A rule about the other rules' findings of the run (CEL901, `stale_noqa`): the
+    # engine runs it after them; its examples run with the default set.
+    after_rules: bool = False
 
     def reads(self, text: str) -> bool:
         """Whether `check_module` looks at a module with this text."""

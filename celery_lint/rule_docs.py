@@ -29,6 +29,7 @@ FAMILIES = {
     "CEL2": "Tasks",
     "CEL3": "Result backends and beat schedulers",
     "CEL4": "Runtime and deployment",
+    "CEL9": "celery-lint's own comments",
 }
 LIVE_COMMAND = "python manage.py check --deploy --database default"  # every live-only rule reports here
 BASE_PAGE = "base-project.md"
@@ -98,7 +99,9 @@ def findings(rule: Rule, example: Example) -> list[str]:
         return [f"{rule.django_id} ({LIVE_COMMAND})" for _, code in example.findings if code == rule.code]
     with tempfile.TemporaryDirectory(prefix="celery-lint-docs-") as tmp:
         root = write_project(example, Path(tmp)).resolve()
-        report = lint_paths([root], select_rules([rule.code], extend_select=[rule.code]))
+        # a rule about the others' findings (CEL901) runs with the default set
+        select = [] if rule.after_rules else [rule.code]
+        report = lint_paths([root], select_rules(select, extend_select=[rule.code]))
         return [finding.format(relative_to=root) for finding in report.findings]
 
 

@@ -5,7 +5,8 @@ own options) and asks `Reporting.reports` about each finding, static or live: th
 rules selected (`select`, `ignore`, `extend-select`), the files the table leaves
 out (`exclude`) or ignores codes in (`per-file-ignores`), and a `# noqa` comment on
 the reported line, read as flake8 reads it (flake8 applies its own on top of the
-plugin's, so the two must agree).
+plugin's, so the two must agree). Its `baseline` (`celery_lint.baseline`) then hides
+the findings a baseline file records, judged on a file's findings together.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from celery_lint.config import Config
+from celery_lint.baseline import Baseline, BaselineError, load
+from celery_lint.config import Config, ConfigError
 from celery_lint.project import source_lines
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
@@ -78,13 +80,16 @@ def _lines(text: str) -> list[str]:
 class Reporting:
     """The rules one configuration runs, and which of their findings it shows."""
 
-    __slots__ = ("rules", "codes", "config", "noqa")
+    __slots__ = ("rules", "codes", "config", "noqa", "baseline")
 
-    def __init__(self, rules: Iterable[Rule], config: Config = Config(), noqa: bool = True) -> None:
+    def __init__(
+        self, rules: Iterable[Rule], config: Config = Config(), noqa: bool = True, baseline: Baseline | None = None
+    ) -> None:
         self.rules = list(rules)
         self.codes = frozenset(rule.code for rule in self.rules)
         self.config = config
         self.noqa = noqa  # False: flake8's --disable-noqa
+        self.baseline = baseline  # what it records is not shown
 
     @classmethod
     def configured(
@@ -96,10 +101,17 @@ class Reporting:
         noqa: bool = True,
     ) -> Reporting:
         """The table's selection, with a front end's options over it as the command's:
-        `select` (given: not None) replaces the table's, `ignore` and `extend_select` add."""
+        `select` (given: not None) replaces the table's, `ignore` and `extend_select` add.
+        A `baseline` the table names that cannot be read is a `ConfigError`."""
         chosen = select if select is not None else config.select or ()
         rules = select_rules(chosen, [*config.ignore, *ignore], [*config.extend_select, *extend_select])
-        return cls(rules, config, noqa)
+        baseline = None
+        if config.baseline is not None:
+            try:
+                baseline = load(config.baseline)
+            except BaselineError as exc:
+                raise ConfigError(config.path or config.baseline, "baseline" if config.path else "", str(exc)) from exc
+        return cls(rules, config, noqa, baseline)
 
     @classmethod
     def of(cls, rules: Sequence[Rule] | Reporting) -> Reporting:
@@ -109,14 +121,19 @@ class Reporting:
     def narrowed(self, prefixes: Iterable[str]) -> Reporting:
         """Only the rules a code prefix of `prefixes` names (a host's own selection)."""
         names = tuple(prefixes)
-        return Reporting([r for r in self.rules if r.code.startswith(names)], self.config, self.noqa)
+        return Reporting([r for r in self.rules if r.code.startswith(names)], self.config, self.noqa, self.baseline)
+
+    def selects(self, code: str, path: Path | None = None) -> bool:
+        """Whether findings of `code` at `path` are looked for: its rule runs, and the
+        table neither excludes the file nor ignores the code in it."""
+        if code not in self.codes:
+            return False
+        return path is None or not (self.config.excludes(path) or self.config.ignored(path, code))
 
     def reports(self, code: str, path: Path | None = None, line: int = 0, text: str | None = None) -> bool:
         """Whether a finding of `code` is shown: at `path` (a finding with no file: None),
         on `line` (1-based; 0: none) of the file whose text is `text` (None: unread)."""
-        if code not in self.codes:
-            return False
-        if path is not None and (self.config.excludes(path) or self.config.ignored(path, code)):
+        if not self.selects(code, path):
             return False
         if self.noqa and text is not None and line > 0:
             lines = _lines(text)

@@ -51,12 +51,14 @@ def write_files(root: Path, files: dict[str, str], base: bool = True) -> Path:
 
 
 def lint(
-    root: Path, select: str | None = None, settings: tuple[str, ...] = (), errors: bool = False
+    root: Path, select: str | None = None, settings: tuple[str, ...] = (), errors: bool = False,
+    default_set: bool = False,
 ) -> list[tuple[str, int, str]]:
     """(relative path, line, code) of every finding in the tree at `root`, which has
-    no file that cannot be analysed unless `errors`."""
+    no file that cannot be analysed unless `errors`; `default_set`: `select` adds to it."""
     forget_the_filesystem()
-    rules = select_rules([select] if select else [], extend_select=[select] if select else [])
+    chosen = [select] if select and not default_set else []
+    rules = select_rules(chosen, extend_select=[select] if select else [])
     report = lint_paths([root], rules, settings)
     assert errors or not report.errors, report.errors
     return [(f.path.relative_to(root.resolve()).as_posix(), f.line, f.code) for f in report.findings]

@@ -67,9 +67,13 @@ own-settings = ["CELERY_REPORTS_QUEUE"]
 celery-version = "5.6.3"
 exclude = ["legacy/**"]
 respect-gitignore = false
+baseline = "ci/celery-lint-baseline.json"
+fail-on = "error"
 """,
     )
     config = load_config(path)
+    assert config.baseline == path.parent.resolve() / "ci" / "celery-lint-baseline.json"  # relative to the file
+    assert config.fail_on == "error"
     assert config.settings == ("proj.settings.production", "proj.settings.test")
     assert config.app == "proj.celery:app"
     assert config.namespace == "CELERY"
@@ -115,10 +119,13 @@ def test_a_single_settings_string_and_an_empty_namespace(tmp_path):
         pytest.param('celery-version = "5..6"', "celery-version", "not a version number", id="version-dots"),
         pytest.param('per-file-ignores = ["CEL101"]', "per-file-ignores", "expected a table of pattern = [codes]", id="pfi-list"),
         pytest.param(
-            'per-file-ignores = { "tests/*" = ["CEL9"] }', "per-file-ignores.'tests/*'",
-            "unknown rule code or prefix 'CEL9'", id="pfi-code",
+            'per-file-ignores = { "tests/*" = ["CEL8"] }', "per-file-ignores.'tests/*'",
+            "unknown rule code or prefix 'CEL8'", id="pfi-code",
         ),
         pytest.param("exclude = [1]", "exclude", "expected a list of strings", id="exclude"),
+        pytest.param("baseline = 1", "baseline", "expected a string, got an integer", id="baseline-int"),
+        pytest.param('baseline = ""', "baseline", "expected a file name", id="baseline-empty"),
+        pytest.param('fail-on = "info"', "fail-on", 'expected "error" or "warning"', id="fail-on"),
         pytest.param('respect-gitignore = "no"', "respect-gitignore", "expected true or false, got a string",
                      id="respect-gitignore"),
     ],

@@ -145,7 +145,7 @@ def test_no_rendering_fault_is_back(site: Path, pages: dict[Path, Page]):
         assert all(block.strip() for block in page.code_blocks), f"an empty code block in {path}"
     cel102 = (site / "rules" / "CEL102" / "index.html").read_text(encoding="utf-8")
     assert "ignored by Celery &lt;= 5.6" in cel102
-    assert "<code>--format text|json|sarif|github</code>" in (site / "configuration" / "index.html").read_text(
+    assert "<code>--format text|json|sarif|github|gitlab|junit</code>" in (site / "configuration" / "index.html").read_text(
         encoding="utf-8"
     )
 
