@@ -15,6 +15,7 @@ from celery_lint.project import modules as project_module
 from celery_lint.project import Imported, Project, SourceModule
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
+from tests.helpers import write_files
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TEXT = "from celery import shared_task\nimport os\n\n\n@shared_task(bind=True)\ndef f(self):\n    return os.getcwd()\n"
@@ -120,3 +121,32 @@ def test_released_without_summary_answers_by_parsing_again():
     source.release(summarise=False)
     assert [type(n) for n in source.nodes(ast.Import, ast.ImportFrom)] == [ast.ImportFrom, ast.Import]
     assert source.aliases["shared_task"] == "celery.shared_task"
+
+
+def test_one_file_of_a_project_parses_no_other_task_module(project, monkeypatch):
+    """`celery-lint demoapp/views.py` ran every project rule whole, CEL205 parsing every
+    module that spells "task" for findings only the named file's could show, and
+    kept their trees: on a 20,000-module project, twice the whole tree's memory.
+    The project rules' per-module parts now run on the named file alone."""
+    write_files(project, {})
+    for i in range(20):
+        (project / "demoapp" / f"jobs{i}.py").write_text(
+            f"from celery import shared_task\n\n\n@shared_task\ndef job{i}():\n    return {i}\n", encoding="utf-8"
+        )
+    with (project / "demoapp" / "tasks.py").open("a", encoding="utf-8") as tasks:
+        tasks.write("".join(f"from demoapp import jobs{i}  # noqa: F401\n" for i in range(20)))
+    parsed: list[Path] = []
+
+    def parse_text(path: Path, text: str) -> ast.Module:
+        parsed.append(path)
+        return ast.parse(text)
+
+    monkeypatch.setattr(project_module, "parse_text", parse_text)
+    Project._cache.clear()
+    views = project.resolve() / "demoapp" / "views.py"
+    report = lint_paths([views], select_rules())
+    assert report.files == 1 and not report.findings and not report.errors
+    assert views in parsed
+    assert not [path for path in parsed if path.name.startswith("jobs")]
+    model = Project.get(project.resolve())
+    assert not [path for path, source in model._sources.items() if source is not None and path.name.startswith("jobs")]
