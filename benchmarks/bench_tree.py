@@ -633,6 +633,7 @@ def main() -> None:
     parser.add_argument("--no-linearity", action="store_true")
     args = parser.parse_args()
     apps = max(1, args.modules // 12)
+    rounds = min(args.repeat, 2) if args.quick else args.repeat
     root = args.keep or Path(tempfile.mkdtemp(prefix="celery-lint-bench-"))
     cases = Path(tempfile.mkdtemp(prefix="celery-lint-bench-cases-"))
     try:
@@ -640,7 +641,7 @@ def main() -> None:
             shutil.rmtree(root)
         count = write_tree(root, apps)
         size = sum(p.stat().st_size for p in root.rglob("*.py"))
-        print(f"project: {count} modules, {size / 1024:.0f} KiB, {apps} apps ({root}); {args.repeat} paired rounds")
+        print(f"project: {count} modules, {size / 1024:.0f} KiB, {apps} apps ({root}); {rounds} paired rounds")
         python = sys.executable
         # As installed from a wheel: bytecode written once (pip compiles it). Without it,
         # and with PYTHONDONTWRITEBYTECODE set, every run would compile the package anew.
@@ -652,7 +653,7 @@ def main() -> None:
             "keep": ([python, "-c", BASELINE, ".", "keep"], root),
             "lint": ([str(BIN / "celery-lint"), "."], root),
             "one": ([str(BIN / "celery-lint"), one], root),
-        }, min(args.repeat, 2) if args.quick else args.repeat)
+        }, rounds)
         healthy("celery-lint", runs["lint"][0])
         healthy("celery-lint on one file", runs["one"][0])
         for name, label in (
