@@ -118,6 +118,13 @@ class Namespace:
         self.dynamic = dynamic
         # Other files whose code ran in these globals, in order (split-settings `include()`).
         self.ran: list[Path] = []
+        # Lists and dicts an evaluator made for one name here and nothing read since
+        # (id -> value, weight, known): `X += [...]`, `X.append(...)` and `X[key] = ...`
+        # grow them in place instead of copying and re-measuring them, which made a
+        # settings module repeating such a statement N times cost N^2. Kept on the
+        # namespace, for every evaluator running code in it (split-settings components);
+        # a copy owns nothing.
+        self.owned: dict[int, tuple[Any, int, bool]] = {}
 
     def __repr__(self) -> str:
         return f"Namespace({self.module!r}, {self.path!r}, open={self.open}, dynamic={self.dynamic})"
@@ -276,11 +283,6 @@ class ModuleEvaluator:
         # file run in the module's globals (a split-settings component)
         self.location = location or path
         self._binding_functions: set[str] = set()  # local functions that write module names
-        # Lists and dicts made here for one name of one namespace and read by nothing
-        # since (id -> namespace, value, weight, known): `X += [...]`, `X.append(...)` and
-        # `X[key] = ...` grow them in place instead of copying and re-measuring them, which
-        # made a settings module repeating such a statement N times cost N^2.
-        self._owned: dict[int, tuple[Namespace, Any, int, bool]] = {}
 
     def run(self, tree: ast.Module, ns: Namespace | None = None) -> Namespace:
         """Run a module body in a new namespace, or in `ns` (a file exec'd in another's globals)."""
@@ -322,8 +324,7 @@ class ModuleEvaluator:
             if isinstance(stmt.target, ast.Name):
                 current = ns.value(stmt.target.id)
                 right = self.expr(stmt.value, ns)
-                owned = self._owned.get(id(current))
-                if owned is not None and owned[0] is ns and isinstance(stmt.op, ast.Add) and type(right) is list:
+                if id(current) in ns.owned and isinstance(stmt.op, ast.Add) and type(right) is list:
                     value = self._grown(ns, current, lambda: current.extend(right), _weight(right) - 1, is_known(right))
                 else:
                     value = self._own(ns, _binop(stmt.op, current, right))
@@ -372,8 +373,7 @@ class ModuleEvaluator:
             name = target.value.id
             current = ns.value(name)
             key = self.expr(target.slice, ns)
-            owned = self._owned.get(id(current))
-            if isinstance(current, dict) and is_known(key) and owned is not None and owned[0] is ns:
+            if isinstance(current, dict) and is_known(key) and id(current) in ns.owned:
                 removed = _weight(key) + _weight(current[key]) if key in current else 0
 
                 def store() -> None:
@@ -447,24 +447,24 @@ class ModuleEvaluator:
         weight = _weight(value)
         if weight > MAX_ITEMS:
             return UNKNOWN
-        self._owned[id(value)] = (ns, value, weight, is_known(value))
+        ns.owned[id(value)] = (value, weight, is_known(value))
         return value
 
     def _grown(self, ns: Namespace, value: Any, change: Callable[[], None], added: int, known: bool) -> Any:
         """An owned `value` after `change` (which adds `added` to its weight), or UNKNOWN
         when it grows past MAX_ITEMS."""
-        _, _, weight, was_known = self._owned.pop(id(value))
+        _, weight, was_known = ns.owned.pop(id(value))
         if weight + added > MAX_ITEMS:
             return UNKNOWN
         change()
-        self._owned[id(value)] = (ns, value, weight + added, was_known and known)
+        ns.owned[id(value)] = (value, weight + added, was_known and known)
         return value
 
     def _mutate(self, current: Any, method: str, call: ast.Call, ns: Namespace) -> Any:
         args = [self.expr(a, ns) for a in call.args]
-        owned = self._owned.get(id(current))
-        if owned is not None and owned[0] is ns and type(current) is list:
-            grown = self._grow_list(ns, current, method, call, args, owned[3])
+        owned = ns.owned.get(id(current))
+        if owned is not None and type(current) is list:
+            grown = self._grow_list(ns, current, method, call, args, owned[2])
             if grown is not _NOT_GROWN:
                 return grown
         if call.keywords or not is_known(current) or any(a is UNKNOWN for a in args):
@@ -569,7 +569,7 @@ class ModuleEvaluator:
                 return self.module
             if node.id in ns.bindings:
                 value = ns.value(node.id)
-                self._owned.pop(id(value), None)  # held by more than its name now: copied to grow
+                ns.owned.pop(id(value), None)  # held by more than its name now: copied to grow
                 return value
             return Ref(node.id) if node.id in _SAFE_CALLS or node.id in _DYNAMIC_CALLS else UNKNOWN
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
@@ -873,6 +873,7 @@ def unseen_code_ran(ns: Namespace) -> None:
 
 
 def _merge_into(ns: Namespace, states: list[Namespace]) -> None:
+    ns.owned.clear()  # a path may have bound its value to another name too
     names = set().union(*(s.bindings for s in states))
     for name in names:
         present = [s.bindings[name] for s in states if name in s.bindings]

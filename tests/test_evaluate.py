@@ -306,6 +306,29 @@ def test_a_value_grown_in_place_is_never_one_another_name_holds():
     assert ns.value("Z") == OneOf((["a", "b", "c", "d"], ["a", "b", "c"]))  # the branch grew its own copy
 
 
+def test_a_value_another_path_or_component_holds_is_copied_before_it_grows(project):
+    ns = evaluate("""\
+        import os
+        X = []
+        X += ["a"]
+        if os.environ.get("A"):
+            Y = X
+        else:
+            Y = X
+        X += ["b"]
+    """)
+    assert ns.value("Y") == ["a"] and ns.value("X") == ["a", "b"]
+    write_files(project, {
+        "+proj/settings.py": (
+            "from split_settings.tools import include\n"
+            "EXTRA = []\nEXTRA += ['a']\ninclude('components/alias.py')\nEXTRA += ['b']\n"
+        ),
+        "proj/components/alias.py": "COPY = EXTRA\n",
+    })
+    settings = Project.get(project.resolve()).settings[0]
+    assert settings.value("COPY") == ["a"] and settings.value("EXTRA") == ["a", "b"]
+
+
 def test_a_grown_value_past_the_limit_is_unknown():
     ns = evaluate("X = []\n" + 'X += ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]\n' * 1001)
     assert ns.value("X") is UNKNOWN
