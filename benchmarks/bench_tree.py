@@ -1,20 +1,29 @@
 #!/usr/bin/env python
-"""How much celery-lint costs on a large Django project, as ratios to a baseline.
+"""How much celery-lint costs on a large Django project, as ratios to a floor.
 
-Usage:  .venv/bin/python benchmarks/bench_tree.py [--apps N] [--keep DIR] [--repeat R]
+Usage:  .venv/bin/python benchmarks/bench_tree.py [--modules 2000|20000] [--repeat R] [--quick]
+                                                  [--keep DIR] [--no-flake8] [--no-linearity]
 
-It writes a healthy Django + Celery project of `--apps` apps (12 modules each:
-models, views, tasks, urls, admin, apps, signals, forms, tests, a migration...; split
-settings with star imports; 2,410 modules for the default 200 apps) to a
-temporary directory and runs, each in a fresh process (the best of `--repeat`
-runs):
+It writes a healthy Django + Celery project of about `--modules` modules (apps of
+12 modules each: models, views, tasks, urls, admin, apps, signals, forms, tests, a
+migration...; split settings with star imports) to a temporary directory and runs,
+each in a fresh process, in `--repeat` paired rounds (every command once per round,
+the order turning each round; a ratio is taken within a round, then the median
+and min-max of the rounds' ratios are printed: best-of-N of unpaired runs swings
+by half on a loaded machine):
 
-- baseline: read every `.py` file the linter would read (the same files in the
-  same order, by a plain `os.walk`; the same decoding) and `ast.parse` it, keeping nothing: the least any whole-tree
-  analysis must do. Also reported: the same keeping every tree, for scale;
-- `celery-lint <tree>`: wall time and peak RSS (`ru_maxrss` of that child,
-  from `os.wait4` in a small launcher, see `SPAWN`), expected to report no finding;
-- flake8 on the tree, with and without the plugin.
+- the floor: read every `.py` file the linter would read (the same files in the
+  same order, by a plain `os.walk`; the same decoding) and `ast.parse` it, keeping
+  nothing: what any whole-tree analysis that parses every file must do. Also
+  reported: the same keeping every tree, for scale;
+- `celery-lint .`: wall time, CPU time (user + system, the steadier figure on a
+  busy machine) and peak RSS (`ru_maxrss` of that child, from `os.wait4` in a
+  small launcher, see `SPAWN`), expected to report no finding;
+- `celery-lint apps/app000/tasks.py`: one file of the same project;
+- flake8 on the tree, with and without the plugin;
+- linearity: four inputs grown in the canonical small project (a long settings
+  module, a long INSTALLED_APPS, a deep star-import chain, a wide package), each
+  at 0, n and 4n units: the CPU cost per unit from 0 to n and from n to 4n.
 
 How flake8 runs "without the plugin": flake8 runs every registered tree plugin
 on every file whatever `--select` says (selection only filters what is shown;
@@ -28,10 +37,12 @@ run with the plugin adds `--extend-select=CEL`. Both use the default `--jobs`
 (one worker per CPU, each building its own project model) and, separately,
 `--jobs=1`.
 
-Targets: celery-lint at most 1.5x the baseline's time and 2x its peak memory;
-flake8 with the plugin at most 10% slower than without. The script prints the
-figures; it asserts nothing about time (machines differ), only that every run
-succeeded and found nothing.
+Targets, each printed as a PASS/FAIL line: celery-lint at most 0.6x the floor's
+time (the older target: 1.5x) and 2x its peak memory; one file at most 0.3x the
+whole tree's time and no more memory; flake8 with the plugin at most 10% slower
+than without; each linearity case's cost per unit at 4n at most 1.5x that at n.
+It asserts nothing about time (machines differ), only that every run succeeded
+and found nothing.
 """
 
 from __future__ import annotations
@@ -39,6 +50,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -479,57 +491,202 @@ def measure(args: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[flo
     return float(elapsed), float(cpu), int(peak) / 1024, text
 
 
-def best(args: list[str], cwd: Path, repeat: int) -> tuple[float, float, float, str]:
-    """The best of `repeat` runs of each figure: noise only ever adds."""
-    runs = [measure(args, cwd) for _ in range(repeat)]
-    return min(r[0] for r in runs), min(r[1] for r in runs), min(r[2] for r in runs), runs[0][3]
+Run = tuple[float, float, float, str]  # wall s, CPU s, peak MiB, output
+
+
+def paired(commands: dict[str, tuple[list[str], Path]], repeat: int) -> dict[str, list[Run]]:
+    """`repeat` rounds of every command, one after the other in each round (the order
+    turning each round): a ratio is taken within a round, where both runs met the same
+    load. Best-of-N of unpaired runs swings by half on a loaded machine."""
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
+    names = list(commands)
+    for round_ in range(repeat):
+        for name in names[round_ % len(names):] + names[: round_ % len(names)]:
+            args, cwd = commands[name]
+            runs[name].append(measure(args, cwd))
+    return runs
+
+
+def spread(values: list[float]) -> str:
+    """The median, and min-max, of per-round figures."""
+    return f"{statistics.median(values):5.2f}x (min {min(values):.2f}, max {max(values):.2f})"
+
+
+def ratios(runs: dict[str, list[Run]], top: str, bottom: str, figure: int) -> list[float]:
+    return [a[figure] / b[figure] for a, b in zip(runs[top], runs[bottom])]
+
+
+def target(label: str, values: list[float], limit: float) -> None:
+    verdict = "PASS" if statistics.median(values) <= limit else "FAIL"
+    print(f"  {verdict} {label}: {spread(values)} (target <= {limit}x)")
+
+
+def median_of(runs: list[Run], figure: int) -> float:
+    return statistics.median(r[figure] for r in runs)
+
+
+def healthy(name: str, run: Run) -> None:
+    if "No findings" not in run[3]:
+        raise SystemExit(f"{name} reported something on the healthy project:\n{run[3][-3000:]}")
+
+
+# -- linearity: one input grown in a small healthy project -------------------------------
+
+
+def _grown_settings(n: int) -> dict[str, str]:
+    """A settings module of n distinct settings and one list assigned to n times."""
+    lines = "".join(f"MY_SETTING_{i} = {i}\nMY_LIST += [\"item{i}\"]\n" for i in range(n))
+    return {"+proj/settings.py": f"MY_LIST = []\n{lines}"}
+
+
+def _installed_apps(n: int) -> dict[str, str]:
+    """INSTALLED_APPS of n more entries, project apps each with a tasks module
+    (autodiscovery's reach, the apps' names and modules are looked up for each)."""
+    files = {f"app{i}/__init__.py": "" for i in range(n)}
+    files.update({
+        f"app{i}/tasks.py": f"from celery import shared_task\n\n\n@shared_task\ndef work{i}():\n    return {i}\n"
+        for i in range(n)
+    })
+    entries = "".join(f'    "app{i}",\n' for i in range(n))
+    files["+proj/settings.py"] = f"INSTALLED_APPS = [\n    *INSTALLED_APPS,\n{entries}]\n"
+    return files
+
+
+def _star_chain(n: int) -> dict[str, str]:
+    """The settings star-importing a chain of n settings modules, each binding 20
+    names (a chain much deeper than 150 exhausts the interpreter's recursion limit)."""
+    names = "".join(f"S{{i}}_{j} = {{i}}\n" for j in range(20))
+    files = {
+        f"proj/conf/s{i}.py": (f"from .s{i + 1} import *  # noqa\n" if i + 1 < n else "") + names.format(i=i)
+        for i in range(n)
+    }
+    files["proj/conf/__init__.py"] = ""
+    if n:
+        files["+proj/settings.py"] = "from .conf.s0 import *  # noqa\n"
+    return files
+
+
+def _wide_package(n: int) -> dict[str, str]:
+    """One package of n task modules, all imported by the app's tasks module."""
+    files = {
+        f"demoapp/jobs/job{i}.py": f"from celery import shared_task\n\n\n@shared_task\ndef job{i}():\n    return {i}\n"
+        for i in range(n)
+    }
+    files["demoapp/jobs/__init__.py"] = ""
+    files["+demoapp/tasks.py"] = "".join(f"from demoapp.jobs import job{i}  # noqa: F401\n" for i in range(n))
+    return files
+
+
+LINEARITY = {
+    "long settings module (settings lines)": (_grown_settings, 2000),
+    "long INSTALLED_APPS (project apps)": (_installed_apps, 300),
+    "deep star-import chain (modules)": (_star_chain, 35),
+    "wide package (modules)": (_wide_package, 500),
+}
+
+
+def write_case(root: Path, files: dict[str, str]) -> None:
+    """The canonical healthy project with `files` (a "+" name appends to that file)."""
+    shutil.rmtree(root, ignore_errors=True)
+    texts = {path: textwrap.dedent(text) for path, text in BASE.items()}
+    for path, text in files.items():
+        if path.startswith("+"):
+            texts[path[1:]] = texts.get(path[1:], "") + text
+        else:
+            texts[path] = text
+    for path, text in texts.items():
+        target_path = root / path
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        target_path.write_text(text, encoding="utf-8")
+
+
+def linearity(base: Path, repeat: int) -> None:
+    """Each input at 0, n and 4n: the cost per unit from 0 to n and from n to 4n
+    (CPU time, the steadier figure), which a linear analysis keeps equal."""
+    print("linearity (CPU per unit, paired rounds; the second size's marginal cost over the first's):")
+    for label, (make, n) in LINEARITY.items():
+        commands = {}
+        for size in (0, n, 4 * n):
+            root = base / f"{make.__name__}-{size}"
+            write_case(root, make(size))
+            commands[str(size)] = ([str(BIN / "celery-lint"), "."], root)
+        runs = paired(commands, repeat)
+        for size in commands:
+            healthy(f"{label} at {size}", runs[size][0])
+        small = [(b[1] - a[1]) / n for a, b in zip(runs["0"], runs[str(n)])]
+        large = [(c[1] - b[1]) / (3 * n) for b, c in zip(runs[str(n)], runs[str(4 * n)])]
+        print(f"  {label}: {statistics.median(small) * 1e6:7.1f} us/unit at {n}, "
+              f"{statistics.median(large) * 1e6:7.1f} us/unit at {4 * n}")
+        target(f"{label}, cost per unit at {4 * n} over that at {n}",
+               [b / a if a > 0 else float("inf") for a, b in zip(small, large)], 1.5)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--apps", type=int, default=200)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--modules", type=int, default=2000, help="the project's size (12 modules an app)")
+    parser.add_argument("--repeat", type=int, default=3, help="paired rounds (at most 3 on a shared machine)")
+    parser.add_argument(
+        "--quick", action="store_true", help="for --modules 20000: two rounds, one of flake8 --jobs=auto, no linearity"
+    )
     parser.add_argument("--keep", type=Path, help="write the project here and keep it")
     parser.add_argument("--no-flake8", action="store_true")
+    parser.add_argument("--no-linearity", action="store_true")
     args = parser.parse_args()
+    apps = max(1, args.modules // 12)
+    rounds = min(args.repeat, 2) if args.quick else args.repeat
     root = args.keep or Path(tempfile.mkdtemp(prefix="celery-lint-bench-"))
+    cases = Path(tempfile.mkdtemp(prefix="celery-lint-bench-cases-"))
     try:
         if root.exists() and args.keep:
             shutil.rmtree(root)
-        count = write_tree(root, args.apps)
+        count = write_tree(root, apps)
         size = sum(p.stat().st_size for p in root.rglob("*.py"))
-        print(f"project: {count} modules, {size / 1024:.0f} KiB, {args.apps} apps ({root})")
+        print(f"project: {count} modules, {size / 1024:.0f} KiB, {apps} apps ({root}); {rounds} paired rounds")
         python = sys.executable
         # As installed from a wheel: bytecode written once (pip compiles it). Without it,
         # and with PYTHONDONTWRITEBYTECODE set, every run would compile the package anew.
         packages = [str(Path(m.__file__).parent) for m in (celery_lint, flake8_plugin)]
         subprocess.run([python, "-m", "compileall", "-q", *packages], check=True, stdout=subprocess.DEVNULL)
-        base_t, base_c, base_m, _ = best([python, "-c", BASELINE, ".", "drop"], root, args.repeat)
-        keep_t, keep_c, keep_m, _ = best([python, "-c", BASELINE, ".", "keep"], root, args.repeat)
-        lint_t, lint_c, lint_m, out = best([str(BIN / "celery-lint"), "."], root, args.repeat)
-        if "No findings" not in out:
-            raise SystemExit(f"celery-lint reported something on the healthy project:\n{out[-3000:]}")
-        print(f"baseline (read + ast.parse, keep nothing): {base_t:6.2f} s wall {base_c:6.2f} s CPU {base_m:7.1f} MiB")
-        print(f"baseline (read + ast.parse, keep trees):   {keep_t:6.2f} s wall {keep_c:6.2f} s CPU {keep_m:7.1f} MiB")
-        print(f"celery-lint:                               {lint_t:6.2f} s wall {lint_c:6.2f} s CPU {lint_m:7.1f} MiB")
-        print(f"  time   {lint_t / base_t:5.2f}x baseline wall, {lint_c / base_c:5.2f}x CPU (target <= 1.5x)")
-        print(f"  memory {lint_m / base_m:5.2f}x baseline (target <= 2x); {lint_m / keep_m:5.2f}x the keep-trees baseline")
-        if args.no_flake8:
-            return
-        for jobs in ("auto", "1"):
+        one = "apps/app000/tasks.py"
+        runs = paired({
+            "floor": ([python, "-c", BASELINE, ".", "drop"], root),
+            "keep": ([python, "-c", BASELINE, ".", "keep"], root),
+            "lint": ([str(BIN / "celery-lint"), "."], root),
+            "one": ([str(BIN / "celery-lint"), one], root),
+        }, rounds)
+        healthy("celery-lint", runs["lint"][0])
+        healthy("celery-lint on one file", runs["one"][0])
+        for name, label in (
+            ("floor", "floor (read + ast.parse, keep nothing)"), ("keep", "read + ast.parse, keep trees"),
+            ("lint", "celery-lint ."), ("one", f"celery-lint {one}"),
+        ):
+            print(f"{label + ':':43s}{median_of(runs[name], 0):6.2f} s wall {median_of(runs[name], 1):6.2f} s CPU "
+                  f"{median_of(runs[name], 2):7.1f} MiB (medians)")
+        print("ratios, per round (median, min-max):")
+        target("cold run, wall over the floor's", ratios(runs, "lint", "floor", 0), 0.6)
+        target("cold run, CPU over the floor's", ratios(runs, "lint", "floor", 1), 0.6)
+        target("peak memory over the floor's", ratios(runs, "lint", "floor", 2), 2.0)
+        target("time, the older target", ratios(runs, "lint", "floor", 1), 1.5)
+        target(f"one file ({one}), CPU over the whole tree's", ratios(runs, "one", "lint", 1), 0.3)
+        target(f"one file ({one}), peak memory over the whole tree's", ratios(runs, "one", "lint", 2), 1.0)
+        print(f"  memory over the keep-trees run: {spread(ratios(runs, 'lint', 'keep', 2))}")
+        if not args.no_flake8:
             common = [str(BIN / "python"), "-c", FLAKE8]
-            plain_t, plain_c, _, _ = best([*common, "without", f"--jobs={jobs}", "--exit-zero", "."], root, args.repeat)
-            with_t, with_c, _, with_out = best(
-                [*common, "with", f"--jobs={jobs}", "--exit-zero", "--extend-select=CEL", "."], root, args.repeat
-            )
-            if "CEL" in with_out:
-                raise SystemExit(f"flake8 reported CEL findings on the healthy project:\n{with_out[-3000:]}")
-            print(
-                f"flake8 --jobs={jobs}: without plugin {plain_t:6.2f} s wall {plain_c:6.2f} s CPU; "
-                f"with --extend-select=CEL {with_t:6.2f} s wall {with_c:6.2f} s CPU: "
-                f"{(with_t / plain_t - 1) * 100:+.1f}% wall, {(with_c / plain_c - 1) * 100:+.1f}% CPU (target <= +10%)"
-            )
+            for jobs in ("auto",) if args.quick else ("auto", "1"):
+                flake8 = paired({
+                    "without": ([*common, "without", f"--jobs={jobs}", "--exit-zero", "."], root),
+                    "with": ([*common, "with", f"--jobs={jobs}", "--exit-zero", "--extend-select=CEL", "."], root),
+                }, 1 if args.quick else args.repeat)
+                if "CEL" in flake8["with"][0][3]:
+                    raise SystemExit(f"flake8 reported CEL findings on the healthy project:\n{flake8['with'][0][3][-3000:]}")
+                print(f"flake8 --jobs={jobs}: without plugin {median_of(flake8['without'], 0):6.2f} s wall, "
+                      f"with --extend-select=CEL {median_of(flake8['with'], 0):6.2f} s wall")
+                target(f"flake8 --jobs={jobs} with the plugin, wall over without", ratios(flake8, "with", "without", 0), 1.1)
+                target(f"flake8 --jobs={jobs} with the plugin, CPU over without", ratios(flake8, "with", "without", 1), 1.1)
+        if not (args.quick or args.no_linearity):
+            linearity(cases, args.repeat)
     finally:
+        shutil.rmtree(cases, ignore_errors=True)
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
 

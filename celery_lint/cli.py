@@ -5,8 +5,10 @@ errors (a missing path, an `--output-file` that cannot be written, `--settings` 
 `--app` naming a module the project does not have, a file the analysis needs that
 cannot be read or parsed: one named on the command line, a settings module, a Celery
 app module), 130 on Ctrl-C (`console`). What the analysis could not determine (the
-settings, the app) is a warning on stderr and in the summary; it leaves the status. Any other file that cannot be read or parsed
-is reported as a warning and skipped: only its own checks are lost.
+settings, the app) is a warning on stderr and in the summary; it leaves the status.
+Any other file that cannot be read, or that a rule reads and cannot be parsed, is
+reported as a warning and skipped: only its own checks are lost. A file no rule reads
+is never parsed, so its syntax errors are not reported (flake8's and ruff's business).
 """
 
 from __future__ import annotations

@@ -299,17 +299,16 @@ def _lint_paths(
             rules = reporting.rules
             project = Project.of_directory(path.parent, settings_modules, options)
             projects.setdefault((project.root, project.scope), project)
-            rules_of[project] = rules
-            module_rules = [rule for rule in rules if rule.check_module is not None and not rule.live_only]
+            # the project rules run once, at the end; their parts that look at one module
+            # (`Rule.project_module`) run here on each file, as under flake8: a run over a
+            # few files of a large project never reads every task module for them
+            rules_of[project], module_rules = _per_file_split(rules)
         report.files += 1
         text = project.text(path)
         if text is not None and STALE_NOQA in reporting.codes:
             noqa_texts[path] = text  # judged once every rule has run
-        if text is not None and TASK_WORD not in text and not any(rule.reads(text) for rule in module_rules):
-            # neither a module rule nor the project model's task questions read it: syntax only
-            if not project.parses(path, needed=path in named):
-                unanalysed.append((project, path))
-            continue
+        if text is not None and path not in named and not _read_by(text, module_rules):
+            continue  # no module rule reads it (the model parses it if it asks): not parsed here
         source = project.source(path, needed=path in named)
         if source is None:
             unanalysed.append((project, path))
@@ -319,13 +318,16 @@ def _lint_paths(
         if path in named and path not in own[project]:
             # named, but no file of the model (git ignores it): the project rules' parts
             # that look at one file run on it, as under flake8
-            report.findings += module_findings(project, path, _per_file_split(rules)[1], summarise=False)
+            report.findings += module_findings(project, path, module_rules, summarise=False)
             continue
-        report.findings += module_findings(project, path, rules)
+        report.findings += module_findings(project, path, module_rules)
     report.projects = list(projects.values())
     for project in report.projects:
         report.findings.extend(f for f in project_findings(project, rules_of[project]) if f.path in files)
         report.errors.extend(project.errors)
+        # a file the model or a project rule read (a settings module star-imported by
+        # the settings...), not needed, that failed: only what it held is unknown
+        unanalysed += [(project, path) for path in project.unparsed() if path in files]
     # A file no analysis needed is reported too, but only its own checks were lost.
     report.errors += [_unneeded(project.failure(path)) for project, path in unanalysed]
     found = sorted(set(report.findings))
@@ -336,6 +338,13 @@ def _lint_paths(
     report.findings = unbaselined(report.findings, lambda f: setup_of(f.path.parent).reporting.baseline)
     report.errors = _distinct(report.errors)
     return report
+
+
+def _read_by(text: str, module_rules: list[Rule]) -> bool:
+    """Whether a module rule, or the project model's task questions, read a file with
+    this text. A file nothing reads is never parsed: its syntax errors are flake8's
+    and ruff's business (the model reports the files it needs, see `Project.source`)."""
+    return TASK_WORD in text or any(rule.reads(text) for rule in module_rules)
 
 
 @contextmanager

@@ -118,6 +118,13 @@ class Namespace:
         self.dynamic = dynamic
         # Other files whose code ran in these globals, in order (split-settings `include()`).
         self.ran: list[Path] = []
+        # Lists and dicts an evaluator made for one name here and nothing read since
+        # (id -> value, weight, known): `X += [...]`, `X.append(...)` and `X[key] = ...`
+        # grow them in place instead of copying and re-measuring them, which made a
+        # settings module repeating such a statement N times cost N^2. Kept on the
+        # namespace, for every evaluator running code in it (split-settings components);
+        # a copy owns nothing.
+        self.owned: dict[int, tuple[Any, int, bool]] = {}
 
     def __repr__(self) -> str:
         return f"Namespace({self.module!r}, {self.path!r}, open={self.open}, dynamic={self.dynamic})"
@@ -316,7 +323,11 @@ class ModuleEvaluator:
         elif isinstance(stmt, ast.AugAssign):
             if isinstance(stmt.target, ast.Name):
                 current = ns.value(stmt.target.id)
-                value = bounded(_binop(stmt.op, current, self.expr(stmt.value, ns)))
+                right = self.expr(stmt.value, ns)
+                if id(current) in ns.owned and isinstance(stmt.op, ast.Add) and type(right) is list:
+                    value = self._grown(ns, current, lambda: current.extend(right), _weight(right) - 1, is_known(right))
+                else:
+                    value = self._own(ns, _binop(stmt.op, current, right))
                 self._bind(ns, stmt.target.id, value, stmt.target)
         elif isinstance(stmt, ast.Import):
             for alias in stmt.names:
@@ -362,10 +373,18 @@ class ModuleEvaluator:
             name = target.value.id
             current = ns.value(name)
             key = self.expr(target.slice, ns)
-            if isinstance(current, dict) and is_known(key):
+            if isinstance(current, dict) and is_known(key) and id(current) in ns.owned:
+                removed = _weight(key) + _weight(current[key]) if key in current else 0
+
+                def store() -> None:
+                    current[key] = value
+
+                grown = self._grown(ns, current, store, _weight(key) + _weight(value) - removed, is_known(value))
+                self._bind(ns, name, grown, target.value)
+            elif isinstance(current, dict) and is_known(key):
                 updated = dict(current)
                 updated[key] = value
-                self._bind(ns, name, bounded(updated), target.value)
+                self._bind(ns, name, self._own(ns, updated), target.value)
             elif name in ns.bindings:
                 self._bind(ns, name, UNKNOWN, target.value)
             elif name == "globals":
@@ -421,11 +440,36 @@ class ModuleEvaluator:
         elif qualname and qualname.rpartition(".")[2] in _DYNAMIC_CALLS:
             ns.open = ns.dynamic = True
 
+    def _own(self, ns: Namespace, value: Any) -> Any:
+        """`value` (`bounded`), made here for one name of `ns`: kept to be grown in place."""
+        if type(value) is not list and type(value) is not dict:
+            return bounded(value)
+        weight = _weight(value)
+        if weight > MAX_ITEMS:
+            return UNKNOWN
+        ns.owned[id(value)] = (value, weight, is_known(value))
+        return value
+
+    def _grown(self, ns: Namespace, value: Any, change: Callable[[], None], added: int, known: bool) -> Any:
+        """An owned `value` after `change` (which adds `added` to its weight), or UNKNOWN
+        when it grows past MAX_ITEMS."""
+        _, weight, was_known = ns.owned.pop(id(value))
+        if weight + added > MAX_ITEMS:
+            return UNKNOWN
+        change()
+        ns.owned[id(value)] = (value, weight + added, was_known and known)
+        return value
+
     def _mutate(self, current: Any, method: str, call: ast.Call, ns: Namespace) -> Any:
         args = [self.expr(a, ns) for a in call.args]
+        owned = ns.owned.get(id(current))
+        if owned is not None and type(current) is list:
+            grown = self._grow_list(ns, current, method, call, args, owned[2])
+            if grown is not _NOT_GROWN:
+                return grown
         if call.keywords or not is_known(current) or any(a is UNKNOWN for a in args):
             if isinstance(current, list) and method in {"append", "extend", "insert"}:
-                return list(current) + [UNKNOWN]  # known items stay known
+                return self._own(ns, list(current) + [UNKNOWN])  # known items stay known
             return UNKNOWN
         value = current.copy() if isinstance(current, (list, dict, set)) else None
         if value is None:
@@ -434,7 +478,25 @@ class ModuleEvaluator:
             getattr(value, method)(*args)
         except Exception:  # noqa: BLE001 - the project's code would fail here too
             return UNKNOWN
-        return bounded(value)  # X.extend(X) in a loop
+        return self._own(ns, value)  # bounded: X.extend(X) in a loop
+
+    def _grow_list(self, ns: Namespace, current: list[Any], method: str, call: ast.Call, args: list[Any],
+                   known: bool) -> Any:
+        """`_mutate` of an owned list, in place, for the calls that add to it (else
+        `_NOT_GROWN`: the copying path decides)."""
+        if method not in ("append", "extend", "insert"):
+            return _NOT_GROWN
+        if call.keywords or not known or any(a is UNKNOWN for a in args):
+            return self._grown(ns, current, lambda: current.append(UNKNOWN), 1, False)
+        if method == "append" and len(args) == 1:
+            return self._grown(ns, current, lambda: current.append(args[0]), _weight(args[0]), is_known(args[0]))
+        if method == "extend" and len(args) == 1 and type(args[0]) in (list, tuple):
+            added = _weight(args[0]) - 1
+            return self._grown(ns, current, lambda: current.extend(args[0]), added, is_known(args[0]))
+        if method == "insert" and len(args) == 2 and type(args[0]) is int:
+            added = _weight(args[1])
+            return self._grown(ns, current, lambda: current.insert(args[0], args[1]), added, is_known(args[1]))
+        return _NOT_GROWN
 
     def _if(self, stmt: ast.If, ns: Namespace) -> None:
         test = self.expr(stmt.test, ns)
@@ -506,7 +568,9 @@ class ModuleEvaluator:
             if node.id == "__name__":
                 return self.module
             if node.id in ns.bindings:
-                return ns.value(node.id)
+                value = ns.value(node.id)
+                ns.owned.pop(id(value), None)  # held by more than its name now: copied to grow
+                return value
             return Ref(node.id) if node.id in _SAFE_CALLS or node.id in _DYNAMIC_CALLS else UNKNOWN
         if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
             items: list[Any] = []
@@ -766,12 +830,21 @@ def bounded(value: Any) -> Any:
     items that every later question (is it known? is it equal?) would walk."""
     if not isinstance(value, (list, tuple, dict, set, frozenset, OneOf)):
         return value
+    return value if _weight(value) <= MAX_ITEMS else UNKNOWN
+
+
+_NOT_GROWN = object()  # `_grow_list`: not a call it grows a list by
+
+
+def _weight(value: Any) -> int:
+    """The items of `value`, itself included, counting shared ones each time they are
+    held, up to MAX_ITEMS + 1 (what `bounded` limits)."""
     pending, count = [value], 0
     while pending:
         item = pending.pop()
         count += 1
         if count > MAX_ITEMS:
-            return UNKNOWN
+            return count
         if isinstance(item, dict):
             pending.extend(item.keys())
             pending.extend(item.values())
@@ -779,7 +852,7 @@ def bounded(value: Any) -> Any:
             pending.extend(item)
         elif isinstance(item, OneOf):
             pending.extend(item.options)
-    return value
+    return count
 
 
 def _size(value: Any) -> int:
@@ -800,6 +873,7 @@ def unseen_code_ran(ns: Namespace) -> None:
 
 
 def _merge_into(ns: Namespace, states: list[Namespace]) -> None:
+    ns.owned.clear()  # a path may have bound its value to another name too
     names = set().union(*(s.bindings for s in states))
     for name in names:
         present = [s.bindings[name] for s in states if name in s.bindings]

@@ -85,8 +85,8 @@ class Rule(NamedTuple):
     check_module: ModuleCheck | None = None
     # Whether a module's text can hold anything `check_module` (or `project_module`)
     # reports: a cheap test that must be sound (a module it rejects has nothing to
-    # report). A module every module rule rejects is only checked for syntax, never
-    # kept as a tree. None: all.
+    # report). A module every module rule rejects is never parsed unless the project
+    # model asks for it (its syntax errors are not reported). None: all.
     module_text: Callable[[str], bool] | None = None
     # For a project rule whose findings in a module follow from that module and the
     # project model alone (`check_project` runs it over every module `module_text`

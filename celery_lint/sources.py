@@ -13,7 +13,6 @@ import stat
 import sys
 import tokenize
 import warnings
-from symtable import symtable
 from pathlib import Path
 
 MAX_BYTES = 10 * 1024 * 1024  # larger "source" is generated data, not code
@@ -73,25 +72,6 @@ def _first_two_lines(data: bytes) -> bytes:
     if end >= 0:
         end = data.find(b"\n", end + 1)
     return data if end < 0 else data[:end]
-
-
-def check_syntax(path: Path, text: str) -> SourceError | None:
-    """Why `text` does not parse, or None, without building its tree: the symbol
-    table pass runs the same parser and builds no Python objects (a fifth cheaper).
-    It also rejects code the parser accepts (`nonlocal` at module level): on any
-    failure `parse_text` gives the answer and the message."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            symtable(text, str(path), "exec")
-        return None
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        pass
-    try:
-        parse_text(path, text)
-        return None
-    except SourceError as exc:
-        return exc
 
 
 def parse_text(path: Path, text: str) -> ast.Module:

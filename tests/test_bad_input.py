@@ -4,8 +4,10 @@ command and from flake8.
 
 The policy, for a file that cannot be read or parsed: when the analysis needs it (a
 settings module, the Celery app module, a file named on the command line) the
-results are incomplete, so the command says "error" and exits 2; any other file is
-reported as a "warning", skipped, and the exit status comes from the findings.
+results are incomplete, so the command says "error" and exits 2; any other file a
+rule reads is reported as a "warning", skipped, and the exit status comes from the
+findings. A file no rule reads is never parsed, so its syntax errors are not
+reported (flake8's and ruff's business); one that cannot be read or decoded is.
 flake8 reports such files itself (E902, E999) and the plugin never raises.
 """
 
@@ -65,6 +67,8 @@ SKIPPED = {
 }
 
 
+READ_BY_A_RULE = b"# a task module\n"  # what the model's task questions read, and so parse
+
 # Python 3.10's parser accepts that depth: the file is then analysed like any other.
 PARSES_ON_THIS_PYTHON = {"too-deep-to-parse"} if sys.version_info < (3, 11) else set()
 # Before 3.12 ast.parse raises ValueError on NUL bytes, which flake8 itself does not catch.
@@ -78,10 +82,10 @@ CRASHES_FLAKE8_ITSELF = {"too-deep-to-parse"} | ({"nul-bytes"} if sys.version_in
         for name, case in SKIPPED.items()
     ],
 )
-def test_an_unneeded_bad_file_is_a_warning(project, monkeypatch, capsys, path, data, reason):
+def test_an_unneeded_bad_file_a_rule_reads_is_a_warning(project, monkeypatch, capsys, path, data, reason):
     write_files(project, {"+proj/settings.py": UNPRESCRIBED})
     (project / path).parent.mkdir(parents=True, exist_ok=True)
-    (project / path).write_bytes(data)
+    (project / path).write_bytes(READ_BY_A_RULE + data)
     status, out, err = command(project, monkeypatch, capsys, ".")
     assert status == 1  # the finding elsewhere still counts, and nothing more
     assert "proj/settings.py:33:1: CEL101" in out
@@ -90,25 +94,36 @@ def test_an_unneeded_bad_file_is_a_warning(project, monkeypatch, capsys, path, d
 
 
 def test_a_clean_project_with_a_bad_file_exits_0(project, monkeypatch, capsys):
-    write_files(project, {"templates/page.py": "{% block title %}{{ page.title }}{% endblock %}\n"})
+    write_files(project, {"templates/page.py": "{% block title %}{{ page.task }}{% endblock %}\n"})
     status, out, err = command(project, monkeypatch, capsys, ".")
     assert status == 0
     assert out.startswith(f"No findings in 9 files ({BASE_FACTS}).")
     assert "warning: templates/page.py:1:" in err
 
 
-def test_files_no_rule_reads_are_checked_for_syntax_with_the_parsers_verdict(project, monkeypatch, capsys):
-    """A file no module rule reads gets a syntax check that builds no tree (the
-    symbol-table pass), whose extra rejections (a duplicate parameter, `nonlocal` at
-    module level: compile errors, not syntax errors) must not become warnings."""
+def test_files_no_rule_reads_are_never_parsed_nor_reported(project, monkeypatch, capsys):
+    """A file whose text no rule's filter accepts (nor the model's task questions) is
+    read for the filters and never parsed: its syntax errors are not ours to report,
+    and it costs no parse. An undecodable one is still a warning: nothing can tell
+    whether a rule would read it."""
     write_files(project, {
-        "demoapp/odd.py": "nonlocal x\n\n\ndef f(a, a):\n    return a\n",
+        "templates/page.py": "{% block title %}{{ page.title }}{% endblock %}\n",
         "demoapp/broken.py": "def g(:\n",
+        "demoapp/odd.py": "nonlocal x\n\n\ndef f(a, a):\n    return a\n",
     })
+    (project / "demoapp" / "latin.py").write_bytes(b"NAME = '\xe9t\xe9'\n")
     status, out, err = command(project, monkeypatch, capsys, ".")
-    assert status == 0 and out.startswith(f"No findings in 10 files ({BASE_FACTS}).")
-    assert "odd.py" not in err
-    assert "warning: demoapp/broken.py:1: syntax error" in err
+    assert status == 0 and out.startswith(f"No findings in 12 files ({BASE_FACTS}).")
+    assert "page.py" not in err and "broken.py" not in err and "odd.py" not in err
+    assert "warning: demoapp/latin.py:1: cannot decode" in err
+
+
+def test_a_file_the_model_needs_is_parsed_whatever_the_rules_read(project, monkeypatch, capsys):
+    """A module the project model follows (here a settings module star-imported by
+    the settings) is parsed when the model asks, and its syntax error reported."""
+    write_files(project, {"+proj/settings.py": "from .extra import *  # noqa\n", "proj/extra.py": "X = (\n"})
+    status, _, err = command(project, monkeypatch, capsys, ".")
+    assert "proj/extra.py:1: syntax error" in err
 
 
 def test_a_file_named_on_the_command_line_is_needed(project, monkeypatch, capsys):
@@ -120,7 +135,7 @@ def test_a_file_named_on_the_command_line_is_needed(project, monkeypatch, capsys
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="PEP 695 syntax parses on 3.12+")
 def test_newer_syntax_names_the_running_python(project, monkeypatch, capsys):
-    write_files(project, {"demoapp/typing_.py": "type Pair = tuple[int, int]\n\ndef first[T](x: list[T]) -> T:\n    return x[0]\n"})
+    write_files(project, {"demoapp/typing_.py": "# task helpers\ntype Pair = tuple[int, int]\n\ndef first[T](x: list[T]) -> T:\n    return x[0]\n"})
     status, _, err = command(project, monkeypatch, capsys, ".")
     assert status == 0
     assert f"syntax error (Python {sys.version_info[0]}.{sys.version_info[1]}): invalid syntax" in err

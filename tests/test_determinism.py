@@ -29,11 +29,11 @@ OLD_AND_UNPREFIXED = "BROKER_URL = 'memory://'\nTASK_ALWAYS_EAGER = True\nCELERY
 
 @pytest.fixture(scope="module")
 def repository(tmp_path_factory) -> Path:
-    """Two projects with findings in several files, and a file that cannot be parsed."""
+    """Two projects with findings in several files, and a file a rule reads that cannot be parsed."""
     root = tmp_path_factory.mktemp("determinism") / "repo"
     write_files(root / "shop", {"+proj/settings.py": OLD_AND_UNPREFIXED, "proj/celery.py": NEVER_SET})
     write_files(root / "blog", {"+proj/settings.py": OLD_AND_UNPREFIXED, "-proj/__init__.py": ""})
-    (root / "blog" / "templates.py").write_text("{% block body %}{% endblock %}\n", encoding="utf-8")
+    (root / "blog" / "templates.py").write_text("{% block body %}{{ task.name }}{% endblock %}\n", encoding="utf-8")
     return root
 
 

@@ -250,3 +250,85 @@ def test_import_cycle_through_the_project_does_not_hang(tmp_path):
     # proj.b saw proj.a half-evaluated: what either binds is unknown, never a guess
     assert ns.dynamic is True
     assert ns.value("A") is UNKNOWN and ns.value("B") is UNKNOWN
+
+
+# -- a name grown N times costs N, not N^2 (counted, not timed) ---------------------------
+
+GROWING = {
+    "augmented": ('X = []\n', 'X += ["a{i}"]\n', lambda n: [f"a{i}" for i in range(n)]),
+    "append": ('X = []\n', 'X.append("a{i}")\n', lambda n: [f"a{i}" for i in range(n)]),
+    "item": ('X = {{}}\n', 'X["k{i}"] = {i}\n', lambda n: {f"k{i}": i for i in range(n)}),
+}
+
+
+@pytest.mark.parametrize("case", list(GROWING), ids=list(GROWING))
+def test_a_name_grown_n_times_is_measured_in_linear_work(case, monkeypatch):
+    """Each statement measured the whole value again (`bounded` walks every item):
+    20,000 `INSTALLED_APPS += [...]` lines took minutes. The items walked over the
+    whole module are now proportional to its statements."""
+    from celery_lint import evaluate as evaluate_module
+
+    walked: list[int] = []
+    weight = evaluate_module._weight
+
+    def counting(value):
+        walked.append(weight(value))
+        return walked[-1]
+
+    monkeypatch.setattr(evaluate_module, "_weight", counting)
+    first, each, expected = GROWING[case]
+    for n in (500, 2000):
+        walked.clear()
+        ns = evaluate(first.format() + "".join(each.format(i=i) for i in range(n)))
+        assert ns.value("X") == expected(n)
+        assert sum(walked) <= 8 * n  # quadratic: about n * n / 2
+
+
+def test_a_value_grown_in_place_is_never_one_another_name_holds():
+    ns = evaluate("""\
+        X = []
+        X += ["a"]
+        Y = X
+        X += ["b"]
+        X.append("c")
+        D = {}
+        D["k"] = 1
+        E = {"d": D}
+        D["l"] = 2
+        import os
+        if os.environ.get("A"):
+            X.append("d")
+        Z = X
+    """)
+    assert ns.value("Y") == ["a"]
+    assert ns.value("E") == {"d": {"k": 1}}
+    assert ns.value("D") == {"k": 1, "l": 2}
+    assert ns.value("Z") == OneOf((["a", "b", "c", "d"], ["a", "b", "c"]))  # the branch grew its own copy
+
+
+def test_a_value_another_path_or_component_holds_is_copied_before_it_grows(project):
+    ns = evaluate("""\
+        import os
+        X = []
+        X += ["a"]
+        if os.environ.get("A"):
+            Y = X
+        else:
+            Y = X
+        X += ["b"]
+    """)
+    assert ns.value("Y") == ["a"] and ns.value("X") == ["a", "b"]
+    write_files(project, {
+        "+proj/settings.py": (
+            "from split_settings.tools import include\n"
+            "EXTRA = []\nEXTRA += ['a']\ninclude('components/alias.py')\nEXTRA += ['b']\n"
+        ),
+        "proj/components/alias.py": "COPY = EXTRA\n",
+    })
+    settings = Project.get(project.resolve()).settings[0]
+    assert settings.value("COPY") == ["a"] and settings.value("EXTRA") == ["a", "b"]
+
+
+def test_a_grown_value_past_the_limit_is_unknown():
+    ns = evaluate("X = []\n" + 'X += ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"]\n' * 1001)
+    assert ns.value("X") is UNKNOWN

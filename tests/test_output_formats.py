@@ -28,7 +28,7 @@ from tests.helpers import write_files
 SCHEMA_PATH = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
 SCHEMA_SHA256 = "c3b4bb2d6093897483348925aaa73af03b3e3f4bd4ca38cef26dcb4212a2682e"
 SETTINGS = {"+proj/settings.py": "TASK_ALWAYS_EAGER = True\nCELERYD_CONCURRENCY = 4\n"}
-BROKEN = {"demoapp/broken.py": "def broken(:\n    pass\n"}  # not needed by the analysis: skipped
+BROKEN = {"demoapp/broken.py": "def broken(:  # a task\n    pass\n"}  # read by a rule, not needed: skipped
 BROKEN_SETTINGS = {"proj/settings.py": "DEBUG = (\n"}  # needed: the analysis is incomplete
 DYNAMIC = 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", os.environ["ENV"] + ".settings")\n'
 DYNAMIC_MANAGE = f"import os\n{DYNAMIC}"

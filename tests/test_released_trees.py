@@ -15,6 +15,7 @@ from celery_lint.project import modules as project_module
 from celery_lint.project import Imported, Project, SourceModule
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
+from tests.helpers import write_files
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 TEXT = "from celery import shared_task\nimport os\n\n\n@shared_task(bind=True)\ndef f(self):\n    return os.getcwd()\n"
@@ -76,40 +77,33 @@ def test_module_level_aliases_are_answered_after_release_without_the_tree():
 def test_a_healthy_project_parses_task_modules_once_and_the_rest_at_most_twice(rule, project, monkeypatch):
     """Every file's tree is released after its own rules. A module that spells "task"
     is parsed and keeps what the project rules ask of it, so it is never parsed again;
-    a file no module rule reads is only checked for syntax (no tree); any other is
-    forgotten, and only the few the project model reads whole are parsed again: the
+    a file no module rule reads is never parsed unless the model asks for it; any other
+    is forgotten, and only the few the project model reads whole are parsed again: the
     settings, the Celery app modules, and the entry points and packages it follows
     (`manage.py`, `wsgi.py`, an AppConfig module, a package `__init__` re-exporting the app)."""
     parsed: list[Path] = []
-    checked: list[Path] = []
 
     def parse_text(path: Path, text: str) -> ast.Module:
         parsed.append(path)
         return ast.parse(text)
 
-    def check_syntax(path: Path, text: str) -> None:
-        checked.append(path)
-        ast.parse(text)
-
     write_project(rule.good, project)
     with (project / "demoapp" / "tasks.py").open("a", encoding="utf-8") as tasks:
         tasks.write('\n\n@shared_task(bind=True, name="demoapp.tasks.ping")\ndef ping(self):\n    return self.request.id\n')
+    (project / "demoapp" / "constants.py").write_text("LIMIT = 10\n", encoding="utf-8")  # nothing reads it
     monkeypatch.setattr(project_module, "parse_text", parse_text)
-    monkeypatch.setattr(project_module, "check_syntax", check_syntax)
     Project._cache.clear()
     report = lint_paths([project], select_rules())
     model = Project.get(project.resolve())
     evaluated = {f for s in model.settings for f in s.files} | {a.source.path for a in model.celery_apps}
-    read = parsed + checked
-    again = {path for path in read if read.count(path) > 1}
-    assert report.files == len(set(read)) > 5
-    assert max(read.count(path) for path in read) <= 2
-    twice = {path for path in parsed if parsed.count(path) > 1}
-    assert not [path for path in twice - evaluated if "task" in path.read_text(encoding="utf-8")]
+    again = {path for path in parsed if parsed.count(path) > 1}
+    assert report.files > len(set(parsed)) > 5
+    assert project.resolve() / "demoapp" / "constants.py" not in parsed
+    assert max(parsed.count(path) for path in parsed) <= 2
+    assert not [path for path in again - evaluated if "task" in path.read_text(encoding="utf-8")]
     assert {path.name for path in again - evaluated} <= {"manage.py", "wsgi.py", "apps.py", "__init__.py"}
     tasks = project.resolve() / "demoapp" / "tasks.py"
-    assert parsed.count(tasks) == 1 and tasks not in checked  # module rules read a task module
-    assert checked and not [path for path in checked if "task" in path.read_text(encoding="utf-8")]
+    assert parsed.count(tasks) == 1  # module rules read a task module
 
 
 def test_a_released_tree_asked_for_again_is_parsed_again_and_answers_from_it_alone():
@@ -128,3 +122,32 @@ def test_released_without_summary_answers_by_parsing_again():
     source.release(summarise=False)
     assert [type(n) for n in source.nodes(ast.Import, ast.ImportFrom)] == [ast.ImportFrom, ast.Import]
     assert source.aliases["shared_task"] == "celery.shared_task"
+
+
+def test_one_file_of_a_project_parses_no_other_task_module(project, monkeypatch):
+    """`celery-lint demoapp/views.py` ran every project rule whole, CEL205 parsing every
+    module that spells "task" for findings only the named file's could show, and
+    kept their trees: on a 20,000-module project, twice the whole tree's memory.
+    The project rules' per-module parts now run on the named file alone."""
+    write_files(project, {})
+    for i in range(20):
+        (project / "demoapp" / f"jobs{i}.py").write_text(
+            f"from celery import shared_task\n\n\n@shared_task\ndef job{i}():\n    return {i}\n", encoding="utf-8"
+        )
+    with (project / "demoapp" / "tasks.py").open("a", encoding="utf-8") as tasks:
+        tasks.write("".join(f"from demoapp import jobs{i}  # noqa: F401\n" for i in range(20)))
+    parsed: list[Path] = []
+
+    def parse_text(path: Path, text: str) -> ast.Module:
+        parsed.append(path)
+        return ast.parse(text)
+
+    monkeypatch.setattr(project_module, "parse_text", parse_text)
+    Project._cache.clear()
+    views = project.resolve() / "demoapp" / "views.py"
+    report = lint_paths([views], select_rules())
+    assert report.files == 1 and not report.findings and not report.errors
+    assert views in parsed
+    assert not [path for path in parsed if path.name.startswith("jobs")]
+    model = Project.get(project.resolve())
+    assert not [path for path, source in model._sources.items() if source is not None and path.name.startswith("jobs")]

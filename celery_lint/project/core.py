@@ -248,21 +248,6 @@ class Project:
                 self.errors.append(failure)
         return module
 
-    def parses(self, path: Path, needed: bool = False) -> bool:
-        """Whether the file at `path` parses, keeping no tree: for a file no module
-        rule reads, whose syntax must still be checked. A failure is kept as
-        `source` keeps it; the project model parses the file if it asks for it."""
-        if path in self._sources:
-            return self.source(path, needed=needed) is not None
-        text = self.text(path)
-        failure = self._failures.get(path) if text is None else _modules.check_syntax(path, text)
-        if failure is None:
-            return True
-        self._failures[path] = failure
-        self._sources[path] = None
-        self.source(path, needed=needed)  # records a needed file's failure
-        return False
-
     def _load(self, path: Path, tree: ast.Module | None) -> SourceModule | None:
         text = self.text(path)
         if tree is None and text is not None:
@@ -287,6 +272,10 @@ class Project:
         source.release(summarise=False)
         if self._sources.get(source.path) is source:
             del self._sources[source.path]
+
+    def unparsed(self) -> list[Path]:
+        """The files the model or a rule asked for that could not be read or parsed."""
+        return [path for path, source in self._sources.items() if source is None]
 
     def failure(self, path: Path) -> SourceError:
         """Why the file at `path` has no text or no tree (after `text` or `source` said None)."""

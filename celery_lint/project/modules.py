@@ -18,8 +18,7 @@ from typing import Any, NamedTuple
 
 from celery_lint.evaluate import absolute_module
 
-# every parse of the project model goes through these two names (tests count them here)
-from celery_lint.sources import check_syntax as check_syntax  # noqa: F401 (re-exported for core)
+# every parse of the project model goes through this name (tests count them here)
 from celery_lint.sources import parse_text as parse_text
 
 # Every question about tasks (decorators, names, registrations) first asks whether a
