@@ -11,6 +11,7 @@ the newest Celery around them), the type check, and the built distributions.
 | `django52` | 3.11   | 5.2    | newest | newest                | newest             |
 | `django60` | 3.12   | 6.0    | newest | newest                | newest             |
 | `newest`   | 3.13   | 6.1    | newest | newest                | 2.9, see below     |
+| `celery_minors` | 3.11 | 5.2 | 5.4, 5.5, 5.6 (the proofs) | newest          | newest             |
 
 Django 6.0 and 6.1 need Python 3.12 or newer. django-celery-beat 2.9.0, the newest
 release, declares `Django<6.1` (and no release allows 6.1): `newest` installs it
@@ -30,7 +31,7 @@ if sys.version_info >= (3, 11):
 else:
     import tomli as tomllib
 
-nox.options.sessions = ["oldest", "django52", "django60", "newest", "mypy", "package"]
+nox.options.sessions = ["oldest", "django52", "django60", "newest", "celery_minors", "mypy", "package"]
 nox.options.reuse_existing_virtualenvs = True
 
 OLDEST = (
@@ -116,6 +117,26 @@ def newest(session: nox.Session) -> None:
     )
     session.install("--no-deps", BEAT_29)
     _run_suite(session)
+
+
+#: the Celery minors between the ends of the matrix (5.3 runs in `oldest`, 5.7 in the others)
+MIDDLE_CELERY_MINORS = ("5.4", "5.5", "5.6")
+
+
+@nox.session(python="3.11")
+@nox.parametrize("celery", MIDDLE_CELERY_MINORS)
+def celery_minors(session: nox.Session, celery: str) -> None:
+    """The proofs (and the rules whose message follows the Celery version) on each
+    Celery minor the ends of the matrix leave out: old names flip at 5.7, settings
+    arrive in 5.4, 5.5, 5.6 (CEL105), delay_on_commit in 5.4."""
+    pins = ("django==5.2.*", f"celery=={celery}.*", "django-celery-results>=2.5", "django-celery-beat>=2.5")
+    session.install("-c", _constraints(session, pins), "-e", ".[test]", XDIST)
+    _run_suite_of(session, ("tests/proof", "tests/test_cel102.py", "tests/test_cel105.py", "tests/test_cel002.py"))
+
+
+def _run_suite_of(session: nox.Session, paths: tuple[str, ...]) -> None:
+    session.run("python", "-c", "import celery; print('celery', celery.__version__)")
+    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *session.posargs, *paths)
 
 
 @nox.session
