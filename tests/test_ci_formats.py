@@ -134,8 +134,10 @@ def test_junit_clean_project_is_one_passing_case(tmp_path):
 
 def test_junit_files_not_analysed(tmp_path):
     """A settings module that does not parse (the analysis needed it) is an error case,
-    another file that does not parse a skipped one."""
-    write_project(Example({"+proj/settings.py": "DEBUG = (\n", "demoapp/broken.py": "def broken(:\n"}), tmp_path)
+    another file a rule reads that does not parse a skipped one (a file no rule reads
+    is never parsed)."""
+    broken = "# a task module\ndef broken(:\n"
+    write_project(Example({"+proj/settings.py": "DEBUG = (\n", "demoapp/broken.py": broken}), tmp_path)
     result = celery_lint(tmp_path, "--format", "junit")
     assert result.returncode == 2
     xml = JUnitXml.fromstring(result.stdout)
