@@ -84,9 +84,12 @@ def _tables_from_source() -> Any:
         exec(code, names)  # noqa: S102 - the library's own table
     except Exception:  # a newer Celery whose table needs more than this provides
         return None
-    if not all(isinstance(names.get(n), (set, dict)) for n in ("SETTING_KEYS", "_TO_NEW_KEY", "_TO_OLD_KEY")):
+    if not all(isinstance(names.get(n), (set, dict)) for n in _TABLES):
         return None
-    return SimpleNamespace(**{n: names[n] for n in ("SETTING_KEYS", "_TO_NEW_KEY", "_TO_OLD_KEY")})
+    return SimpleNamespace(**{n: names[n] for n in _TABLES})
+
+
+_TABLES = ("SETTING_KEYS", "_TO_NEW_KEY", "_TO_OLD_KEY", "DEFAULTS")
 
 
 defaults: Any = _imported_defaults() if "celery" in sys.modules else _tables_from_source() or _imported_defaults()
@@ -97,6 +100,8 @@ PREFIX = "CELERY_"
 NEW_KEYS: frozenset[str] = frozenset(defaults.SETTING_KEYS)
 #: old (Celery 3) name -> new key: "BROKER_URL" -> "broker_url"
 OLD_TO_NEW: dict[str, str] = dict(defaults._TO_NEW_KEY)
+#: new key -> Celery's default value: "worker_prefetch_multiplier" -> 4
+DEFAULTS: dict[str, Any] = dict(defaults.DEFAULTS)
 
 
 def prefixed(new_key: str) -> str:
