@@ -28,6 +28,7 @@ FAMILIES = {
     "CEL2": "Tasks",
     "CEL3": "Result backends and beat schedulers",
     "CEL4": "Runtime and deployment",
+    "CEL5": "Production settings",
 }
 LIVE_COMMAND = "python manage.py check --deploy --database default"  # every live-only rule reports here
 BASE_PAGE = "base-project.md"

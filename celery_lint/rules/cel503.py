@@ -48,7 +48,7 @@ RULE = register(
         code="CEL503",
         severity="W",
         name="no-time-limit",
-        summary="no time limit anywhere: a hung task holds a worker process forever (opt-in)",
+        summary="no time limit anywhere: a task that hangs holds its worker process until a restart",
         why="""\
 Celery sets no time limit by default (`task_time_limit` and `task_soft_time_limit`
 are None in `celery.app.defaults`). A task blocked on a socket without a timeout,
