@@ -1,0 +1,90 @@
+"""The production-settings rules (CEL5xx) through the real `celery-lint` command, real
+flake8 and the real `manage.py check`: the bad examples of the rules that can share a
+project, merged into one, give the same findings at the same lines in all three; the
+merged good examples give none; the opt-in CEL503 reports only when selected."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from celery_lint.examples import write_project
+from celery_lint.registry import REGISTRY, Example
+from celery_lint.rules import load_rules
+from tests.e2e import parse_findings
+from tests.helpers import BIN, PYTHON, clean_env, lint, run
+
+load_rules()
+MERGED = ("CEL501", "CEL502", "CEL504", "CEL505", "CEL506")
+CODES = tuple(rule.code for rule in REGISTRY if rule.code.startswith("CEL5"))
+CHECK_ID = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+): \(celery_lint\.[EW](?P<number>5\d\d)\)", re.M)
+
+
+def merged(kind: str) -> Example:
+    files: dict[str, str] = {}
+    for code in MERGED:
+        for path, text in getattr(REGISTRY[code], kind).texts().items():
+            assert path.startswith("+"), f"{code}'s {kind} example replaces {path}: it cannot be merged"
+            files[path] = files.get(path, "") + text
+    return Example(files)
+
+
+def command(root: Path, *args: str) -> set[tuple[str, int, str]]:
+    result = run([str(BIN / "celery-lint"), *args, "."], root)
+    assert result.returncode in (0, 1), result.stderr
+    return set(parse_findings(result.stdout, CODES))
+
+
+def flake8(root: Path, select: str = "CEL") -> set[tuple[str, int, str]]:
+    result = run([str(BIN / "flake8"), f"--select={select}", "."], root)
+    assert result.returncode in (0, 1), result.stderr
+    return set(parse_findings(result.stdout, CODES))
+
+
+def manage_check(root: Path) -> set[tuple[str, int, str]]:
+    # CEL502's good example reads the broker URL from the environment
+    env = {**clean_env(), "CELERY_BROKER_URL": "memory://"}
+    result = subprocess.run([PYTHON, "manage.py", "check"], cwd=root, capture_output=True, text=True, timeout=120, env=env)
+    assert "Traceback" not in result.stderr, result.stderr
+    return {(m["path"], int(m["line"]), f"CEL{m['number']}") for m in CHECK_ID.finditer(result.stdout + result.stderr)}
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory) -> tuple[Path, set[tuple[str, int, str]]]:
+    root = write_project(merged("bad"), tmp_path_factory.mktemp("cel5") / "bad")
+    expected = {f for f in lint(root) if f[2] in CODES}
+    assert {code for _, _, code in expected} == set(MERGED)
+    return root, expected
+
+
+def test_the_command_reports_each_bad_example(bad):
+    root, expected = bad
+    assert command(root) == expected
+
+
+def test_flake8_reports_the_same(bad):
+    root, expected = bad
+    assert flake8(root) == expected
+
+
+def test_manage_py_check_reports_the_same(bad):
+    root, expected = bad
+    assert manage_check(root) == expected
+
+
+def test_the_good_examples_are_quiet_everywhere(tmp_path):
+    root = write_project(merged("good"), tmp_path)
+    assert command(root) == set()
+    assert flake8(root) == set()
+    assert manage_check(root) == set()
+
+
+def test_opt_in_no_time_limit_only_when_selected(tmp_path):
+    root = write_project(REGISTRY["CEL503"].bad, tmp_path)
+    assert command(root) == set()
+    assert {code for _, _, code in command(root, "--extend-select", "CEL503")} == {"CEL503"}
+    assert {code for _, _, code in flake8(root, "CEL503")} == {"CEL503"}
+    assert manage_check(root) == set()
