@@ -10,6 +10,7 @@ the request's limit, else the task's, else the pool's (`celery/worker/request.py
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -28,6 +29,20 @@ def seconds(raw: Any) -> Any:
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         return UNKNOWN
     return raw if raw > 0 else None
+
+
+def constant_seconds(node: ast.expr) -> Any:
+    """The number a constant expression spells (`7200`, `2 * 60 * 60`), else UNKNOWN."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, (int, float)) and not isinstance(node.value, bool) else UNKNOWN
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult)):
+        left, right = constant_seconds(node.left), constant_seconds(node.right)
+        if left is UNKNOWN or right is UNKNOWN:
+            return UNKNOWN
+        if isinstance(node.op, ast.Add):
+            return left + right
+        return left - right if isinstance(node.op, ast.Sub) else left * right
+    return UNKNOWN
 
 
 class Limits(NamedTuple):

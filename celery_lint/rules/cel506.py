@@ -56,7 +56,7 @@ RULE = register(
         code="CEL506",
         severity="W",
         name="acks-late-with-prefetch",
-        summary="CELERY_TASK_ACKS_LATE with a prefetch multiplier above 1 (the default is 4)",
+        summary="CELERY_TASK_ACKS_LATE with a prefetch multiplier above 1 (the default is 4): waiting tasks held",
         why="""\
 A worker reserves `worker_prefetch_multiplier` x concurrency messages (4 per
 process by default). With `task_acks_late`, a message is acknowledged only after
@@ -71,7 +71,11 @@ it runs.
 Reported at `CELERY_TASK_ACKS_LATE = True` when the effective multiplier (the
 setting, `app.conf`, else Celery's default 4) is above 1. Silent when the worker's
 command line in a deployment file sets `--prefetch-multiplier`, and when
-`worker_disable_prefetch` (Celery 5.6, Redis) is set.""",
+`worker_disable_prefetch` (Celery 5.6, Redis) is set.
+
+Off by default: with short tasks the extra reservations cost little, and many
+healthy projects run late acknowledgement with the default multiplier; select it
+with `--extend-select CEL506` where tasks run long.""",
         bad=Example({"+proj/settings.py": "CELERY_TASK_ACKS_LATE = True\n"}, findings=(("proj/settings.py", "CEL506"),)),
         good=Example({"+proj/settings.py": "CELERY_TASK_ACKS_LATE = True\nCELERY_WORKER_PREFETCH_MULTIPLIER = 1\n"}),
         silent_on=(
@@ -80,6 +84,7 @@ command line in a deployment file sets `--prefetch-multiplier`, and when
             "CELERY_WORKER_DISABLE_PREFETCH set",
             "settings modules named for tests or development",
         ),
+        default_enabled=False,
         check_project=check,
     )
 )

@@ -1,7 +1,7 @@
 """The production-settings rules (CEL5xx) through the real `celery-lint` command, real
 flake8 and the real `manage.py check`: the bad examples of the rules that can share a
 project, merged into one, give the same findings at the same lines in all three; the
-merged good examples give none; the opt-in CEL503 reports only when selected."""
+merged good examples give none; the opt-in CEL503 and CEL506 report only when selected."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def manage_check(root: Path) -> set[tuple[str, int, str]]:
 def bad(tmp_path_factory) -> tuple[Path, set[tuple[str, int, str]]]:
     root = write_project(merged("bad"), tmp_path_factory.mktemp("cel5") / "bad")
     expected = {f for f in lint(root) if f[2] in CODES}
-    assert {code for _, _, code in expected} == set(MERGED)
+    assert {code for _, _, code in expected} == {code for code in MERGED if REGISTRY[code].default_enabled}
     return root, expected
 
 
@@ -82,9 +82,22 @@ def test_the_good_examples_are_quiet_everywhere(tmp_path):
     assert manage_check(root) == set()
 
 
-def test_opt_in_no_time_limit_only_when_selected(tmp_path):
-    root = write_project(REGISTRY["CEL503"].bad, tmp_path)
+@pytest.mark.parametrize("code", ["CEL503", "CEL506"])
+def test_opt_in_rules_only_when_selected(tmp_path, code):
+    root = write_project(REGISTRY[code].bad, tmp_path)
+    assert not REGISTRY[code].default_enabled
     assert command(root) == set()
-    assert {code for _, _, code in command(root, "--extend-select", "CEL503")} == {"CEL503"}
-    assert {code for _, _, code in flake8(root, "CEL503")} == {"CEL503"}
+    assert {c for _, _, c in command(root, "--extend-select", code)} == {code}
+    assert {c for _, _, c in flake8(root, code)} == {code}
     assert manage_check(root) == set()
+
+
+@pytest.mark.parametrize("code", ["CEL507"])
+def test_a_rule_whose_example_replaces_files_reports_alike_everywhere(tmp_path, code):
+    """CEL507's examples replace a view: run on their own, not merged."""
+    root = write_project(REGISTRY[code].bad, tmp_path / "bad")
+    expected = {f for f in lint(root) if f[2] in CODES}
+    assert {c for _, _, c in expected} == {code}
+    assert command(root) == flake8(root) == manage_check(root) == expected
+    good = write_project(REGISTRY[code].good, tmp_path / "good")
+    assert command(good) == flake8(good) == manage_check(good) == set()
