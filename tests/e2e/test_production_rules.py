@@ -92,9 +92,9 @@ def test_opt_in_rules_only_when_selected(tmp_path, code):
     assert manage_check(root) == set()
 
 
-@pytest.mark.parametrize("code", ["CEL507"])
+@pytest.mark.parametrize("code", ["CEL507", "CEL512", "CEL513"])
 def test_a_rule_whose_example_replaces_files_reports_alike_everywhere(tmp_path, code):
-    """CEL507's examples replace a view: run on their own, not merged."""
+    """Examples that replace a file or set the same setting as another: run on their own."""
     root = write_project(REGISTRY[code].bad, tmp_path / "bad")
     expected = {f for f in lint(root) if f[2] in CODES}
     assert {c for _, _, c in expected} == {code}
