@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from celery_lint.evaluate import UNKNOWN
-from celery_lint.project import Project, Settings
+from celery_lint.project import Project, Settings, SourceModule
 from celery_lint.rules._effective import Value, value
 from celery_lint.tasks import TaskDef, task_defs
 
@@ -66,15 +66,27 @@ def global_limits(project: Project, settings: Settings) -> Limits | None:
     return Limits(pair[0], pair[1], hard, soft)
 
 
-def limit_tasks(project: Project) -> Iterator[TaskDef]:
-    """The tasks of the project whose decorator names a time limit (or may: `**options`)."""
-    for path in project.files_mentioning("time_limit"):
+def may_set_limits(text: str) -> bool:
+    """Whether a module can hold a limit: a task's option, a setting, an `app.conf` write."""
+    return "time_limit" in text or "TIME_LIMIT" in text
+
+
+def limit_tasks(project: Project, source: SourceModule) -> Iterator[TaskDef]:
+    """The tasks of `source` whose decorator names a time limit (or may: `**options`)."""
+    if "time_limit" not in source.text:
+        return
+    for task in task_defs(project, source):
+        if task.has_star_kwargs or any(name in task.options for name in LIMIT_OPTIONS):
+            yield task
+
+
+def modules(project: Project, *words: str) -> Iterator[SourceModule]:
+    """The modules mentioning a limit (or one of `words`): what a rule's project part
+    reads, its module part reading one file at a time."""
+    for path in project.files_mentioning("time_limit", "TIME_LIMIT", *words):
         source = project.source(path)
-        if source is None:
-            continue
-        for task in task_defs(project, source):
-            if task.has_star_kwargs or any(name in task.options for name in LIMIT_OPTIONS):
-                yield task
+        if source is not None:
+            yield source
 
 
 def task_limit(task: TaskDef, option: str) -> Any:

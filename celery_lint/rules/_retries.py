@@ -11,9 +11,10 @@ cannot read (`**options`, a `base=` class, `task_annotations`) is left alone.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 
-from celery_lint.project import Project
+from celery_lint.project import Project, SourceModule
 from celery_lint.rules._celeryconf import is_test_module
 from celery_lint.rules._effective import production_settings, value
 from celery_lint.tasks import TaskDef, task_defs
@@ -26,18 +27,27 @@ def annotations_unset(project: Project) -> bool:
     return bool(settings) and all(value(project, s, "task_annotations").only() in (None, {}, []) for s in settings)
 
 
-def autoretry_tasks(project: Project) -> Iterator[TaskDef]:
-    """The tasks whose decorator gives `autoretry_for=`, whose options are all readable
-    as written (no `**options`, no `base=` class), outside test modules."""
-    if not annotations_unset(project):
+def may_autoretry(text: str) -> bool:
+    """The text test of the retry rules' module part."""
+    return "autoretry_for" in text
+
+
+def autoretry_tasks(project: Project, source: SourceModule) -> Iterator[TaskDef]:
+    """The tasks of `source` whose decorator gives `autoretry_for=`, whose options are
+    all readable as written (no `**options`, no `base=` class), outside test modules."""
+    if not may_autoretry(source.text) or is_test_module(project, source.path) or not annotations_unset(project):
         return
+    for task in task_defs(project, source):
+        if "autoretry_for" in task.options and not task.has_star_kwargs and "base" not in task.options:
+            yield task
+
+
+def modules(project: Project) -> Iterator[SourceModule]:
+    """The modules the retry rules' project part reads (their module part, per file)."""
     for path in project.files_mentioning("autoretry_for"):
         source = project.source(path)
-        if source is None or is_test_module(project, path):
-            continue
-        for task in task_defs(project, source):
-            if "autoretry_for" in task.options and not task.has_star_kwargs and "base" not in task.options:
-                yield task
+        if source is not None:
+            yield source
 
 
 def retry_kwargs_keys(task: TaskDef) -> set[str] | None:
@@ -54,14 +64,14 @@ def catches_everything(task: TaskDef) -> ast.expr | None:
     """The `Exception`/`BaseException` entry of `autoretry_for`, if it has one."""
     node = task.options["autoretry_for"]
     entries = node.elts if isinstance(node, (ast.Tuple, ast.List)) else [node]
-    defined = {n.name for n in task.source.nodes(ast.ClassDef)}
     for entry in entries:
         qualname = task.source.qualname(entry)
         if qualname in ("builtins.Exception", "builtins.BaseException"):
             return entry
         if (
             isinstance(entry, ast.Name) and entry.id in ("Exception", "BaseException")
-            and entry.id not in task.source.aliases and entry.id not in defined
+            and entry.id not in task.source.aliases
+            and not re.search(rf"^\s*class\s+{entry.id}\b", task.source.text, re.M)  # none of the module's own
         ):
             return entry
     return None

@@ -10,7 +10,7 @@ from celery_lint.project.settings_names import config_files
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import is_test_module
 from celery_lint.rules._effective import production_settings
-from celery_lint.rules._limits import global_limits, limit_tasks
+from celery_lint.rules._limits import global_limits
 
 #: the worker's command-line options that set the pool's limits (`celery worker --help`)
 COMMAND_LINE = ("--time-limit", "--soft-time-limit")
@@ -31,8 +31,8 @@ def check(project: Project) -> Iterator[Finding]:
         limits = global_limits(project, one)
         if limits is None or limits.hard is not None or limits.soft is not None:
             return
-    if any(True for _ in limit_tasks(project)) or _command_line_limits(project):
-        return
+    if project.files_mentioning("time_limit") or _command_line_limits(project):
+        return  # a task (or code the analysis does not read) may set a limit
     for app in apps:
         yield RULE.finding(
             app.source.path, app.node,
@@ -64,7 +64,8 @@ the worker. Off by default: many projects bound their tasks in other ways
         good=Example({"+proj/settings.py": "CELERY_TASK_TIME_LIMIT = 300\nCELERY_TASK_SOFT_TIME_LIMIT = 240\n"}),
         silent_on=(
             "a limit in any production settings module, on any task (time_limit=..., soft_time_limit=..., "
-            "even one the analysis cannot read), or on the worker's command line in a deployment file",
+            "even one the analysis cannot read; any module spelling time_limit), or on the worker's command "
+            "line in a deployment file",
             "limits that are unknown (the environment, CELERY_TASK_ANNOTATIONS set)",
             "projects without a Celery app configured from Django's settings",
         ),

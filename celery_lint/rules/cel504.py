@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
-from celery_lint.project import Project
+from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._effective import production_settings
-from celery_lint.rules._limits import Limits, global_limits, limit_tasks, task_limit
+from celery_lint.rules._limits import Limits, global_limits, limit_tasks, may_set_limits, modules, task_limit
 from celery_lint.versions import TargetVersion
 
 #: `Task.apply_async` refuses a soft limit above the hard one from 5.5.0 (`celery/app/task.py`)
@@ -39,27 +40,19 @@ def _number(value: float) -> str:
 
 
 def check(project: Project) -> Iterator[Finding]:
+    for source in modules(project):
+        yield from _module_findings(project, source)
+
+
+def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
+    """The findings in one module: the settings' pair where it is written, the tasks' own."""
+    yield from (f for f in _settings_findings(project) if f.path == source.path)
     pairs = [global_limits(project, s) for s in production_settings(project)]
     known: list[Limits] = [p for p in pairs if p is not None]
-    target = project.celery_version
-    seen: set[tuple[object, int]] = set()
-    for limits in known:
-        soft, hard = limits.soft, limits.hard
-        where = limits.soft_value if not limits.soft_value.is_default else limits.hard_value
-        if soft is None or hard is None or soft < hard or where.path is None:
-            continue
-        if (where.path, where.line) in seen:
-            continue
-        seen.add((where.path, where.line))
-        yield RULE.finding(
-            where.path, where.line,
-            f"{limits.soft_value.name} ({_number(soft)} s) is not below {limits.hard_value.name} "
-            f"({_number(hard)} s): {consequence(soft, hard, target)}; make the soft limit the shorter one",
-            subject="task_soft_time_limit",
-        )
     if not known or len(known) != len(pairs):
         return  # a settings module whose limits are unknown: the tasks' pairs are too
-    for task in limit_tasks(project):
+    target = project.celery_version
+    for task in limit_tasks(project, source):
         own_soft, own_hard = task_limit(task, "soft_time_limit"), task_limit(task, "time_limit")
         if UNKNOWN in (own_soft, own_hard) or (own_soft is None and own_hard is None):
             continue
@@ -76,6 +69,30 @@ def check(project: Project) -> Iterator[Finding]:
             f"{_number(hard)} s: {consequence(soft, hard, target)}; make the soft limit the shorter one",
             subject=str(task.function.name),
         )
+
+
+@lru_cache(maxsize=64)
+def _settings_findings(project: Project) -> list[Finding]:
+    """The settings' own pairs that are wrong, once per project (every module asks)."""
+    found: list[Finding] = []
+    pairs = [global_limits(project, s) for s in production_settings(project)]
+    target = project.celery_version
+    seen: set[tuple[object, int]] = set()
+    for limits in [p for p in pairs if p is not None]:
+        soft, hard = limits.soft, limits.hard
+        where = limits.soft_value if not limits.soft_value.is_default else limits.hard_value
+        if soft is None or hard is None or soft < hard or where.path is None:
+            continue
+        if (where.path, where.line) in seen:
+            continue
+        seen.add((where.path, where.line))
+        found.append(RULE.finding(
+            where.path, where.line,
+            f"{limits.soft_value.name} ({_number(soft)} s) is not below {limits.hard_value.name} "
+            f"({_number(hard)} s): {consequence(soft, hard, target)}; make the soft limit the shorter one",
+            subject="task_soft_time_limit",
+        ))
+    return found
 
 
 def _task_pair(own_soft: Any, own_hard: Any, limits: Limits) -> tuple[float, float] | None:
@@ -123,5 +140,7 @@ project targets (see CEL102).""",
             "settings modules named for tests or development",
         ),
         check_project=check,
+        project_module=_module_findings,
+        module_text=may_set_limits,
     )
 )

@@ -5,20 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from celery_lint.findings import Finding
-from celery_lint.project import Project
+from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._effective import production_settings
-from celery_lint.rules._limits import global_limits, limit_tasks
+from celery_lint.rules._limits import global_limits, limit_tasks, may_set_limits, modules
 
 #: option -> the setting it falls back to
 SETTING = {"time_limit": "CELERY_TASK_TIME_LIMIT", "soft_time_limit": "CELERY_TASK_SOFT_TIME_LIMIT"}
 
 
 def check(project: Project) -> Iterator[Finding]:
+    for source in modules(project):
+        yield from _module_findings(project, source)
+
+
+def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
     pairs = [global_limits(project, s) for s in production_settings(project)]
     if not pairs or None in pairs:
         return
-    for task in limit_tasks(project):
+    for task in limit_tasks(project, source):
         if task.has_star_kwargs:
             continue
         for option, setting in SETTING.items():
@@ -76,5 +81,7 @@ replace the global one.""",
             "settings modules named for tests or development",
         ),
         check_project=check,
+        project_module=_module_findings,
+        module_text=may_set_limits,
     )
 )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
-from celery_lint.project import Project, Settings
+from celery_lint.project import Project, Settings, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import is_test_module
 from celery_lint.rules._effective import Value, production_settings, value
@@ -72,30 +73,49 @@ def _fix(what: str) -> str:
     return f"raise {OPTIONS_NAME}['visibility_timeout'] above the longest {what}"
 
 
-def check(project: Project) -> Iterator[Finding]:
+def may_report(text: str) -> bool:
+    """The text test of the module part: a countdown, a time limit, the settings' limit."""
+    return "countdown" in text or "time_limit" in text or "TIME_LIMIT" in text
+
+
+@lru_cache(maxsize=64)
+def _timeout(project: Project) -> tuple[Visibility | None, Any, list[Finding]]:
+    """(the visibility timeout, the production settings' task_acks_late values, the
+    finding at the settings' time limit), once per project."""
     settings = production_settings(project)
     timeout = _longest([visibility(project, s) for s in settings])
     if timeout is None:
-        return
-    yield from _countdowns(project, timeout)
-    late = {_acks_late(project, s) for s in settings}
+        return None, frozenset(), []
+    late = frozenset(_acks_late(project, s) for s in settings)
     limits = [global_limits(project, s) for s in settings]
-    if late == {True}:
-        hard = {limit.hard for limit in limits if limit is not None}
-        known = [limit for limit in limits if limit is not None]
-        if len(known) == len(limits) and len(hard) == 1 and None not in hard and hard.pop() > timeout.seconds:
-            where: Value = known[0].hard_value
-            if where.path is not None and not where.is_default:
-                yield RULE.finding(
-                    where.path, where.line,
-                    f"{where.name} ({known[0].hard:g} s) with late acknowledgement is longer than {timeout}: a task "
-                    f"still running after {timeout.seconds:g} s is handed to another worker and runs twice; "
-                    f"{_fix('time limit')}",
-                    subject="task_time_limit",
-                )
+    found: list[Finding] = []
+    known = [limit for limit in limits if limit is not None]
+    hard = {limit.hard for limit in known}
+    if late == {True} and len(known) == len(limits) and len(hard) == 1 and None not in hard:
+        where: Value = known[0].hard_value
+        if known[0].hard > timeout.seconds and where.path is not None and not where.is_default:
+            found.append(RULE.finding(
+                where.path, where.line,
+                f"{where.name} ({known[0].hard:g} s) with late acknowledgement is longer than {timeout}: a task "
+                f"still running after {timeout.seconds:g} s is handed to another worker and runs twice; "
+                f"{_fix('time limit')}",
+                subject="task_time_limit",
+            ))
+    return timeout, late, found
+
+
+def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
+    timeout, late, settings_findings = _timeout(project)
+    if timeout is None:
+        return
+    yield from (f for f in settings_findings if f.path == source.path)
+    if is_test_module(project, source.path):
+        return
+    if "countdown" in source.text:
+        yield from _countdowns(source, timeout)
     if late - {True, False}:
         return  # acks_late unknown somewhere: which tasks are acknowledged late is unknown
-    for task in limit_tasks(project):
+    for task in limit_tasks(project, source):
         own = task_limit(task, "time_limit")
         own_late = task.option("acks_late")
         acked_late = own_late is True or (own_late is None and late == {True})
@@ -110,27 +130,23 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
-def _countdowns(project: Project, timeout: Visibility) -> Iterator[Finding]:
-    for path in project.files_mentioning("countdown"):
-        source = project.source(path)
-        if source is None or is_test_module(project, path):
+def _countdowns(source: SourceModule, timeout: Visibility) -> Iterator[Finding]:
+    for call in source.nodes(ast.Call):
+        if not (isinstance(call.func, ast.Attribute) and call.func.attr in DELAYING):
             continue
-        for call in source.nodes(ast.Call):
-            if not (isinstance(call.func, ast.Attribute) and call.func.attr in DELAYING):
+        for keyword in call.keywords:
+            if keyword.arg != "countdown":
                 continue
-            for keyword in call.keywords:
-                if keyword.arg != "countdown":
-                    continue
-                delay = seconds(constant_seconds(keyword.value))
-                if delay is UNKNOWN or delay is None or delay <= timeout.seconds:
-                    continue
-                yield RULE.finding(
-                    path, keyword.value,
-                    f"countdown={delay:g} is longer than {timeout}: the worker holds the message unacknowledged "
-                    f"until the countdown ends, and after {timeout.seconds:g} s the broker hands it to another "
-                    f"worker: the task runs twice; {_fix('countdown or eta')}",
-                    subject="countdown",
-                )
+            delay = seconds(constant_seconds(keyword.value))
+            if delay is UNKNOWN or delay is None or delay <= timeout.seconds:
+                continue
+            yield RULE.finding(
+                source.path, keyword.value,
+                f"countdown={delay:g} is longer than {timeout}: the worker holds the message unacknowledged "
+                f"until the countdown ends, and after {timeout.seconds:g} s the broker hands it to another "
+                f"worker: the task runs twice; {_fix('countdown or eta')}",
+                subject="countdown",
+            )
 
 
 _VIEWS = '''\
@@ -182,6 +198,7 @@ the environment is unknown and silent).""",
             "time limits of tasks acknowledged early (the default): the message is acknowledged as the task starts",
             "settings modules named for tests or development, and test modules",
         ),
-        check_project=check,
+        check_module=_module_findings,
+        module_text=may_report,
     )
 )

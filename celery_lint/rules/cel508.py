@@ -6,13 +6,18 @@ import ast
 from collections.abc import Iterator
 
 from celery_lint.findings import Finding
-from celery_lint.project import Project
+from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._retries import autoretry_tasks, retry_kwargs_keys
+from celery_lint.rules._retries import autoretry_tasks, may_autoretry, modules, retry_kwargs_keys
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for task in autoretry_tasks(project):
+    for source in modules(project):
+        yield from _module_findings(project, source)
+
+
+def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
+    for task in autoretry_tasks(project, source):
         node = task.options.get("max_retries")
         if not (isinstance(node, ast.Constant) and node.value is None):
             continue  # absent: Task.max_retries, 3; a number; or not a constant
@@ -58,5 +63,7 @@ A task without `max_retries` is bounded (3) and silent; so is one whose
             "tasks in test modules",
         ),
         check_project=check,
+        project_module=_module_findings,
+        module_text=may_autoretry,
     )
 )

@@ -6,13 +6,18 @@ import ast
 from collections.abc import Iterator
 
 from celery_lint.findings import Finding
-from celery_lint.project import Project
+from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._retries import autoretry_tasks, retry_kwargs_keys
+from celery_lint.rules._retries import autoretry_tasks, may_autoretry, modules, retry_kwargs_keys
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for task in autoretry_tasks(project):
+    for source in modules(project):
+        yield from _module_findings(project, source)
+
+
+def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
+    for task in autoretry_tasks(project, source):
         backoff = task.options.get("retry_backoff")
         if backoff is not None and not (isinstance(backoff, ast.Constant) and backoff.value in (False, 0, None)):
             continue  # a backoff, or one the analysis cannot read
@@ -63,5 +68,7 @@ Off by default: a fixed delay is a reasonable choice for some tasks; select it w
         ),
         default_enabled=False,
         check_project=check,
+        project_module=_module_findings,
+        module_text=may_autoretry,
     )
 )

@@ -6,13 +6,18 @@ import ast
 from collections.abc import Iterator
 
 from celery_lint.findings import Finding
-from celery_lint.project import Project
+from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._retries import autoretry_tasks, catches_everything
+from celery_lint.rules._retries import autoretry_tasks, may_autoretry, modules, catches_everything
 
 
 def check(project: Project) -> Iterator[Finding]:
-    for task in autoretry_tasks(project):
+    for source in modules(project):
+        yield from _module_findings(project, source)
+
+
+def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
+    for task in autoretry_tasks(project, source):
         if "dont_autoretry_for" in task.options:
             continue  # the task names what it does not retry: a deliberate choice
         entry = catches_everything(task)
@@ -58,5 +63,7 @@ Silent when the task also gives `dont_autoretry_for`.""",
             "tasks in test modules",
         ),
         check_project=check,
+        project_module=_module_findings,
+        module_text=may_autoretry,
     )
 )
