@@ -98,6 +98,8 @@ def test_a_rule_whose_example_replaces_files_reports_alike_everywhere(tmp_path, 
     root = write_project(REGISTRY[code].bad, tmp_path / "bad")
     expected = {f for f in lint(root) if f[2] in CODES}
     assert {c for _, _, c in expected} == {code}
-    assert command(root) == flake8(root) == manage_check(root) == expected
+    assert command(root) == flake8(root) == expected
+    # `manage.py check` runs the project rules; a module rule (CEL507) is flake8's and the command's
+    assert manage_check(root) == (expected if REGISTRY[code].check_project else set())
     good = write_project(REGISTRY[code].good, tmp_path / "good")
     assert command(good) == flake8(good) == manage_check(good) == set()
