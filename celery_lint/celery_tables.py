@@ -135,9 +135,12 @@ def tables_of(path: str) -> Any:
         exec(code, names)  # noqa: S102 - the library's own table
     except Exception:  # a newer Celery whose table needs more than this provides
         return None
-    if not all(isinstance(names.get(n), (set, dict)) for n in ("SETTING_KEYS", "_TO_NEW_KEY", "_TO_OLD_KEY")):
+    if not all(isinstance(names.get(n), (set, dict)) for n in _TABLES):
         return None
-    return SimpleNamespace(**{n: names[n] for n in ("SETTING_KEYS", "_TO_NEW_KEY", "_TO_OLD_KEY")})
+    return SimpleNamespace(**{n: names[n] for n in _TABLES})
+
+
+_TABLES = ("SETTING_KEYS", "_TO_NEW_KEY", "_TO_OLD_KEY", "DEFAULTS")
 
 
 PREFIX = "CELERY_"
@@ -150,6 +153,7 @@ class Tables(NamedTuple):
     new_keys: frozenset[str]  # new-style keys: "broker_url", "task_always_eager", ...
     old_to_new: dict[str, str]  # old (Celery 3) name -> new key: "BROKER_URL" -> "broker_url"
     prefixed_names: frozenset[str]  # the names a Django settings module uses under namespace "CELERY"
+    default_values: dict[str, Any]  # new key -> Celery's default value: "worker_prefetch_multiplier" -> 4
 
 
 @lru_cache(maxsize=1)
@@ -169,10 +173,15 @@ def tables() -> Tables:
             f"celery-lint cannot read Celery's setting names from {package} ({type(exc).__name__}: {exc})"
         ) from exc
     new_keys = frozenset(defaults.SETTING_KEYS)
-    return Tables(defaults, new_keys, dict(defaults._TO_NEW_KEY), frozenset(prefixed(k) for k in new_keys))
+    return Tables(
+        defaults, new_keys, dict(defaults._TO_NEW_KEY), frozenset(prefixed(k) for k in new_keys), dict(defaults.DEFAULTS)
+    )
 
 
-_FIELDS = {"defaults": "defaults", "NEW_KEYS": "new_keys", "OLD_TO_NEW": "old_to_new", "PREFIXED_NAMES": "prefixed_names"}
+_FIELDS = {
+    "defaults": "defaults", "NEW_KEYS": "new_keys", "OLD_TO_NEW": "old_to_new", "PREFIXED_NAMES": "prefixed_names",
+    "DEFAULTS": "default_values",
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -29,6 +29,7 @@ FAMILIES = {
     "CEL2": "Tasks",
     "CEL3": "Result backends and beat schedulers",
     "CEL4": "Runtime and deployment",
+    "CEL5": "Production settings",
     "CEL9": "celery-lint's own comments",
 }
 LIVE_COMMAND = "python manage.py check --deploy --database default"  # every live-only rule reports here

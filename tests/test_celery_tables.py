@@ -24,6 +24,10 @@ def test_tables_computed_from_the_source_equal_the_imported_module():
     assert tables._TO_NEW_KEY == imported._TO_NEW_KEY
     assert tables._TO_OLD_KEY == imported._TO_OLD_KEY
     assert "broker_url" in tables.SETTING_KEYS and tables._TO_NEW_KEY["BROKER_URL"] == "broker_url"
+    # the defaults the production rules (CEL5xx) fall back to
+    assert tables.DEFAULTS == imported.DEFAULTS
+    assert celery_tables.DEFAULTS["worker_prefetch_multiplier"] == 4
+    assert celery_tables.DEFAULTS["accept_content"] == ("json",)
 
 
 def test_the_command_lints_without_importing_celery_or_kombu():

@@ -24,7 +24,7 @@ PER_FILE = [rule for rule in REGISTRY if rule.project_module is not None]
 
 
 def test_some_project_rule_runs_per_file():
-    assert [rule.code for rule in PER_FILE] == ["CEL205"]
+    assert [rule.code for rule in PER_FILE] == ["CEL205", "CEL504", "CEL505", "CEL508", "CEL509", "CEL510"]
     assert all(rule.check_project is not None and rule.check_module is None for rule in PER_FILE)
 
 
@@ -42,7 +42,7 @@ def _file_by_file(root: Path, rules) -> list:
 @pytest.mark.parametrize("rule", PER_FILE, ids=lambda r: r.code)
 def test_file_by_file_finds_what_the_whole_project_pass_finds(rule, example, project):
     write_project(getattr(rule, example), project)
-    rules = select_rules()
+    rules = select_rules(extend_select=[rule.code])  # an opt-in rule (CEL509) too
     Project._cache.clear()
     whole = lint_paths([project], rules).findings
     assert _file_by_file(project, rules) == sorted(whole)

@@ -25,7 +25,7 @@ load_rules()
 
 def _findings(paths: list[Path]) -> list[tuple[str, int, str, str]]:
     Project._cache.clear()
-    opt_in = [r.code for r in REGISTRY if not r.default_enabled]  # CEL202, CEL901
+    opt_in = [rule.code for rule in REGISTRY if not rule.default_enabled]  # CEL202, CEL901, the CEL5xx opt-in rules
     return [(str(f.path), f.line, f.code, f.message) for f in lint_paths(paths, select_rules(extend_select=opt_in)).findings]
 
 
