@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from celery_lint import __version__
-from celery_lint import config_lookup
+from celery_lint import config_lookup, fixing
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS, WRITERS, errors_text, notices_text
@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--explain", metavar="CODE", help="describe a rule and show its examples")
     parser.add_argument("--list-rules", action="store_true", help="list every rule")
+    fixing.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
     return parser
 
@@ -107,6 +108,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         return 2
     try:
+        if fixing.requested(args):
+            from celery_lint.fixing.command import run_fixes
+
+            status = run_fixes(lambda: _lint(paths, args), args)
+            if status is not None:
+                return status
         report = _lint(paths, args)
     except ConfigError as exc:
         sys.stderr.write(f"celery-lint: error: {exc}\n")

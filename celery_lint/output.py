@@ -41,7 +41,7 @@ def relative(path: Path, cwd: Path) -> str:
 
 def text(report: Report, cwd: Path) -> str:
     """`path:line:col: CODE message` lines and a summary line (errors go to stderr)."""
-    lines = [finding.format(relative_to=cwd) for finding in report.findings]
+    lines = [_marked(finding.format(relative_to=cwd), finding) for finding in report.findings]
     count = len(report.findings)
     noun = "finding" if count == 1 else "findings"
     files = f"{report.files} file" + ("" if report.files == 1 else "s")
@@ -59,6 +59,16 @@ def text(report: Report, cwd: Path) -> str:
         errors = f"{len(report.errors)} file(s) could not be analysed."
         summary = f"{summary[:-1]}; {errors[:-1]}:" if details else f"{summary} {errors}"
     return "\n".join([*lines, summary, *details]) + "\n"
+
+
+def _marked(line: str, finding: Finding) -> str:
+    """ruff's `[*]` after the code of a finding `--fix` fixes (the rule declares it: no
+    fix is computed here)."""
+    fix = REGISTRY[finding.code].fix
+    if fix is None or fix.safety_for(finding) != "safe":
+        return line
+    head, code, rest = line.partition(f" {finding.code} ")
+    return f"{head}{code}[*] {rest}"
 
 
 def as_json(report: Report, cwd: Path) -> str:
