@@ -128,6 +128,42 @@ def _md_example(rule: Rule, example: Example, heading: str) -> list[str]:
     return lines
 
 
+def fix_diff(rule: Rule) -> str:
+    """The bad example's files as the rule's fix changes them, as a unified diff (the
+    fix tests hold the fix to exactly this text)."""
+    import difflib
+
+    assert rule.fix is not None
+    before = project_files(rule.bad)
+    after = project_files(Example({**rule.bad.files, **rule.fix.fixed}))
+    lines: list[str] = []
+    for path in sorted(p for p in after if after[p] != before.get(p)):
+        lines += difflib.unified_diff(
+            before.get(path, "").splitlines(keepends=True), after[path].splitlines(keepends=True),
+            f"a/{path}", f"b/{path}",
+        )
+    return "".join(lines)
+
+
+def fix_summary(rule: Rule) -> str:
+    """Which option applies the fix."""
+    assert rule.fix is not None
+    if rule.fix.safety_of is not None:
+        return "`celery-lint --fix` where the fix is safe for the finding, else `--fix --unsafe-fixes`"
+    if rule.fix.safety == "safe":
+        return "`celery-lint --fix` (a safe fix)"
+    return "`celery-lint --fix --unsafe-fixes` (an unsafe fix)"
+
+
+def _md_fix(rule: Rule) -> list[str]:
+    if rule.fix is None:
+        return []
+    return [
+        "## Fix", "", f"Applied by {fix_summary(rule)}; `--diff` shows it without writing.", "",
+        md_text(rule.fix.why), "", "On the example that triggers it:", "", *_fence(fix_diff(rule), "diff"), "",
+    ]
+
+
 def _enabling(rule: Rule) -> list[str]:
     if rule.default_enabled:
         return []
@@ -191,6 +227,7 @@ def rule_page(rule: Rule) -> str:
         "",
         *_md_example(rule, rule.bad, "Example that triggers it"),
         *_md_example(rule, rule.good, "Fixed"),
+        *_md_fix(rule),
     ]
     if rule.silent_on:
         lines += ["## Stays silent on", "", *(f"- {md_text(s)}" for s in rule.silent_on), ""]
@@ -274,6 +311,12 @@ def explain_text(rule: Rule) -> str:
     """`celery-lint --explain CODE`: the rule page as terminal text."""
     lines = [f"{rule.code} ({rule.django_id}, {rule.name}): {rule.summary}", "", rule.why.strip(), ""]
     lines += _text_example(rule, rule.bad, "Bad") + _text_example(rule, rule.good, "Good")
+    if rule.fix is not None:
+        import textwrap
+
+        why = textwrap.fill(rule.fix.why, 84)
+        lines += [f"Fix: {fix_summary(rule).replace('`', '')}.", "", why, "", "  on the bad example:", ""]
+        lines += [*("      " + t for t in fix_diff(rule).splitlines()), ""]
     if rule.silent_on:
         lines += ["Silent on:", *(f"  - {s}" for s in rule.silent_on), ""]
     if not rule.default_enabled:
