@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from celery_lint.engine import lint_paths, select_rules
-from celery_lint.examples import BASE, project_files, write_project
+from celery_lint.examples import BASE, fixed_example, project_files, write_project
 from celery_lint.registry import REGISTRY, Example, Rule
 from celery_lint.rules import load_rules
 
@@ -135,7 +135,7 @@ def fix_diff(rule: Rule) -> str:
 
     assert rule.fix is not None
     before = project_files(rule.bad)
-    after = project_files(Example({**rule.bad.files, **rule.fix.fixed}))
+    after = project_files(fixed_example(rule))
     lines: list[str] = []
     for path in sorted(p for p in after if after[p] != before.get(p)):
         lines += difflib.unified_diff(
