@@ -86,8 +86,8 @@ def fix(ctx: FixContext, finding: Finding) -> Edits:
     if call is None or any(k.arg is None for k in call.keywords) or not call.args and not call.keywords:
         return []  # **options: where the namespace comes from is not spelled here
     given = next((k.value for k in call.keywords if k.arg == "namespace"), None)
-    if given is None and len(call.args) > 1:
-        return []  # config_from_object(obj, silent, force, namespace): positional past obj, left alone
+    if given is None and len(call.args) > 3:
+        return []  # config_from_object(obj, silent, force, namespace): given by position
     strings = [ctx.source(n) for n in ast.walk(call) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     quote = next((t[0] for t in strings if t[0] in "'\""), '"')
     if given is None:
