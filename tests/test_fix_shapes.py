@@ -196,3 +196,13 @@ def test_fix_needs_tokenize_rt_only_when_fixing(project):
 
     result = run([sys.executable, "-c", probe], project)
     assert result.stdout.splitlines()[-1] == "[]", result.stderr
+
+
+def test_a_file_in_its_own_encoding_stays_in_it(project, capsys):
+    """A PEP 263 cookie: the fixed file is written back in latin-1, its other bytes as they were."""
+    write_files(project, {})
+    tasks = project / "demoapp" / "tasks.py"
+    source = "# -*- coding: latin-1 -*-\n# caf\xe9\n" + tasks.read_text() + "\n\n@shared_task(bind=True)\ndef ping():\n    pass\n"
+    tasks.write_bytes(source.encode("latin-1"))
+    fixed(project)
+    assert tasks.read_bytes() == source.replace("def ping():", "def ping(self):").encode("latin-1")

@@ -13,7 +13,6 @@ import ast
 import codecs
 import difflib
 import io
-import os
 import tokenize
 from collections.abc import Callable
 from pathlib import Path
@@ -149,18 +148,15 @@ def _project_of(projects: list[Project], path: Path) -> Project | None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write `text` in the file's own encoding (a BOM kept), bytes as they are: line
-    endings are the text's own."""
+    """Write `text` in the file's own encoding (a BOM kept), in place (its mode, links
+    and owner stay), bytes as they are: line endings are the text's own."""
     data = path.read_bytes()
     if data.startswith(codecs.BOM_UTF8):
         encoded = codecs.BOM_UTF8 + text.encode("utf-8")
     else:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         encoded = text.encode(encoding)
-    temporary = path.with_name(f".{path.name}.celery-lint-fix")
-    temporary.write_bytes(encoded)
-    os.chmod(temporary, path.stat().st_mode & 0o7777)
-    os.replace(temporary, path)
+    path.write_bytes(encoded)
 
 
 def _forget_projects() -> None:
