@@ -204,5 +204,6 @@ def test_a_file_in_its_own_encoding_stays_in_it(project, capsys):
     tasks = project / "demoapp" / "tasks.py"
     source = "# -*- coding: latin-1 -*-\n# caf\xe9\n" + tasks.read_text() + "\n\n@shared_task(bind=True)\ndef ping():\n    pass\n"
     tasks.write_bytes(source.encode("latin-1"))
-    fixed(project)
+    forget_the_filesystem()
+    cli.main([str(project), "--fix", "--isolated"])
     assert tasks.read_bytes() == source.replace("def ping():", "def ping(self):").encode("latin-1")
