@@ -85,11 +85,6 @@ class FixContext:
         start, end = self.span(node)
         return self.text[start:end]
 
-    def indentation(self, line: int) -> str:
-        start = self._starts[line - 1]
-        rest = self.text[start:]
-        return rest[: len(rest) - len(rest.lstrip(" \t"))]
-
     # nodes and tokens
 
     def nodes(self, kind: type[NodeT]) -> Iterator[NodeT]:
@@ -102,18 +97,6 @@ class FixContext:
         for node in self.nodes(kind):
             if node.lineno == line and node.col_offset == col:  # type: ignore[attr-defined]
                 return node
-        return None
-
-    def statement_at(self, line: int, col: int) -> tuple[list[ast.stmt], int] | None:
-        """(the body holding the statement starting at (line, col), its index)."""
-        for node in ast.walk(self.tree):
-            for field in ("body", "orelse", "finalbody"):
-                body = getattr(node, field, None)
-                if not isinstance(body, list):
-                    continue
-                for index, stmt in enumerate(body):
-                    if isinstance(stmt, ast.stmt) and stmt.lineno == line and stmt.col_offset == col:
-                        return body, index
         return None
 
     def token_index(self, line: int, col: int) -> int | None:
