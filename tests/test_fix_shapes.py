@@ -128,6 +128,15 @@ def test_cel001_a_setdefault_that_is_not_literal_is_left(project, capsys):
     assert untouched(project, capsys)
 
 
+def test_cel001_a_setdefault_sharing_its_line_is_left(project, capsys):
+    app = BASE["proj/celery.py"].replace(
+        'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n\n', ""
+    ).replace('app = Celery("proj")\n', 'app = Celery("proj")\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings"); x = 1\n')
+    write_files(project, {"proj/celery.py": app})
+    assert codes(project) == ["CEL001"]
+    assert untouched(project, capsys)
+
+
 def test_cel004_merges_an_existing_all(project, capsys):
     write_files(project, {"proj/__init__.py": "VERSION = '1.0'\n__all__ = ['VERSION']\n"})
     assert codes(project) == ["CEL004"]

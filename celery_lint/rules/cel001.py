@@ -173,6 +173,7 @@ def _literal_setdefault(ctx: FixContext, stmt: ast.stmt) -> bool:
         and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)
         and call.args[0].value == DSM  # type: ignore[attr-defined]
         and ctx.text[ctx.line_start(stmt.lineno):ctx.span(stmt)[0]].strip() == ""
+        and ctx.text[ctx.span(stmt)[1]:ctx.after_line(stmt.lineno)].strip()[:1] in ("", "#")  # the line is its own
     )
 
 
