@@ -68,10 +68,21 @@ def _tables_from_source() -> Any:
     `_Passthrough` stand-ins: the same code and data as the import, without loading
     kombu and most of Celery (a tenth of a second and 20 MiB at every start). None
     when the module does not look as expected."""
+    path = library_file("app/defaults.py")
+    return tables_of(str(path)) if path is not None else None
+
+
+def library_file(relative: str) -> Path | None:
+    """A source file of the installed Celery (`app/task.py`), found without importing it."""
     spec = PathFinder.find_spec("celery", _library_path())
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = str(Path(next(iter(spec.submodule_search_locations))) / "app" / "defaults.py")
+    return Path(next(iter(spec.submodule_search_locations))) / relative
+
+
+def tables_of(path: str) -> Any:
+    """The tables of the `celery/app/defaults.py` at `path` (that of any Celery
+    release: scripts/celery_settings_by_minor.py reads each minor's), or None."""
     try:
         code = SourceFileLoader("celery.app.defaults", path).get_code("celery.app.defaults")
     except (ImportError, OSError, SyntaxError, ValueError):
@@ -158,12 +169,12 @@ def nearest_prefixed(name: str) -> str | None:
         return None
     match = matches[0]
     # A typo changes a few characters; a different setting of the project differs in words.
-    if _edit_distance(name, match) > max(2, len(match) // 10):
+    if edit_distance(name, match) > max(2, len(match) // 10):
         return None
     return match
 
 
-def _edit_distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str) -> int:
     """Damerau-Levenshtein (optimal string alignment) distance."""
     prev2: list[int] = []
     prev = list(range(len(b) + 1))

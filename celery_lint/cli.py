@@ -1,9 +1,10 @@
 """The `celery-lint` command: `celery-lint [PATH ...]`.
 
-Exit status: 0 no findings, 1 findings, 2 usage or input errors (a missing path,
-`--settings` or `--app` naming a module the project does not have, a file the
-analysis needs that cannot be read or parsed: one named on the command line, a
-settings module, a Celery app module). What the analysis could not determine (the
+Exit status: 0 no findings, 1 findings, 2 usage or input errors (a missing path, an
+`--output-file` that cannot be written, `--settings` or `--app` naming a module the
+project does not have, a file the analysis needs that cannot be read or parsed: one
+named on the command line, a settings module, a Celery app module), 130 on Ctrl-C
+(`console`). What the analysis could not determine (the
 settings, the app) is a warning on stderr and in the summary; it leaves the status. Any other file that cannot be read or parsed
 is reported as a warning and skipped: only its own checks are lost.
 """
@@ -13,17 +14,18 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from celery_lint import __version__
-from celery_lint import config_lookup, fixing
+from celery_lint import config_lookup, fixing, presentation
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
-from celery_lint.output import FORMATS, WRITERS, errors_text, notices_text
+from celery_lint.output import FORMATS
 from celery_lint.project import Project, ProjectOptions
 from celery_lint.project.facts import missing_modules, run_facts
 from celery_lint.registry import REGISTRY
+from celery_lint.rule_list import live_only_notes, rule_list
 from celery_lint.rules import load_rules
 from celery_lint.suppression import Reporting
 from celery_lint.versions import VersionError, parse_version
@@ -38,9 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="celery-lint", description="Find the ways Celery is wired wrongly into Django."
     )
     parser.add_argument("paths", nargs="*", default=None, help="files or directories (default: .)")
-    parser.add_argument("--select", type=_codes, default=None, help="only these codes or prefixes (CEL1,CEL201)")
-    parser.add_argument("--extend-select", type=_codes, default=[], help="add codes to the default set (CEL202)")
-    parser.add_argument("--ignore", type=_codes, default=[], help="skip these codes or prefixes")
+    # repeated, each of these adds to the ones before (as in ruff)
+    parser.add_argument(
+        "--select", type=_codes, action="extend", default=None,
+        help="only these codes or prefixes (CEL1,CEL201; ALL: every rule, opt-in ones too)",
+    )
+    parser.add_argument(
+        "--extend-select", type=_codes, action="extend", default=[], help="add codes to the default set (CEL202)"
+    )
+    parser.add_argument("--ignore", type=_codes, action="extend", default=[], help="skip these codes or prefixes")
     parser.add_argument(
         "--settings", action="append", default=[], metavar="MODULE",
         help="Django settings module (default: what start-up code and configuration name)",
@@ -49,7 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--configuration", metavar="CLASS",
         help="django-configurations: the class DJANGO_CONFIGURATION names (default: read from manage.py...)",
     )
-    parser.add_argument("--exclude", action="append", default=[], metavar="PATTERN", help="skip matching paths")
+    parser.add_argument(
+        "--exclude", type=lambda v: [p for p in v.split(",") if p], action="extend", default=[], metavar="PATTERN",
+        help="skip matching paths (comma-separated)",
+    )
     parser.add_argument("--app", metavar="MODULE", help="the Celery app module (proj.celery or proj.celery:app)")
     parser.add_argument("--namespace", metavar="NAME", help='the namespace Celery reads settings with ("" for none)')
     parser.add_argument(
@@ -66,9 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     parser.add_argument("--explain", metavar="CODE", help="describe a rule and show its examples")
-    parser.add_argument("--list-rules", action="store_true", help="list every rule")
+    parser.add_argument("--list-rules", action="store_true", help="list every rule and the front ends reporting it")
+    parser.add_argument(
+        "--show-settings", action="store_true", help="show what was resolved for each project (text, json), lint nothing"
+    )
     fixing.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
+    presentation.add_arguments(parser)
     return parser
 
 
@@ -86,6 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = check_codes((args.select or []) + args.ignore + args.extend_select)
     if unknown is not None:
         parser.error(f"unknown rule code or prefix: {unknown}")
+    presentation.check_arguments(parser, args)
     if args.celery_version is not None:
         try:
             parse_version(args.celery_version)
@@ -97,10 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.write(explain(args.explain))
         return 0
     if args.list_rules:
-        for rule in REGISTRY:
-            off = "" if rule.default_enabled else "  (off by default)"
-            sys.stdout.write(f"{rule.code} {rule.severity} {rule.name}: {rule.summary}{off}\n")
+        sys.stdout.write(rule_list(args.format))
         return 0
+    sys.stderr.write(live_only_notes([*(args.select or []), *args.extend_select]))
     paths = [Path(p) for p in (args.paths or ["."])]
     missing = [p for p in paths if not p.exists()]
     for path in missing:
@@ -108,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:
         return 2
     try:
+        if args.show_settings:
+            return _show_settings(paths, args)
         if fixing.requested(args):
             from celery_lint.fixing.command import run_fixes
 
@@ -123,25 +140,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("".join(f"celery-lint: error: {error}\n" for error in wrong))
         return 2  # an analysis of settings or an app that are not there would say nothing
     report.facts, report.notices = run_facts(report.projects, report.files, paths)
-    cwd = Path.cwd().resolve()
-    sys.stdout.write(WRITERS[args.format](report, cwd))
-    sys.stderr.write(errors_text(report.errors, cwd))
-    sys.stderr.write(notices_text(report, cwd))
+    if not presentation.present(report, args, Path.cwd().resolve()):
+        return 2  # the report is nowhere
     if any(error.needed for error in report.errors):
         return 2  # the analysis is incomplete: silence would not mean "clean"
     return 1 if report.findings and not args.exit_zero else 0
+
+
+def _of_directory(args: argparse.Namespace) -> Callable[[Path], tuple[Config, Setup]]:
+    """The table of the files of a resolved directory (`config_lookup`), and their
+    setup: the command's options over the table."""
+
+    def setup(config: Config) -> Setup:
+        reporting = Reporting.configured(config, args.select, args.ignore, args.extend_select)
+        return Setup(reporting, tuple(args.settings) or config.settings, _options(config, args))
+
+    return config_lookup.per_directory(lambda config: (config, setup(config)), args.config, args.isolated)
+
+
+def _show_settings(paths: list[Path], args: argparse.Namespace) -> int:
+    from celery_lint.show_settings import show_settings  # only for this option
+
+    sys.stdout.write(show_settings(paths, _of_directory(args), args.format, Path.cwd().resolve()))
+    return 0
 
 
 def _lint(paths: list[Path], args: argparse.Namespace) -> Report:
     """Each project linted with its own table (`config_lookup`), the command's options
     over every table; what is shown is that table's `Reporting` (its selection, and its
     `exclude`, `per-file-ignores` relative to its directory, noqa)."""
-
-    def setup(config: Config) -> Setup:
-        reporting = Reporting.configured(config, args.select, args.ignore, args.extend_select)
-        return Setup(reporting, tuple(args.settings) or config.settings, _options(config, args))
-
-    of_directory = config_lookup.per_directory(lambda config: (config, setup(config)), args.config, args.isolated)
+    of_directory = _of_directory(args)
     by_name: dict[str, Config] = {}  # the walk's paths, by directory name: no Path made per file
 
     def skip(path: Path) -> bool:

@@ -5,7 +5,7 @@
     configuration = "Prod"                     # django-configurations: the DJANGO_CONFIGURATION class
     app = "proj.celery"                        # the Celery app module ("module:attr" too)
     namespace = "CELERY"                       # when the source cannot tell ("" = none)
-    select = ["CEL"]                           # code prefixes, as in ruff
+    select = ["CEL"]                           # code prefixes, as in ruff ("ALL": opt-in ones too)
     ignore = ["CEL104"]
     extend-select = ["CEL202"]
     per-file-ignores = { "proj/settings/test.py" = ["CEL401"] }
@@ -109,9 +109,9 @@ class Config(NamedTuple):
         return any(glob_matches(pattern, path, self.base) for pattern in self.exclude)
 
     def ignored(self, path: Path, code: str) -> bool:
-        """Whether `per-file-ignores` silences `code` in the file at `path`."""
+        """Whether `per-file-ignores` silences `code` in the file at `path` (`ALL`: every code)."""
         return any(
-            glob_matches(pattern, path, self.base) and any(code.startswith(c) for c in codes)
+            glob_matches(pattern, path, self.base) and any(c == "ALL" or code.startswith(c) for c in codes)
             for pattern, codes in self.per_file_ignores
         )
 
@@ -246,6 +246,8 @@ def check_codes(codes: list[str] | tuple[str, ...]) -> str | None:
     """The first code that names no rule and prefixes none, else None."""
     load_rules()
     for code in codes:
+        if code == "ALL":
+            continue
         if not any(rule.code.startswith(code) for rule in REGISTRY):
             return code
     return None

@@ -18,12 +18,16 @@ def run() -> NoReturn:
     object at interpreter shutdown costs as much as parsing them, and so would one
     last scan of them by the collector."""
     gc.disable()
-    from celery_lint.cli import main  # after the collector is off
-
     try:
+        from celery_lint.cli import main  # after the collector is off
+
         status = main()
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:  # the reader left (`celery-lint | head -1`): nothing to say to it
         status = 1
+    except KeyboardInterrupt:  # Ctrl-C: one line, and the shell's status for SIGINT
+        sys.stderr.write("celery-lint: interrupted\n")
+        sys.stderr.flush()
+        status = 130
     os._exit(status)

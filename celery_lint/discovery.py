@@ -882,7 +882,7 @@ def nearest(name: str, candidates: Iterable[str]) -> str | None:
     suffixed = [c for c in ranked if c.endswith("." + name)]
     if suffixed:
         return suffixed[0]
-    best = min(ranked, key=lambda c: (celery_tables._edit_distance(name, c), c), default=None)
-    if best is not None and celery_tables._edit_distance(name, best) <= max(2, len(best) // 8):
+    best = min(ranked, key=lambda c: (celery_tables.edit_distance(name, c), c), default=None)
+    if best is not None and celery_tables.edit_distance(name, best) <= max(2, len(best) // 8):
         return best
     return None

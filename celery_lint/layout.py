@@ -180,6 +180,16 @@ def _ignore_stack(directory: str) -> tuple[gitignore.Rules, ...] | None:
     return (own, *above) if own is not None else above
 
 
+def git_ignores(path: Path, is_directory: bool = False) -> bool:
+    """Whether git ignores `path` (which need not exist): a file each checkout makes
+    for itself (`settings/local.py`), not one the project lacks."""
+    stack = _ignore_stack(str(path.parent))
+    if not stack:
+        return False
+    levels = [(rules, _relative(str(path.parent), rules.base)) for rules in stack]
+    return _ignored(levels, path.name, is_directory)
+
+
 def reached(path: Path, tops: Iterable[Path], respect_gitignore: bool = True) -> bool:
     """Whether a walk of `tops` (resolved files or directories) lists the file at
     `path` (resolved) as the project's code: named, or below a top through no hidden or

@@ -1,5 +1,6 @@
-"""How the command prints a report: text for people, JSON and SARIF for tools, and
-GitHub workflow commands that annotate a pull request's diff.
+"""How the command prints a report: text for people, JSON and SARIF for tools,
+GitHub workflow commands that annotate a pull request's diff, and (in their own
+modules) GitLab's Code Quality report and JUnit XML for CI test reports.
 
 Every format says the same thing: the findings (path, line, column, code, severity,
 message), the files that could not be analysed, what was analysed (each project's
@@ -22,9 +23,8 @@ from celery_lint.registry import REGISTRY, Rule
 from celery_lint.sources import SourceError
 from celery_lint.versions import format_version
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/celery-lint/"
 _LEVELS = {"E": "error", "W": "warning"}
 
 
@@ -41,7 +41,13 @@ def relative(path: Path, cwd: Path) -> str:
 
 def text(report: Report, cwd: Path) -> str:
     """`path:line:col: CODE message` lines and a summary line (errors go to stderr)."""
-    lines = [_marked(finding.format(relative_to=cwd), finding) for finding in report.findings]
+    lines = [marked(finding.format(relative_to=cwd), finding) for finding in report.findings]
+    return "\n".join([*lines, *summary_lines(report, cwd)]) + "\n"
+
+
+def summary_lines(report: Report, cwd: Path) -> list[str]:
+    """`Found 2 findings in 8 files (settings ..., app ..., Celery ...).`, and a line per
+    project when there are several."""
     count = len(report.findings)
     noun = "finding" if count == 1 else "findings"
     files = f"{report.files} file" + ("" if report.files == 1 else "s")
@@ -58,17 +64,20 @@ def text(report: Report, cwd: Path) -> str:
     if report.errors:
         errors = f"{len(report.errors)} file(s) could not be analysed."
         summary = f"{summary[:-1]}; {errors[:-1]}:" if details else f"{summary} {errors}"
-    return "\n".join([*lines, summary, *details]) + "\n"
+    return [summary, *details]
 
 
-def _marked(line: str, finding: Finding) -> str:
-    """ruff's `[*]` after the code of a finding `--fix` fixes (the rule declares it: no
-    fix is computed here)."""
+def fix_marker(finding: Finding) -> str:
+    """ruff's `[*] ` for a finding `--fix` fixes (the rule declares it: no fix is
+    computed here), else ""."""
     fix = REGISTRY[finding.code].fix
-    if fix is None or fix.safety_for(finding) != "safe":
-        return line
+    return "[*] " if fix is not None and fix.safety_for(finding) == "safe" else ""
+
+
+def marked(line: str, finding: Finding) -> str:
+    """A `path:line:col: CODE message` line with the fix marker after the code."""
     head, code, rest = line.partition(f" {finding.code} ")
-    return f"{head}{code}[*] {rest}"
+    return f"{head}{code}{fix_marker(finding)}{rest}"
 
 
 def as_json(report: Report, cwd: Path) -> str:
@@ -104,14 +113,15 @@ def sarif(report: Report, cwd: Path) -> str:
     findings as results, unanalysable files as tool execution notifications."""
     rules = list(REGISTRY)
     index = {rule.code: i for i, rule in enumerate(rules)}
-    root_uri = cwd.as_uri() + "/"
+    root = source_root(cwd)  # code scanning resolves artifacts against the checkout
+    urls = project_urls()
     results = [
         {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": _LEVELS[severity(f)],
             "message": {"text": f.message},
-            "locations": [_location(f.path, f.line, f.col + 1, cwd)],
+            "locations": [_location(f.path, f.line, f.col + 1, root)],
         }
         for f in report.findings
     ]
@@ -119,7 +129,7 @@ def sarif(report: Report, cwd: Path) -> str:
         {
             "level": _error_level(e),
             "message": {"text": f"{e.reason}"},
-            "locations": [_location(e.path, e.line, None, cwd)],
+            "locations": [_location(e.path, e.line, None, root)],
         }
         for e in report.errors
     ]
@@ -128,21 +138,17 @@ def sarif(report: Report, cwd: Path) -> str:
             "level": "warning",
             "message": {"text": notice.message()},
             "descriptor": {"id": notice.id},
-            **({"locations": [_location(notice.path, 1, None, cwd)]} if notice.path else {}),
+            **({"locations": [_location(notice.path, 1, None, root)]} if notice.path else {}),
         }
         for notice in notices_of(report.facts, report.notices)
     ]
+    driver: dict[str, Any] = {"name": "celery-lint", "version": __version__, "semanticVersion": __version__}
+    if "Homepage" in urls:
+        driver["informationUri"] = urls["Homepage"]
+    driver["rules"] = [_rule(rule, urls.get("Documentation")) for rule in rules]
     run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "celery-lint",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": INFORMATION_URI,
-                "rules": [_rule(rule) for rule in rules],
-            }
-        },
-        "originalUriBaseIds": {"SRCROOT": {"uri": root_uri}},
+        "tool": {"driver": driver},
+        "originalUriBaseIds": {"SRCROOT": {"uri": root.as_uri() + "/"}},
         "invocations": [
             {
                 "executionSuccessful": not any(e.needed for e in report.errors),
@@ -175,8 +181,32 @@ def _notice(notice: Notice, cwd: Path) -> dict[str, Any]:
     return {"id": notice.id, "message": notice.message(), "path": relative(notice.path, cwd) if notice.path else None}
 
 
-def _rule(rule: Rule) -> dict[str, Any]:
-    return {
+def source_root(cwd: Path) -> Path:
+    """The top of the repository holding the working directory (the nearest directory
+    at or above it with `.git` or `.hg`), else the working directory: what a code
+    scanning or merge-request service resolves a report's paths against."""
+    return next((d for d in (cwd, *cwd.parents) if (d / ".git").exists() or (d / ".hg").exists()), cwd)
+
+
+def project_urls() -> dict[str, str]:
+    """celery-lint's `Project-URL`s from its installed metadata (pyproject.toml's
+    `[project.urls]`), by label; none when it runs uninstalled."""
+    from importlib import metadata  # only for the formats that link to the docs
+
+    try:
+        labelled = metadata.metadata("celery-lint").get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return {}
+    return {label.strip(): url.strip() for label, _, url in (entry.partition(",") for entry in labelled)}
+
+
+def rule_url(documentation: str, rule: Rule) -> str:
+    """The rule's docs page (`rules/CEL101.md` on the docs site)."""
+    return f"{documentation.rstrip('/')}/rules/{rule.code}/"
+
+
+def _rule(rule: Rule, documentation: str | None) -> dict[str, Any]:
+    described: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
@@ -185,11 +215,14 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": _LEVELS[rule.severity], "enabled": rule.default_enabled},
         "properties": {"django-check-id": rule.django_id},
     }
+    if documentation:
+        described["helpUri"] = rule_url(documentation, rule)
+    return described
 
 
-def _location(path: Path, line: int, column: int | None, cwd: Path) -> dict[str, Any]:
+def _location(path: Path, line: int, column: int | None, root: Path) -> dict[str, Any]:
     try:
-        artifact = {"uri": path.relative_to(cwd).as_posix(), "uriBaseId": "SRCROOT"}
+        artifact = {"uri": path.relative_to(root).as_posix(), "uriBaseId": "SRCROOT"}
     except ValueError:
         artifact = {"uri": path.as_uri()}
     region: dict[str, int] = {"startLine": max(line, 1)}
@@ -250,4 +283,18 @@ def _where(notice: Notice, cwd: Path) -> str:
     return f"{relative(notice.path, cwd)}: " if notice.path is not None and notice.path != cwd else ""
 
 
-WRITERS: dict[str, Callable[[Report, Path], str]] = {"text": text, "json": as_json, "sarif": sarif, "github": github}
+def gitlab(report: Report, cwd: Path) -> str:
+    from celery_lint.output_gitlab import code_quality  # only for this format
+
+    return code_quality(report, cwd)
+
+
+def junit(report: Report, cwd: Path) -> str:
+    from celery_lint.output_junit import junit_xml  # only for this format
+
+    return junit_xml(report, cwd)
+
+
+WRITERS: dict[str, Callable[[Report, Path], str]] = {
+    "text": text, "json": as_json, "sarif": sarif, "github": github, "gitlab": gitlab, "junit": junit,
+}

@@ -120,6 +120,14 @@ class Rule(NamedTuple):
         return self.check_module is not None and (self.module_text is None or self.module_text(text))
 
     @property
+    def front_ends(self) -> tuple[str, ...]:
+        """Which front ends report the rule: `manage.py check` runs the project-level
+        rules and the live-only ones, flake8 and the command every other one."""
+        if self.live_only:
+            return ("manage.py check",)
+        return ("flake8", "celery-lint", *(("manage.py check",) if self.check_project is not None else ()))
+
+    @property
     def number(self) -> str:
         return self.code.removeprefix("CEL")
 

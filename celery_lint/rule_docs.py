@@ -201,11 +201,8 @@ def _silencing(rule: Rule) -> list[str]:
 def front_ends(rule: Rule) -> str:
     """Which front ends report the rule: `manage.py check` runs the project-level rules
     (the opt-in ones when the table selects them), and the live-only ones."""
-    if rule.live_only:
-        return "`manage.py check` only"
-    if rule.check_project is not None:
-        return "flake8, `celery-lint`, `manage.py check`"
-    return "flake8, `celery-lint`"
+    shown = ", ".join(name if name == "flake8" else f"`{name}`" for name in rule.front_ends)
+    return f"{shown} only" if rule.live_only else shown
 
 
 def rule_page(rule: Rule) -> str:

@@ -24,25 +24,32 @@ from celery_lint.rules import load_rules
 # space after the colon; anything else after "# noqa" leaves a bare noqa
 _NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[,\s]+")
+ALL = "ALL"  # the selector of every rule (`--select ALL`, `select = ["ALL"]`)
 
 
 def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = (), extend_select: Iterable[str] = ()) -> list[Rule]:
     """Rules enabled by code prefixes, the most specific prefix winning (as in ruff).
 
     `select` replaces the default set, `extend_select` adds to it. An opt-in rule
-    (off by default) needs a prefix more specific than "CEL" (`CEL2`, `CEL202`).
+    (off by default) needs a prefix more specific than "CEL" (`CEL2`, `CEL202`), or
+    `ALL`: every rule, opt-in ones too, as the least specific prefix (as in ruff, so
+    `--select ALL --ignore CEL2` leaves out CEL2).
     """
     load_rules()
     select, ignore, extend = list(select), list(ignore), list(extend_select)
+    every = ALL in select or ALL in extend
 
     def best(rule: Rule, prefixes: list[str]) -> int:
-        return max((len(p) for p in prefixes if rule.code.startswith(p.strip().upper())), default=-1)
+        return max(
+            (0 if p == ALL else len(p) for p in prefixes if p == ALL or rule.code.startswith(p.strip().upper())),
+            default=-1,
+        )
 
     chosen = []
     for rule in REGISTRY:
         selected = best(rule, select) if select else (0 if rule.default_enabled else -1)
         selected = max(selected, best(rule, extend))
-        if not rule.default_enabled and selected <= len("CEL"):
+        if not rule.default_enabled and selected <= len("CEL") and not every:
             continue
         if selected >= 0 and selected > best(rule, ignore):
             chosen.append(rule)

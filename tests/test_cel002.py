@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from celery_lint.engine import lint_paths, select_rules
+from celery_lint.examples import write_project
 from celery_lint.project import Project
+from celery_lint.registry import REGISTRY, Example
 from tests.helpers import lint, write_files
 
 SET = 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n'
@@ -110,3 +112,20 @@ def test_settings_module_path_counts_as_django_configured(project):
     write_files(project, {"proj/celery.py": app_module('"proj.celeryconfig"'), "proj/celeryconfig.py": ""})
     [app] = Project.get(project).celery_apps
     assert not app.from_django
+
+
+@pytest.mark.parametrize(
+    ("pin", "says"),
+    [
+        pytest.param("celery==5.6.3", "Celery 5.6.3 from requirements.txt forks its worker pool and never pickles "
+                     "the app, but from Celery 5.7 a pool with worker_pool_start_method = 'spawn' pickles", id="5.6"),
+        pytest.param("celery==5.7.0", "Celery pickles it with the app (Celery 5.7.0 from requirements.txt: a worker "
+                     "pool with worker_pool_start_method = 'spawn' does", id="5.7"),
+    ],
+)
+def test_the_pickling_claim_follows_the_target_version(project, pin, says):
+    """worker_pool_start_method, the one way a worker pickles the app, is new in Celery 5.7."""
+    bad = REGISTRY["CEL002"].bad
+    write_project(Example({**bad.files, "requirements.txt": pin + "\n"}), project)
+    (finding,) = lint_paths([project], select_rules(["CEL002"])).findings
+    assert says in finding.message

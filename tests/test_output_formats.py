@@ -1,5 +1,5 @@
 """The command's output formats (text, JSON, SARIF 2.1.0 validated against the official
-schema, GitHub workflow commands) and its other options (--explain, --list-rules,
+schema, with its links and repository-relative paths, GitHub workflow commands) and its other options (--explain, --list-rules,
 --exit-zero).
 
 tests/data/sarif-schema-2.1.0.json is the OASIS SARIF 2.1.0 schema (errata01,
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -258,3 +259,36 @@ def test_a_bad_celery_version_option_is_a_usage_error(capsys):
         cli.main([".", "--celery-version", "soon"])
     assert exited.value.code == 2
     assert "--celery-version: not a version number: 'soon'" in capsys.readouterr().err
+
+
+def test_sarif_links_each_rule_to_its_docs_page_and_the_tool_to_its_homepage(linted, capsys):
+    """helpUri and informationUri come from the installed metadata (pyproject.toml's
+    [project.urls]), not from a copy in the code."""
+    from importlib import metadata
+
+    urls = dict(entry.split(", ", 1) for entry in metadata.metadata("celery-lint").get_all("Project-URL"))
+    log = json.loads(command(capsys, ".", "--format", "sarif")[1])
+    sarif_validator().validate(log)
+    driver = log["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == urls["Homepage"]
+    docs = urls["Documentation"].rstrip("/")
+    assert [r["helpUri"] for r in driver["rules"]] == [f"{docs}/rules/{rule.code}/" for rule in REGISTRY]
+
+
+def test_sarif_artifacts_are_relative_to_the_repository_root(tmp_path, monkeypatch, capsys):
+    """Run from the project, a directory below the repository's top: code scanning
+    resolves the paths against the checkout, so they start at its root."""
+    repo = tmp_path / "repo"
+    project = write_files(repo / "services" / "web", SETTINGS)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    monkeypatch.chdir(project)
+    status, out, _ = command(capsys, ".", "--format", "sarif")
+    assert status == 1
+    log = json.loads(out)
+    sarif_validator().validate(log)
+    [run] = log["runs"]
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == repo.resolve().as_uri() + "/"
+    artifacts = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert artifacts == {"services/web/proj/settings.py"}
+    # the text still names files from the working directory
+    assert command(capsys, ".")[1].startswith("proj/settings.py:")

@@ -1,5 +1,6 @@
-"""README.md tells the truth: its rule table is the registry, its example output is
-what the command prints today, and CI installs and tests the way it says."""
+"""README.md tells the truth: its rule table is the registry, its option table is the
+command's parser, its example output is what the command prints today, and CI installs
+and tests the way it says."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from celery_lint.cli import build_parser
 from celery_lint.registry import REGISTRY, Rule
 from celery_lint.rules import load_rules
 from tests.helpers import run
@@ -33,6 +35,15 @@ def test_rule_table_is_the_registry():
     rows = [line for line in README.splitlines() if re.match(r"^\| CEL\d{3} \|", line)]
     expected = [table_row(rule) for rule in REGISTRY]
     assert rows == expected, "README rule table is stale; the rows should be:\n" + "\n".join(expected)
+
+
+def test_option_table_is_the_parser():
+    """Every long option of `celery-lint` has its row, and every option a row names exists."""
+    start = README.index("| option | what it does |")
+    table = README[start : README.index("\n\n", start)]
+    shown = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", table))
+    options = {o for action in build_parser()._actions for o in action.option_strings if o.startswith("--")}
+    assert shown == options - {"--help"}, f"missing rows: {options - shown - {'--help'}}; unknown: {shown - options}"
 
 
 def test_newcomer_commands_are_there_as_written():

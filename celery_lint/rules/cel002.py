@@ -10,6 +10,7 @@ from celery_lint.evaluate import Ref
 from celery_lint.findings import Finding
 from celery_lint.project import DJANGO_SETTINGS_OBJECT, ConfigCall, Project
 from celery_lint.registry import Edits, Example, Fix, Rule, register
+from celery_lint.versions import TargetVersion
 
 if TYPE_CHECKING:
     from celery_lint.fixing.context import FixContext
@@ -18,13 +19,28 @@ FIX = "pass the string 'django.conf:settings'"
 _GIVEN_OBJECT = "config_from_object() is given Django's settings object"
 
 
-def _message(config: ConfigCall) -> str | None:
-    if isinstance(config.source, Ref) and config.source.qualname == DJANGO_SETTINGS_OBJECT:
+SPAWN_FROM = (5, 7, 0)  # worker_pool_start_method ('fork' or 'spawn') is new in Celery 5.7
+
+
+def _pickled(target: TargetVersion | None) -> str:
+    """What pickles the settings object with the app, for the target Celery."""
+    fails = "serializing every Django setting, SECRET_KEY included, and failing with PicklingError on any " \
+        "unpicklable setting (a lambda)"
+    if target is not None and target.version < SPAWN_FROM:
         return (
-            f"{_GIVEN_OBJECT}: Celery pickles it with the app (a worker "
-            "pool with the 'spawn' start method does, for every child), serializing every Django setting, "
-            f"SECRET_KEY included, and failing with PicklingError on any unpicklable setting (a lambda); {FIX}"
+            f"{target} forks its worker pool and never pickles the app, but from Celery 5.7 a pool with "
+            f"worker_pool_start_method = 'spawn' pickles the app with it for every child, {fails}"
         )
+    where = str(target) if target is not None else "Celery 5.7 and newer"
+    return (
+        f"Celery pickles it with the app ({where}: a worker pool with worker_pool_start_method = 'spawn' does, "
+        f"for every child), {fails}"
+    )
+
+
+def _message(config: ConfigCall, target: TargetVersion | None) -> str | None:
+    if isinstance(config.source, Ref) and config.source.qualname == DJANGO_SETTINGS_OBJECT:
+        return f"{_GIVEN_OBJECT}: {_pickled(target)}; {FIX}"
     if config.settings_module is not None:
         how = f"{config.source!r}" if isinstance(config.source, str) else f"the module {config.settings_module}"
         return (
@@ -38,7 +54,7 @@ def _message(config: ConfigCall) -> str | None:
 def check(project: Project) -> Iterator[Finding]:
     for app in project.django_apps:
         for config in app.config_calls:
-            message = _message(config)
+            message = _message(config, project.celery_version)
             if message is not None:
                 yield RULE.finding(app.source.path, config.node, message, subject="config_source")
 
@@ -83,11 +99,12 @@ imports Django's settings object lazily, in whichever process reads the
 configuration, and a pickled app carries only that string.
 
 Given the settings object itself, Celery keeps the object as its config source and
-pickles it with the app. A worker with `worker_pool_start_method = 'spawn'` pickles
-the app for every pool child: the whole of Django's settings is serialized
+pickles it with the app. From Celery 5.7, a worker with `worker_pool_start_method =
+'spawn'` pickles the app for every pool child: the whole of Django's settings is serialized
 (`SECRET_KEY`, `DATABASES`), and a single setting that cannot be pickled (a lambda
 such as django-debug-toolbar's `SHOW_TOOLBAR_CALLBACK`) stops the pool with
-`PicklingError`.
+`PicklingError`. Celery 5.6 and older have no such setting: their pool forks, and
+the message says so when the project targets one (an upgrade hazard there).
 
 Given a module path such as `'proj.settings'`, Celery imports that module and reads
 its attributes directly, bypassing Django: when `DJANGO_SETTINGS_MODULE` names

@@ -213,7 +213,7 @@ def verdict(ref: NameRef, tasks: TaskNames) -> str | None:
     suggestion = nearest(name, tasks.names)
     in_project = name.split(".")[0] in tasks.top_levels
     is_suffix = suggestion is not None and suggestion.endswith("." + name)
-    typo = suggestion is not None and not is_suffix and celery_tables._edit_distance(name, suggestion) <= 2
+    typo = suggestion is not None and not is_suffix and celery_tables.edit_distance(name, suggestion) <= 2
     if not (in_project or typo or (is_suffix and ref.kind in ("beat", "route"))):
         return None  # may be a task of another code base
     hint = f"; did you mean {suggestion!r}?" if suggestion else ""

@@ -1,0 +1,140 @@
+"""CEL210: a view sending a task directly under ATOMIC_REQUESTS = True."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from celery_lint.examples import BASE
+from celery_lint.findings import Finding
+from celery_lint.project import Project, SourceModule
+from celery_lint.registry import Example, Rule, register
+from celery_lint.rules._atomic import atomic_decorated, opens_atomic
+from celery_lint.rules._sending import DEFERRED, SEND, sends_a_task
+from celery_lint.rules._signals import Function
+from celery_lint.rules._views import is_views_module, views
+
+_MUTATED = re.compile(r"""ATOMIC_REQUESTS["']\s*\]\s*=|\.update\(""")
+
+
+def atomic_requests(project: Project) -> str | None:
+    """The settings module that turns ATOMIC_REQUESTS on for the 'default' database
+    (None when none surely does: a value the analysis cannot read is not True)."""
+    for settings in project.settings:
+        binding = settings.binding("DATABASES")
+        if binding is None or settings.ns.dynamic:
+            continue
+        default = binding.value.get("default") if isinstance(binding.value, dict) else None
+        if not isinstance(default, dict) or default.get("ATOMIC_REQUESTS") is not True:
+            continue
+        if any(_MUTATED.search(project.text(path) or "") for path in settings.files):
+            continue  # DATABASES changed after it was built: not read
+        return settings.module
+    return None
+
+
+def sends_outside_atomic(project: Project, source: SourceModule, function: Function) -> Iterator[ast.Call]:
+    """The sends the view runs itself, outside blocks it opens (CEL204 reports those)."""
+    if atomic_decorated(project, source, function):
+        return
+
+    def visit(node: ast.AST) -> Iterator[ast.Call]:
+        if isinstance(node, DEFERRED) or (isinstance(node, (ast.With, ast.AsyncWith)) and opens_atomic(project, source, node)):
+            return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
+            if sends_a_task(project, source, node.func.value, [function]):
+                yield node
+        for child in ast.iter_child_nodes(node):
+            yield from visit(child)
+
+    for stmt in function.body:
+        yield from visit(stmt)
+
+
+def _may_send_from_views(text: str) -> bool:
+    return ".delay" in text or ".apply_async" in text
+
+
+def check(project: Project, source: SourceModule) -> Iterator[Finding]:
+    if not is_views_module(source):
+        return
+    found = [(f, call) for f in views(source, atomic_only=True) for call in sends_outside_atomic(project, source, f)]
+    settings = atomic_requests(project) if found else None
+    if settings is None:
+        return
+    on_commit_methods = project.celery_version is None or project.celery_version.version >= (5, 4, 0)
+    for function, call in found:
+        method = call.func.attr  # type: ignore[attr-defined]
+        receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
+        later = f"transaction.on_commit(lambda: {receiver}.{method}(...))"
+        fix = f"use {receiver}.{SEND[method]}(...) or {later}" if on_commit_methods else f"use {later}"
+        yield RULE.finding(
+            source.path, call,
+            f"{receiver}.{method}() in the view {function.name}, which runs inside a transaction "
+            f"(ATOMIC_REQUESTS = True for the 'default' database in {settings}): a worker can run the task before "
+            f"the request's transaction commits (without the rows it wrote) or for a request that rolls back; {fix}",
+            subject=f"{source.module}.{function.name}",
+        )
+
+
+_VIEWS = """\
+from django.contrib.auth.models import User
+from django.http import JsonResponse
+
+from demoapp.tasks import welcome
+
+
+def signup(request):
+    user = User.objects.create(username=request.POST["username"])
+    welcome.{send}(user.pk)
+    return JsonResponse({{"id": user.pk}})
+"""
+_TASKS = """\
+from celery import shared_task
+from django.contrib.auth.models import User
+
+
+@shared_task
+def welcome(user_id):
+    return User.objects.get(pk=user_id).username
+"""
+_URLS = BASE["proj/urls.py"].replace('path("add/", views.add_view)', 'path("signup/", views.signup)')
+_ATOMIC = BASE["proj/settings.py"].replace('"NAME": BASE_DIR / "db.sqlite3",', '"NAME": BASE_DIR / "db.sqlite3",\n        "ATOMIC_REQUESTS": True,')
+
+RULE = register(
+    Rule(
+        code="CEL210",
+        severity="W",
+        name="task-sent-in-atomic-request",
+        summary=".delay() / .apply_async() in a view while ATOMIC_REQUESTS = True",
+        why="""\
+`ATOMIC_REQUESTS = True` on a database wraps every view in `transaction.atomic()`:
+the rows a view writes are committed only after it returns. A task the view sends
+with `.delay()` is published at once, so a worker can run it before the commit and
+not find those rows (`DoesNotExist`), or for a request that fails and rolls back.
+CEL204 sees explicit `atomic()` blocks; this rule sees the one Django opens around
+every view.
+
+Send it when the transaction commits: `task.delay_on_commit(...)` (Celery >= 5.4)
+or `transaction.on_commit(lambda: task.delay(...))`. Views decorated with
+`@transaction.non_atomic_requests` are not wrapped.""",
+        bad=Example(
+            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": _TASKS,
+             "demoapp/views.py": _VIEWS.format(send="delay")},
+            findings=(("demoapp/views.py", "CEL210"),),
+        ),
+        good=Example(
+            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": _TASKS,
+             "demoapp/views.py": _VIEWS.format(send="delay_on_commit")}
+        ),
+        silent_on=(
+            "ATOMIC_REQUESTS off, only on another database alias, or read from the environment",
+            "views decorated with @transaction.non_atomic_requests (a function, or a class through method_decorator)",
+            "sends inside an explicit atomic() block (CEL204) or an on_commit() callback",
+            "functions outside views modules, and functions a view merely calls",
+        ),
+        check_module=check,
+        module_text=_may_send_from_views,
+    )
+)
