@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from celery_lint import __version__
-from celery_lint import adoption, config_lookup, presentation, stdin, tracked
+from celery_lint import adoption, config_lookup, fixing, presentation, stdin, tracked
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS, errors_text, notices_text
@@ -86,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stdin.add_arguments(parser)
     tracked.add_arguments(parser)
+    fixing.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
     presentation.add_arguments(parser)
     return parser
@@ -131,6 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.show_settings:
             return _show_settings(paths, args)
+        if fixing.requested(args):
+            from celery_lint.fixing.command import run_fixes
+
+            status = run_fixes(lambda: _lint(paths, args), args)
+            if status is not None:
+                return status
         report = _lint(paths, args)
     except ConfigError as exc:
         sys.stderr.write(f"celery-lint: error: {exc}\n")

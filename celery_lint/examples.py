@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from celery_lint.registry import Example
+from celery_lint.registry import Example, Rule
 
 BASE: dict[str, str] = {
     "manage.py": '''\
@@ -155,6 +155,12 @@ def project_files(example: Example) -> dict[str, str]:
         else:
             files[path] = text
     return files
+
+
+def fixed_example(rule: Rule) -> Example:
+    """The rule's bad example as its fix leaves it (`Fix.fixed` over the bad files)."""
+    assert rule.fix is not None, f"{rule.code} has no fix"
+    return Example({**rule.bad.files, **rule.fix.fixed})
 
 
 def write_project(example: Example, root: Path) -> Path:

@@ -41,7 +41,7 @@ def relative(path: Path, cwd: Path) -> str:
 
 def text(report: Report, cwd: Path) -> str:
     """`path:line:col: CODE message` lines and a summary line (errors go to stderr)."""
-    lines = [finding.format(relative_to=cwd) for finding in report.findings]
+    lines = [marked(finding.format(relative_to=cwd), finding) for finding in report.findings]
     return "\n".join([*lines, *summary_lines(report, cwd)]) + "\n"
 
 
@@ -65,6 +65,19 @@ def summary_lines(report: Report, cwd: Path) -> list[str]:
         errors = f"{len(report.errors)} file(s) could not be analysed."
         summary = f"{summary[:-1]}; {errors[:-1]}:" if details else f"{summary} {errors}"
     return [summary, *details]
+
+
+def fix_marker(finding: Finding) -> str:
+    """ruff's `[*] ` for a finding `--fix` fixes (the rule declares it: no fix is
+    computed here), else ""."""
+    fix = REGISTRY[finding.code].fix
+    return "[*] " if fix is not None and fix.safety_for(finding) == "safe" else ""
+
+
+def marked(line: str, finding: Finding) -> str:
+    """A `path:line:col: CODE message` line with the fix marker after the code."""
+    head, code, rest = line.partition(f" {finding.code} ")
+    return f"{head}{code}{fix_marker(finding)}{rest}"
 
 
 def as_json(report: Report, cwd: Path) -> str:

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from celery_lint.engine import Report
 from celery_lint.findings import Finding
-from celery_lint.output import WRITERS, errors_text, notices_text, severity, summary_lines
+from celery_lint.output import WRITERS, errors_text, fix_marker, marked, notices_text, severity, summary_lines
 from celery_lint.project import source_lines
 from celery_lint.registry import REGISTRY
 
@@ -90,11 +90,14 @@ def text(report: Report, cwd: Path, quiet: bool, show_source: bool, coloured: bo
 
 def _finding_line(finding: Finding, cwd: Path, coloured: bool) -> str:
     if not coloured:
-        return finding.format(relative_to=cwd)
+        return marked(finding.format(relative_to=cwd), finding)
     path, _, rest = finding.format(relative_to=cwd).rpartition(f":{finding.line}:{finding.col + 1}: ")
     tint = RED if severity(finding) == "E" else YELLOW
     message = rest.removeprefix(f"{finding.code} ")
-    return f"{BOLD}{path}{RESET}:{finding.line}:{finding.col + 1}: {BOLD}{tint}{finding.code}{RESET} {message}"
+    return (
+        f"{BOLD}{path}{RESET}:{finding.line}:{finding.col + 1}: {BOLD}{tint}{finding.code}{RESET} "
+        f"{fix_marker(finding)}{message}"
+    )
 
 
 def _source(report: Report, finding: Finding, coloured: bool) -> list[str]:

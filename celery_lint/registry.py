@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from celery_lint.findings import Finding
 
@@ -66,6 +66,34 @@ class Example(NamedTuple):
 LIVE_CHECKS = {"CEL201": "when the running process has loaded the tasks module under two names"}
 
 
+#: what a fix returns: (start, end, replacement) spans of the file's text, applied together
+Edits = list[tuple[int, int, str]]
+
+
+class Fix(NamedTuple):
+    """A rule's fix, declared in the rule's module: `celery-lint --fix` (and `--diff`)
+    applies it. `edits` gets a `celery_lint.fixing.FixContext` (the file's text, its
+    tokens and a fresh tree) and the finding, and returns the spans to replace, or
+    [] where this shape is not one the fix handles; the rule's module imports nothing
+    of the fix machinery, which is loaded only when fixing."""
+
+    safety: str  # "safe": only the bug the message names changes; "unsafe": more may change
+    why: str  # the docs text: what the fix writes, and why it is safe or not
+    edits: Callable[[Any, Finding], Edits]
+    # the bad example's files after the fix (dedented, as `Example.files`): docs and tests
+    fixed: dict[str, str]
+    # the safety of one finding where it depends on the finding (CEL102: the Celery version)
+    safety_of: Callable[[Finding], str] | None = None
+
+    def safety_for(self, finding: Finding) -> str:
+        return self.safety if self.safety_of is None else self.safety_of(finding)
+
+    def fixed_texts(self) -> dict[str, str]:
+        import textwrap
+
+        return {path: textwrap.dedent(text).lstrip("\n") for path, text in self.fixed.items()}
+
+
 class Rule(NamedTuple):
     code: str
     severity: str  # "E": broken; "W": likely wrong, or broken in some versions/deployments
@@ -96,6 +124,7 @@ class Rule(NamedTuple):
     # A rule about the other rules' findings of the run (CEL901, `stale_noqa`): the
     # engine runs it after them; its examples run with the default set.
     after_rules: bool = False
+    fix: Fix | None = None  # what `celery-lint --fix` writes (celery_lint.fixing)
 
     def reads(self, text: str) -> bool:
         """Whether `check_module` looks at a module with this text."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from celery_lint.engine import lint_paths, select_rules
-from celery_lint.examples import BASE, project_files, write_project
+from celery_lint.examples import BASE, fixed_example, project_files, write_project
 from celery_lint.registry import LIVE_CHECKS, REGISTRY, Example, Rule
 from celery_lint.rules import load_rules
 
@@ -73,9 +73,9 @@ def shown_files(example: Example) -> list[ShownFile]:
     return shown
 
 
-def fix_diff(rule: Rule) -> list[tuple[str, str]]:
-    """(path, unified diff) of each file the fix changes: from the project of the bad
-    example to the project of the good one; the files both share are not shown."""
+def good_diff(rule: Rule) -> list[tuple[str, str]]:
+    """(path, unified diff) of each file the good example changes: from the project of
+    the bad example to the project of the good one; the files both share are not shown."""
     before, after = project_files(rule.bad), project_files(rule.good)
     order = [*BASE, *sorted((set(before) | set(after)) - set(BASE))]
     changes = []
@@ -145,14 +145,50 @@ def _md_example(rule: Rule, example: Example, heading: str) -> list[str]:
     return lines
 
 
-def _md_fix(rule: Rule) -> list[str]:
-    """The fix, as the diff from the bad example to the good one."""
+def _md_good(rule: Rule) -> list[str]:
+    """The fixed example, as the diff from the bad example to the good one."""
     lines = ["## Fixed", ""]
-    changes = fix_diff(rule)
+    changes = good_diff(rule)
     lines += ["The example above, changed:" if changes else "The example above, unchanged.", ""]
     for _, diff in changes:
         lines += [*_fence(diff, "diff"), ""]
     return lines + _md_findings(rule, rule.good)
+
+
+def fix_diff(rule: Rule) -> str:
+    """The bad example's files as the rule's fix changes them, as a unified diff (the
+    fix tests hold the fix to exactly this text)."""
+    import difflib
+
+    assert rule.fix is not None
+    before = project_files(rule.bad)
+    after = project_files(fixed_example(rule))
+    lines: list[str] = []
+    for path in sorted(p for p in after if after[p] != before.get(p)):
+        lines += difflib.unified_diff(
+            before.get(path, "").splitlines(keepends=True), after[path].splitlines(keepends=True),
+            f"a/{path}", f"b/{path}",
+        )
+    return "".join(lines)
+
+
+def fix_summary(rule: Rule) -> str:
+    """Which option applies the fix."""
+    assert rule.fix is not None
+    if rule.fix.safety_of is not None:
+        return "`celery-lint --fix` where the fix is safe for the finding, else `--fix --unsafe-fixes`"
+    if rule.fix.safety == "safe":
+        return "`celery-lint --fix` (a safe fix)"
+    return "`celery-lint --fix --unsafe-fixes` (an unsafe fix)"
+
+
+def _md_fix(rule: Rule) -> list[str]:
+    if rule.fix is None:
+        return []
+    return [
+        "## Fix", "", f"Applied by {fix_summary(rule)}; `--diff` shows it without writing.", "",
+        md_text(rule.fix.why), "", "On the example that triggers it:", "", *_fence(fix_diff(rule), "diff"), "",
+    ]
 
 
 def _md_findings(rule: Rule, example: Example) -> list[str]:
@@ -239,6 +275,7 @@ def rule_page(rule: Rule) -> str:
         rule.why.strip(),
         "",
         *_md_example(rule, rule.bad, "Example that triggers it"),
+        *_md_good(rule),
         *_md_fix(rule),
     ]
     if rule.silent_on:
@@ -348,8 +385,8 @@ def _text_example(rule: Rule, example: Example, title: str) -> list[str]:
     return lines + _text_findings(rule, example)
 
 
-def _text_fix(rule: Rule) -> list[str]:
-    changes = fix_diff(rule)
+def _text_good(rule: Rule) -> list[str]:
+    changes = good_diff(rule)
     lines = ["Good: the bad example" + (", changed:" if changes else ", unchanged"), ""]
     for _, diff in changes:
         lines += [*("      " + t for t in diff.splitlines()), ""]
@@ -370,7 +407,13 @@ def _text_findings(rule: Rule, example: Example) -> list[str]:
 def explain_text(rule: Rule) -> str:
     """`celery-lint --explain CODE`: the rule page as terminal text."""
     lines = [f"{rule.code} ({rule.django_id}, {rule.name}): {rule.summary}", "", rule.why.strip(), ""]
-    lines += _text_example(rule, rule.bad, "Bad") + _text_fix(rule)
+    lines += _text_example(rule, rule.bad, "Bad") + _text_good(rule)
+    if rule.fix is not None:
+        import textwrap
+
+        why = textwrap.fill(rule.fix.why, 84)
+        lines += [f"Fix: {fix_summary(rule).replace('`', '')}.", "", why, "", "  on the bad example:", ""]
+        lines += [*("      " + t for t in fix_diff(rule).splitlines()), ""]
     if rule.silent_on:
         lines += ["Silent on:", *(f"  - {s}" for s in rule.silent_on), ""]
     if not rule.default_enabled:

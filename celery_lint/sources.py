@@ -35,8 +35,15 @@ class SourceError(Exception):
         self.syntax = syntax
 
 
+#: texts standing in for files on disk: `celery-lint --diff` lints its fixed texts
+#: without writing them (celery_lint.fixing.run)
+OVERLAY: dict[Path, str] = {}
+
+
 def read_text(path: Path) -> str:
     """The decoded text of a Python file, honouring PEP 263 coding cookies and BOMs."""
+    if OVERLAY and path in OVERLAY:
+        return OVERLAY[path]
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):  # a FIFO or a device would block or never end

@@ -72,7 +72,8 @@ def test_text(linted, capsys):
     assert out.splitlines() == [
         f"proj/settings.py:{eager}:1: CEL101 TASK_ALWAYS_EAGER is ignored: with namespace='CELERY' Celery reads "
         "CELERY_TASK_ALWAYS_EAGER",
-        f"proj/settings.py:{concurrency}:1: CEL102 CELERYD_CONCURRENCY is a Celery 3 name: read by Celery 5.7.0 "
+        # [*]: `--fix` renames it (safe: 5.7 reads the old name); CEL101's rename is unsafe, unmarked
+        f"proj/settings.py:{concurrency}:1: CEL102 [*] CELERYD_CONCURRENCY is a Celery 3 name: read by Celery 5.7.0 "
         "from requirements.txt but deprecated, removed in 6.0; use CELERY_WORKER_CONCURRENCY",
         "Found 2 findings in 8 files (settings proj.settings, app proj.celery, Celery 5.7.0 from requirements.txt).",
     ]

@@ -69,6 +69,9 @@ def test_the_wheel_metadata_is_complete(dist):
     requires = metadata.get_all("Requires-Dist")
     assert "celery>=5.3" in requires
     assert any(r.startswith("tomli") and 'python_version < "3.11"' in r for r in requires)
+    # --fix's one dependency is an extra: the linter never needs it
+    assert 'tokenize-rt>=5; extra == "fix"' in requires
+    assert not [r for r in requires if r.startswith("tokenize-rt") and "extra ==" not in r]
     classifiers = metadata.get_all("Classifier")
     assert {"Typing :: Typed", "Framework :: Django :: 4.2", "Framework :: Django :: 6.1"} <= set(classifiers)
     script = read_toml(ROOT / "pyproject.toml")["project"]["scripts"]["celery-lint"]

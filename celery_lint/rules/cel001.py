@@ -5,13 +5,17 @@ from __future__ import annotations
 import ast
 import enum
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.layout import is_namespace_package
 from celery_lint.project import CeleryApp, Project, SourceModule
 from celery_lint.project.settings_names import settings_to_run
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Edits, Example, Fix, Rule, register
+
+if TYPE_CHECKING:
+    from celery_lint.fixing.context import FixContext
 
 DSM = "DJANGO_SETTINGS_MODULE"
 
@@ -158,6 +162,54 @@ def check(project: Project) -> Iterator[Finding]:
         yield RULE.finding(app.source.path, app.call, message, subject=str(app.source.path))
 
 
+def _literal_setdefault(ctx: FixContext, stmt: ast.stmt) -> bool:
+    """`os.environ.setdefault("DJANGO_SETTINGS_MODULE", "<a string>")` on one line."""
+    if not isinstance(stmt, ast.Expr) or stmt.lineno != stmt.end_lineno or not isinstance(stmt.value, ast.Call):
+        return False
+    call = stmt.value
+    return (
+        ast.unparse(call.func) == "os.environ.setdefault"
+        and len(call.args) == 2 and not call.keywords
+        and all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in call.args)
+        and call.args[0].value == DSM  # type: ignore[attr-defined]
+        and ctx.text[ctx.line_start(stmt.lineno):ctx.span(stmt)[0]].strip() == ""
+        and ctx.text[ctx.span(stmt)[1]:ctx.after_line(stmt.lineno)].strip()[:1] in ("", "#")  # the line is its own
+    )
+
+
+def _imports_os(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Import) and any(a.name == "os" and a.asname is None for a in stmt.names)
+
+
+def fix(ctx: FixContext, finding: Finding) -> Edits:
+    """Move the module's one literal setdefault (with the comment lines right above it)
+    to just above the statement creating the app, when `os` is imported before that."""
+    body = ctx.tree.body
+    app = next((i for i, s in enumerate(body) if s.lineno <= finding.line <= (s.end_lineno or s.lineno)), None)
+    if app is None or not any(_imports_os(s) for s in body[:app]):
+        return []
+    moving = [i for i, s in enumerate(body) if i > app and _literal_setdefault(ctx, s)]
+    if len(moving) != 1 or DSM in "".join(ctx.source(s) for i, s in enumerate(body) if i != moving[0]):
+        return []  # set in more places than this one statement (another line is unknown)
+    stmt = body[moving[0]]
+    first = stmt.lineno
+    while ctx.line(first - 1).lstrip().startswith("#"):
+        first -= 1  # its comment goes with it
+    start, end = ctx.line_start(first), ctx.after_line(stmt.lineno)
+    block = ctx.text[start:end]
+    if not block.endswith(("\n", "\r")):
+        block += ctx.newline
+    blank_before = first > 1 and not ctx.line(first - 1).strip()
+    if blank_before and stmt.lineno < ctx.line_count and not ctx.line(stmt.lineno + 1).strip():
+        end = ctx.after_line(stmt.lineno + 1)  # one blank line of the two around it goes too
+    target = body[app].lineno
+    if ctx.text[ctx.line_start(target):ctx.span(body[app])[0]].strip():
+        return []  # the app statement shares its line with another
+    before_app = target > 1 and not ctx.line(target - 1).strip()
+    at = ctx.line_start(target)
+    return [(at, at, block + ctx.newline if before_app else block), (start, end, "")]
+
+
 RULE = register(
     Rule(
         code="CEL001",
@@ -203,6 +255,30 @@ production ones before those named for local development: `local.yml`,
             "Celery apps that are not configured from Django settings",
             "apps not built by a Celery() call in their module (app = create_app(), app = current_app): "
             "when the app was created is unknown",
+        ),
+        fix=Fix(
+            "safe",
+            "Moves the app module's `os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"...\")` (a literal, "
+            "on one line, with the comment lines right above it) to just above the statement that creates the "
+            "app. Safe: the variable is set only where it was not set before, so the worker now gets the Django "
+            "fixup the message names; a process that sets the variable itself is unchanged. Not fixed: a module "
+            "that never sets the variable (which settings module to name is the project's choice), one that "
+            "sets it in other ways or more than once, an app created in a function.",
+            fix,
+            {
+                "proj/celery.py": """\
+                import os
+
+                from celery import Celery
+
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+
+                app = Celery("proj")
+
+                app.config_from_object("django.conf:settings", namespace="CELERY")
+                app.autodiscover_tasks()
+                """
+            },
         ),
         check_project=check,
     )

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from celery_lint.evaluate import Ref
 from celery_lint.findings import Finding
 from celery_lint.project import DJANGO_SETTINGS_OBJECT, ConfigCall, Project
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Edits, Example, Fix, Rule, register
 from celery_lint.versions import TargetVersion
 
+if TYPE_CHECKING:
+    from celery_lint.fixing.context import FixContext
+
 FIX = "pass the string 'django.conf:settings'"
+_GIVEN_OBJECT = "config_from_object() is given Django's settings object"
 
 
 SPAWN_FROM = (5, 7, 0)  # worker_pool_start_method ('fork' or 'spawn') is new in Celery 5.7
@@ -34,7 +40,7 @@ def _pickled(target: TargetVersion | None) -> str:
 
 def _message(config: ConfigCall, target: TargetVersion | None) -> str | None:
     if isinstance(config.source, Ref) and config.source.qualname == DJANGO_SETTINGS_OBJECT:
-        return f"config_from_object() is given Django's settings object: {_pickled(target)}; {FIX}"
+        return f"{_GIVEN_OBJECT}: {_pickled(target)}; {FIX}"
     if config.settings_module is not None:
         how = f"{config.source!r}" if isinstance(config.source, str) else f"the module {config.settings_module}"
         return (
@@ -51,6 +57,21 @@ def check(project: Project) -> Iterator[Finding]:
             message = _message(config, project.celery_version)
             if message is not None:
                 yield RULE.finding(app.source.path, config.node, message, subject="config_source")
+
+
+def fix(ctx: FixContext, finding: Finding) -> Edits:
+    """The settings object given to config_from_object() becomes the string, quoted as
+    the call's other strings are; a module path is left (the settings read would change)."""
+    call = ctx.node_at(ast.Call, finding.line, finding.col)
+    if call is None or not finding.message.startswith(_GIVEN_OBJECT):
+        return []
+    given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "obj"), None)
+    if not isinstance(given, (ast.Name, ast.Attribute)):
+        return []
+    quotes = [ctx.source(k.value)[0] for k in call.keywords if isinstance(k.value, ast.Constant)]
+    quote = quotes[0] if quotes and quotes[0] in "'\"" else '"'
+    start, end = ctx.span(given)
+    return [(start, end, f"{quote}django.conf:settings{quote}")]
 
 
 _APP = """\
@@ -100,6 +121,19 @@ settings and Celery with another (another broker, another result backend).""",
             "a Celery configuration module that is not a Django settings module ('proj.celeryconfig')",
             "a config source the analysis cannot resolve (a variable, a call)",
             "apps that are never configured from Django settings",
+        ),
+        fix=Fix(
+            "safe",
+            "Replaces Django's settings object with the string `\"django.conf:settings\"`: Celery reads the same "
+            "settings, lazily, and pickles only the string. A settings module path (`'proj.settings'`) is "
+            "not fixed: Django's settings may be another module, and the settings Celery reads would change. The "
+            "import of `settings` is left for the code that may use it.",
+            fix,
+            {
+                "proj/celery.py": _APP.format(
+                    imports="from django.conf import settings\n", source='"django.conf:settings"'
+                )
+            },
         ),
         check_project=check,
     )

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery_lint import celery_tables
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.project import CeleryApp, Project
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Edits, Example, Fix, Rule, register
 from celery_lint.rules._settings import Reader
 from celery_lint.rules.cel102 import HONOURED_FROM, REMOVED_IN
 from celery_lint.versions import TargetVersion
+
+if TYPE_CHECKING:
+    from celery_lint.fixing.context import FixContext
 
 
 def _ignored_names(project: Project, app: CeleryApp) -> list[str] | Any:
@@ -76,6 +80,29 @@ def check(project: Project) -> Iterator[Finding]:
                     )
 
 
+def fix(ctx: FixContext, finding: Finding) -> Edits:
+    """The namespace string in upper case, or `namespace="CELERY"` added to the call."""
+    call = ctx.node_at(ast.Call, finding.line, finding.col)
+    if call is None or any(k.arg is None for k in call.keywords) or not call.args and not call.keywords:
+        return []  # **options: where the namespace comes from is not spelled here
+    given = next((k.value for k in call.keywords if k.arg == "namespace"), None)
+    if given is None and len(call.args) > 3:
+        return []  # config_from_object(obj, silent, force, namespace): given by position
+    strings = [ctx.source(n) for n in ast.walk(call) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    quote = next((t[0] for t in strings if t[0] in "'\""), '"')
+    if given is None:
+        end = max(ctx.span(n)[1] for n in [*call.args, *call.keywords])
+        return [(end, end, f", namespace={quote}CELERY{quote}")]
+    if not isinstance(given, ast.Constant) or not (given.value is None or isinstance(given.value, str)):
+        return []
+    written = ctx.source(given)
+    if isinstance(given.value, str) and given.value and written[0] in "'\"" and written[1:-1] == given.value:
+        return [(*ctx.span(given), written.upper())]
+    if not given.value:
+        return [(*ctx.span(given), f"{quote}CELERY{quote}")]
+    return []
+
+
 RULE = register(
     Rule(
         code="CEL003",
@@ -103,6 +130,15 @@ at the call, rather than once per setting.""",
             "apps configured from something other than Django settings",
             "no namespace where the CELERY_ names are read by another app of the project (namespace='CELERY'), "
             "or another app's namespace cannot be read",
+        ),
+        fix=Fix(
+            "unsafe",
+            "Writes the namespace in upper case (`namespace=\"celery\"` becomes `namespace=\"CELERY\"`), or "
+            "adds `namespace=\"CELERY\"` to a call that has none. Unsafe: every `CELERY_` setting Celery ignored "
+            "comes alive at once (another broker, eager tasks), and without a namespace the old names it read "
+            "are read no more.",
+            fix,
+            {"proj/celery.py": BASE["proj/celery.py"]},
         ),
         check_project=check,
     )

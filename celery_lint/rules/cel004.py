@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from celery_lint.findings import Finding
 from celery_lint.project import SHARED_TASK, CeleryApp, Project
 from celery_lint.project.reach import startup_reach
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Edits, Example, Fix, Rule, register
+
+if TYPE_CHECKING:
+    from celery_lint.fixing.context import FixContext
 
 
 # modules the web process imports on its way up: django.setup() imports every installed
@@ -98,6 +103,69 @@ def check(project: Project) -> Iterator[Finding]:
     )
 
 
+_IMPORT = re.compile(r"add '(from \.\w+ import \w+ as celery_app)'$")
+
+
+def _header_end(tree: ast.Module) -> int:
+    """The last line of the module docstring and `from __future__` imports (0: none)."""
+    end = 0
+    for index, stmt in enumerate(tree.body):
+        docstring = index == 0 and isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+        if not (docstring and isinstance(stmt.value.value, str)) and not (  # type: ignore[attr-defined]
+            isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"
+        ):
+            break
+        end = stmt.end_lineno or stmt.lineno
+    return end
+
+
+def _export(ctx: FixContext) -> Edits | None:
+    """"celery_app" added to a literal `__all__` ([] when there is none; None: one
+    that cannot be read)."""
+    bound = [s for s in ctx.tree.body if any(isinstance(t, ast.Name) and t.id == "__all__" for t in _targets(s))]
+    if not bound:
+        return []
+    stmt = bound[-1]
+    value = stmt.value if isinstance(stmt, ast.Assign) and len(bound) == 1 else None
+    if not isinstance(value, (ast.Tuple, ast.List)) or not all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts
+    ):
+        return None
+    if not value.elts:
+        empty = '["celery_app"]' if isinstance(value, ast.List) else '("celery_app",)'
+        return [(*ctx.span(value), empty)]
+    last = ctx.span(value.elts[-1])[1]
+    quote = ctx.source(value.elts[-1])[0]
+    return [(last, last, f", {quote}celery_app{quote}" if quote in "'\"" else ', "celery_app"')]
+
+
+def _targets(stmt: ast.stmt) -> list[ast.expr]:
+    if isinstance(stmt, ast.Assign):
+        return stmt.targets
+    return [stmt.target] if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) else []
+
+
+def fix(ctx: FixContext, finding: Finding) -> Edits:
+    """The import the message names, after the package's docstring and `__future__`
+    imports, and "celery_app" in its `__all__` (a new one when it has none)."""
+    match = _IMPORT.search(finding.message)
+    export = _export(ctx)
+    if match is None or export is None or "celery_app" in ctx.text:
+        return []
+    nl = ctx.newline
+    block = match.group(1) + nl + ("" if export else f'{nl}__all__ = ("celery_app",){nl}')
+    header = _header_end(ctx.tree)
+    comments = 0  # a shebang, a coding line, comments on top: the import goes below them
+    while ctx.line(comments + 1).startswith("#"):
+        comments += 1
+    at = ctx.after_line(max(header, comments)) if header or comments else 0
+    before = nl if at and not ctx.text[:at].endswith(("\n", "\r")) else ""
+    if header > comments:
+        before += nl  # a blank line after the docstring
+    after = nl if ctx.text[at:].strip() else ""
+    return [(at, at, before + block + after), *export]
+
+
 RULE = register(
     Rule(
         code="CEL004",
@@ -134,6 +202,22 @@ two lines of "First steps with Django" in the project package's `__init__.py`.""
             "asgi.py",
             "a start-up reach that cannot be followed (INSTALLED_APPS or a dynamic import that cannot be "
             "resolved, a module that does not parse, the app module imported inside a function)",
+        ),
+        fix=Fix(
+            "unsafe",
+            "Inserts the import the message names (`from .celery import app as celery_app`) after the "
+            "package's docstring and `__future__` imports, and exports it: \"celery_app\" added to a literal "
+            "`__all__`, else a new `__all__ = (\"celery_app\",)` (Celery's Django guide). Unsafe: every import of "
+            "the package now imports the app module and what it imports. Not fixed when the package already "
+            "spells `celery_app` or has an `__all__` that is not a literal.",
+            fix,
+            {
+                "proj/__init__.py": """\
+                from .celery import app as celery_app
+
+                __all__ = ("celery_app",)
+                """
+            },
         ),
         check_project=check,
     )

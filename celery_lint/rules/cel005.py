@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery_lint.discovery import worker_reach
 from celery_lint.evaluate import UNKNOWN, contains, options
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.project import DJANGO_SETTINGS_OBJECT, CeleryApp, Project
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import REGISTRY, Edits, Example, Fix, Rule, register
 from celery_lint.tasks import task_defs
+
+if TYPE_CHECKING:
+    from celery_lint.fixing.context import FixContext
 
 INSTALLED_APPS = f"{DJANGO_SETTINGS_OBJECT}.INSTALLED_APPS"
 FIX = "call app.autodiscover_tasks() without arguments (the Django fixup searches every AppConfig.name)"
@@ -151,6 +154,26 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
+def fix(ctx: FixContext, finding: Finding) -> Edits:
+    """The legacy packages argument dropped, when it is the call's only argument and
+    the app gets the Django fixup (no CEL001 finding in its module): the fixup then
+    names every AppConfig.name."""
+    call = ctx.node_at(ast.Call, finding.line, finding.col)
+    if call is None or finding.subject != "autodiscover" or not finding.message.startswith("autodiscover_tasks("):
+        return []
+    arguments = [*call.args, *call.keywords]
+    if len(arguments) != 1 or isinstance(arguments[0], ast.keyword) and arguments[0].arg != "packages":
+        return []
+    start, end = ctx.span(call)
+    inside = ctx.text[ctx.span(call.func)[1]:end]
+    if "#" in inside or not inside.startswith("(") or not inside.endswith(")"):
+        return []  # a comment in the parentheses stays: left to the author
+    settings_module_set = REGISTRY["CEL001"].check_project
+    if settings_module_set is None or any(f.path == ctx.path for f in settings_module_set(ctx.project)):
+        return []
+    return [(ctx.span(call.func)[1] + 1, end - 1, "")]
+
+
 _LEGACY_APP = """\
 import os
 
@@ -207,6 +230,15 @@ and walks up one level: it looks for `shop.apps.tasks` and never imports
             "the legacy lambda when every entry is a module path (it then finds the same tasks modules)",
             "INSTALLED_APPS, an AppConfig name, imports or include the analysis cannot resolve; dynamic imports",
             "apps whose tasks module defines no task the analysis recognises",
+        ),
+        fix=Fix(
+            "safe",
+            "Drops the legacy argument: `app.autodiscover_tasks(lambda: settings.INSTALLED_APPS)` becomes "
+            "`app.autodiscover_tasks()`. Safe: the Django fixup then hands Celery every installed app's "
+            "`AppConfig.name`, the same modules for a module path and the right one for an AppConfig path. "
+            "Only when the app module gets the fixup (no CEL001 finding there) and the argument is the only one.",
+            fix,
+            {**_APP_CONFIG, "proj/celery.py": _LEGACY_APP.replace("(lambda: settings.INSTALLED_APPS)", "()")},
         ),
         check_project=check,
     )

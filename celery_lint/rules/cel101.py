@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Example, Fix, Rule, register
+from celery_lint.rules._fixes import renaming
 from celery_lint.rules._reads import is_read
 from celery_lint.rules._settings import celery_assignments, celery_specific
 
@@ -22,6 +23,11 @@ def check(project: Project) -> Iterator[Finding]:
             f"{name} is ignored: with namespace='CELERY' Celery reads {celery_tables.prefixed(key)}{readers.which}",
             subject=name,
         )
+
+
+def _new_name(name: str) -> str | None:
+    key = celery_tables.unprefixed_new_key(name)
+    return None if key is None else celery_tables.prefixed(key)
 
 
 RULE = register(
@@ -49,6 +55,14 @@ looked at, and Celery silently keeps its default.""",
             "keys of Celery groups that other code names settings after too (DATABASE_URL, REDIS_HOST, "
             "SECURITY_KEY, TIMEZONE, IMPORTS)",
             "names the project reads itself (used in the settings, settings.X, getattr(settings, 'X'))",
+        ),
+        fix=Fix(
+            "unsafe",
+            "Renames the setting to the name Celery reads (`TASK_ALWAYS_EAGER` becomes "
+            "`CELERY_TASK_ALWAYS_EAGER`). Unsafe: a setting Celery never read comes alive, and the worker's "
+            "behaviour changes to the value written there. Never done when the new name is already assigned.",
+            renaming(_new_name),
+            {"+proj/settings.py": "CELERY_TASK_ALWAYS_EAGER = True\n"},
         ),
         check_project=check,
     )

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Example, Fix, Rule, register
+from celery_lint.rules._fixes import renaming
 from celery_lint.rules._reads import is_read
 from celery_lint.rules._settings import celery_assignments
 from celery_lint.versions import TargetVersion
@@ -57,6 +58,17 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
+def _new_name(name: str) -> str | None:
+    new = celery_tables.OLD_TO_NEW.get(name)
+    return None if new is None else celery_tables.prefixed(new)
+
+
+def _safety(finding: Finding) -> str:
+    """Safe where the target Celery reads the old name anyway (a warning: 5.7): the
+    rename changes nothing it does. Elsewhere the setting comes alive."""
+    return "safe" if finding.severity == "W" else "unsafe"
+
+
 RULE = register(
     Rule(
         code="CEL102",
@@ -89,6 +101,16 @@ across a Celery upgrade.""",
             "projects whose Celery app has no namespace (old names are what Celery reads then) or an unreadable one",
             "old names without a CELERY/BROKER_ prefix (S3_BUCKET, CASSANDRA_SERVERS): as likely the project's own",
             "names the project reads itself (used in the settings, settings.X, getattr(settings, 'X'))",
+        ),
+        fix=Fix(
+            "unsafe",
+            "Renames the setting through Celery's own old-to-new map (`CELERYD_CONCURRENCY` becomes "
+            "`CELERY_WORKER_CONCURRENCY`). Safe where the target Celery reads the old name anyway (5.7: the "
+            "same value is read under the new name); unsafe on Celery <= 5.6 and >= 6.0, which ignore the old "
+            "name: a setting that was ignored comes alive. Never done when the new name is already assigned.",
+            renaming(_new_name),
+            {"+proj/settings.py": "CELERY_WORKER_CONCURRENCY = 4\n"},
+            safety_of=_safety,
         ),
         check_project=check,
     )

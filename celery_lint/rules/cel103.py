@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Example, Fix, Rule, register
+from celery_lint.rules._fixes import renaming
 from celery_lint.rules._reads import is_read
 from celery_lint.rules._settings import celery_assignments, celery_specific
 
@@ -24,6 +25,11 @@ def check(project: Project) -> Iterator[Finding]:
                 f"{readers.which}",
                 subject=name,
             )
+
+
+def _new_name(name: str) -> str | None:
+    key = celery_tables.lowercase_key(name)
+    return None if key is None else celery_tables.prefixed(key)
 
 
 RULE = register(
@@ -49,6 +55,14 @@ default -- for the broker that means `amqp://guest@localhost`.""",
             "keys of Celery groups other code uses too (timezone, database_url, redis_host) unless celery_-prefixed",
             "modules that are not Django settings modules (a celeryconfig.py read by config_from_object)",
             "projects whose Celery app namespace is not 'CELERY' (CEL003 covers a lowercase namespace)",
+        ),
+        fix=Fix(
+            "unsafe",
+            "Renames the setting to the UPPERCASE name Celery reads (`broker_url` becomes `CELERY_BROKER_URL`). "
+            "Unsafe: a setting Celery never saw comes alive (another broker, another result backend). Never done "
+            "when the new name is already assigned.",
+            renaming(_new_name),
+            {"+proj/settings.py": 'CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}\n'},
         ),
         check_project=check,
     )

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from celery_lint import celery_tables
 from celery_lint.findings import Finding
 from celery_lint.project import Project
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Example, Fix, Rule, register
+from celery_lint.rules._fixes import renaming
 from celery_lint.rules._reads import is_read
 from celery_lint.rules._settings import celery_assignments
 
@@ -52,6 +53,14 @@ string spelling the name is no read.""",
             "names listed in own-settings under [tool.celery-lint]",
             "names close to no Celery setting (CELERY_REPORTS_QUEUE)",
             "projects whose Celery app namespace is not 'CELERY'",
+        ),
+        fix=Fix(
+            "unsafe",
+            "Renames the setting to the suggested one (`CELERY_TASK_TIME_LIMT` becomes `CELERY_TASK_TIME_LIMIT`). "
+            "Unsafe: the suggestion is the nearest name, which may not be the one meant, and a setting that was "
+            "ignored comes alive. Never done when the suggested name is already assigned.",
+            renaming(celery_tables.nearest_prefixed),
+            {"+proj/settings.py": "CELERY_TASK_TIME_LIMIT = 300\n"},
         ),
         check_project=check,
     )

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
 from celery_lint.layout import is_namespace_package
 from celery_lint.project import Imported, Project, SourceModule, modules_loaded
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Edits, Example, Fix, Rule, register
+
+if TYPE_CHECKING:
+    from celery_lint.fixing.context import FixContext
+
+_SAME_FILE = " is the module autodiscovery imports as "
 
 
 @lru_cache(maxsize=64)
@@ -59,11 +66,39 @@ def _misnamed(project: Project, source: SourceModule, stmt: Imported, canonical:
             continue
         yield RULE.finding(
             source.path, stmt,
-            f"{module} is the module autodiscovery imports as {expected}: the same file becomes two modules and "
+            f"{module}{_SAME_FILE}{expected}: the same file becomes two modules and "
             f"two task names, and the worker rejects one as an unregistered task; import it as {expected}",
             subject=str(resolved[1]),
         )
         return  # one finding per statement
+
+
+def fix(ctx: FixContext, finding: Finding) -> Edits:
+    """In `from X import ...`, the module path X spelled as autodiscovery's name: the
+    names imported stay, and a plain `import X` (whose name the code uses) is left."""
+    module, _, rest = finding.message.partition(_SAME_FILE)
+    expected = rest.partition(":")[0]
+    stmt = ctx.node_at(ast.ImportFrom, finding.line, finding.col)
+    if stmt is None or stmt.level or stmt.module is None or not expected:
+        return []
+    if stmt.module == module or stmt.module.startswith(module + "."):
+        new = expected + stmt.module[len(module):]
+    elif module.endswith(".tasks") and stmt.module == module[: -len(".tasks")] and expected.endswith(".tasks"):
+        new = expected[: -len(".tasks")]  # from billing import tasks
+    else:
+        return []
+    start = ctx.token_index(stmt.lineno, stmt.col_offset)
+    if start is None:
+        return []
+    first = ctx.next_token(start, name="NAME")
+    last = ctx.next_token(start, src="import")
+    if first is None or last is None:
+        return []
+    end = max(i for i in range(first, last) if ctx.tokens[i].name in ("NAME", "OP"))
+    spelled = "".join(t.src for t in ctx.tokens[first:end + 1])
+    if spelled != stmt.module:  # a module path over lines or with spaces: left as written
+        return []
+    return [(ctx.token_offset(first), ctx.token_offset(end) + len(ctx.tokens[end].src), new)]
 
 
 _TASKS = """\
@@ -115,6 +150,15 @@ unregistered task of type ...".""",
             "relative imports (from .tasks import add) and imports under the installed app's own name",
             "tasks modules of apps that are not installed, or an INSTALLED_APPS the analysis cannot resolve",
             "third-party packages (a dotted path that does not resolve to a file of the project)",
+        ),
+        fix=Fix(
+            "safe",
+            "Spells the module path of `from X import ...` as autodiscovery's name (`from billing.tasks import "
+            "charge` becomes `from apps.billing.tasks import charge`): the file is then loaded once, as one "
+            "module with one set of task names; the names imported and the code using them are unchanged. "
+            "`import X` statements are not fixed (the code spells X where it uses it).",
+            fix,
+            {"apps/billing/views.py": _VIEWS.format(module="apps.billing.tasks")},
         ),
         check_module=check,
         module_text=_may_import_tasks,

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Edits, Example, Fix, Rule, register
 from celery_lint.tasks import TaskDef, may_define_tasks, task_defs
+
+if TYPE_CHECKING:
+    from celery_lint.fixing.context import FixContext
 
 
 def _takes_instance(task: TaskDef) -> bool:
@@ -40,6 +45,33 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
         )
 
 
+def fix(ctx: FixContext, finding: Finding) -> Edits:
+    """`self` as the first parameter, right after the def's `(`."""
+    node = ctx.node_at(ast.FunctionDef, finding.line, finding.col) or ctx.node_at(
+        ast.AsyncFunctionDef, finding.line, finding.col
+    )
+    start = ctx.token_index(finding.line, finding.col)
+    if node is None or start is None:
+        return []
+    args = node.args
+    if args.posonlyargs or args.args or args.vararg:
+        return []
+    paren = ctx.next_token(start, src="(")
+    if paren is None:
+        return []
+    at = ctx.token_offset(paren) + 1
+    return [(at, at, "self, " if args.kwonlyargs or args.kwarg else "self")]
+
+
+_FIXED = {
+    "+demoapp/tasks.py": """\
+
+    @shared_task(bind=True)
+    def ping(self):
+        return "pong"
+    """
+}
+
 RULE = register(
     Rule(
         code="CEL203",
@@ -65,21 +97,19 @@ the instance; `*args` does.""",
             },
             findings=(("demoapp/tasks.py", "CEL203"),),
         ),
-        good=Example(
-            {
-                "+demoapp/tasks.py": """\
-
-                @shared_task(bind=True)
-                def ping(self):
-                    return "pong"
-                """
-            }
-        ),
+        good=Example(_FIXED),
         silent_on=(
             "a first positional parameter of any name, or *args",
             "bind given by a variable or through **options (unknown)",
             "a function wrapped by another decorator below the task decorator (the signature Celery sees is unknown)",
             "bind=False or no bind",
+        ),
+        fix=Fix(
+            "safe",
+            "Adds `self` as the function's first parameter (before any keyword-only ones). Safe: every call "
+            "raised TypeError before; the function's body and its other parameters are unchanged.",
+            fix,
+            _FIXED,
         ),
         check_module=check,
         module_text=_may_bind_tasks,

@@ -5,13 +5,18 @@ from __future__ import annotations
 import ast
 import bisect
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.project import BLOCK_NODES, Project, SourceModule
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Edits, Example, Fix, Rule, register
 from celery_lint.rules._atomic import atomic_decorated, may_open_atomic, opens_atomic
 from celery_lint.rules._sending import DEFERRED, SEND, sends_a_task
+
+if TYPE_CHECKING:
+    from celery_lint.fixing.context import FixContext
+
 
 def _lines_spelling(lines: list[str], words: Iterable[str]) -> list[int]:
     """The numbers of the lines that spell any of `words`, in order."""
@@ -108,6 +113,23 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
         )
 
 
+def fix(ctx: FixContext, finding: Finding) -> Edits:
+    """`task.delay(...)` -> `task.delay_on_commit(...)` for a call whose value is
+    dropped (an expression statement), on a known Celery 5.4 or later."""
+    target = ctx.project.celery_version
+    if target is None or target.version < (5, 4, 0) or ".delay_on_commit(" not in finding.message:
+        return []  # not surely a task of an app with the fixup, or no such method
+    stmt = ctx.node_at(ast.Expr, finding.line, finding.col)
+    call = stmt.value if stmt is not None else None
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or call.func.attr != "delay":
+        return []
+    end = ctx.span(call.func)[1]
+    start = end - len("delay")
+    if ctx.text[start:end] != "delay":
+        return []
+    return [(start, end, "delay_on_commit")]
+
+
 _TASKS = BASE["demoapp/tasks.py"].replace(
     "from celery import shared_task\n", "from celery import shared_task\nfrom django.contrib.auth.models import User\n"
 ) + """
@@ -178,6 +200,16 @@ every view under `ATOMIC_REQUESTS = True`, run inside a transaction too.""",
             "returning transaction.atomic(func)); deeper wrappers, method_decorator on a class and "
             "ATOMIC_REQUESTS are not",
             "calls in functions that are merely called from inside an atomic block",
+        ),
+        fix=Fix(
+            "unsafe",
+            "Replaces `.delay(` with `.delay_on_commit(` where the call is a statement of its own (its result "
+            "unused) and the target Celery has the method (5.4 and later). Unsafe: `delay_on_commit()` returns "
+            "None, not an AsyncResult, and sends nothing when the transaction rolls back -- that is the point, "
+            "but it is a change the code around may not expect; a task of an app without the Django fixup has "
+            "no such method.",
+            fix,
+            {"demoapp/tasks.py": _TASKS, "demoapp/views.py": _VIEWS.format(send="delay_on_commit")},
         ),
         check_module=check,
         module_text=_may_send_in_atomic,

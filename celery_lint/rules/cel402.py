@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery_lint.evaluate import UNKNOWN, options
 from celery_lint.findings import Finding
 from celery_lint.project import Project, Settings
-from celery_lint.registry import Example, Rule, register
+from celery_lint.registry import Edits, Example, Fix, Rule, register
+from celery_lint.rules._fixes import unassigned
 from celery_lint.rules._celeryconf import NOT_SET, effective
 from celery_lint.rules.cel304 import BEAT_APP, beat_settings, is_database_scheduler
+
+if TYPE_CHECKING:
+    from celery_lint.fixing.context import FixContext
 
 #: Django's TIME_ZONE when the settings do not set it (`django/conf/global_settings.py`)
 DJANGO_DEFAULT_TIME_ZONE = "America/Chicago"
@@ -68,6 +73,39 @@ def check(project: Project) -> Iterator[Finding]:
         )
 
 
+def _binds_time_zone(stmt: ast.stmt) -> bool:
+    if isinstance(stmt, ast.Assign):
+        targets = stmt.targets
+    else:
+        targets = [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+    return any(isinstance(t, ast.Name) and t.id == "TIME_ZONE" for t in targets)
+
+
+def fix(ctx: FixContext, finding: Finding) -> Edits:
+    """`CELERY_TIMEZONE = TIME_ZONE` on the line after this file's (last, module-level)
+    TIME_ZONE assignment; not when TIME_ZONE is set elsewhere or CELERY_TIMEZONE anywhere."""
+    if not finding.message.startswith("CELERY_TIMEZONE is unset: Celery runs on TIME_ZONE "):
+        return []  # Django's default TIME_ZONE: the settings do not spell it
+    binding = [s for s in ctx.tree.body if _binds_time_zone(s)]
+    if not binding or not unassigned(ctx, "CELERY_TIMEZONE") or ctx.assigned("CELERY_TIMEZONE"):
+        return []
+    last = binding[-1]
+    end_line = last.end_lineno or last.lineno
+    rest = ctx.text[ctx.span(last)[1]:ctx.after_line(end_line)].strip()
+    rebound = any(
+        isinstance(n, ast.Name) and n.id == "TIME_ZONE" and isinstance(n.ctx, ast.Store) and n.lineno > end_line
+        for n in ast.walk(ctx.tree)
+    )
+    if last.col_offset or rebound or rest and not rest.startswith("#"):
+        return []
+    chains = [s for s in ctx.project.settings if ctx.path in s.files]
+    if not all((b := s.binding("TIME_ZONE")) is not None and (b.path, b.line) == (ctx.path, last.lineno) for s in chains):
+        return []  # the TIME_ZONE in force is another file's (or another line's)
+    at = ctx.after_line(end_line)
+    prefix = "" if ctx.text[:at].endswith(("\n", "\r")) else ctx.newline
+    return [(at, at, f"{prefix}CELERY_TIMEZONE = TIME_ZONE{ctx.newline}")]
+
+
 RULE = register(
     Rule(
         code="CEL402",
@@ -91,6 +129,19 @@ in the project, Celery included, speaks Paris time. Setting
             "TIME_ZONE = 'UTC' (or another zone that is UTC all year), or CELERY_TIMEZONE set",
             "schedulers other than the DatabaseScheduler; django_celery_beat not installed (CEL304)",
             "TIME_ZONE, the scheduler or the timezone set in ways the analysis cannot follow",
+        ),
+        fix=Fix(
+            "safe",
+            "Inserts `CELERY_TIMEZONE = TIME_ZONE` on the line after the settings' `TIME_ZONE`. Safe: Celery "
+            "already runs on TIME_ZONE (its timezone is TIME_ZONE when CELERY_TIMEZONE is unset), so only "
+            "django-celery-beat's default for new crontabs changes, to the zone the message names. Not fixed "
+            "when TIME_ZONE is Django's default (not written in the settings) or assigned in another file.",
+            fix,
+            {
+                "proj/settings.py": beat_settings(True, "Europe/Paris").replace(
+                    'TIME_ZONE = "Europe/Paris"\n', 'TIME_ZONE = "Europe/Paris"\nCELERY_TIMEZONE = TIME_ZONE\n'
+                )
+            },
         ),
         check_project=check,
     )

@@ -29,13 +29,13 @@ def git(cwd: Path, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def start_try_repo(work: Path, home: Path, all_files: bool = True) -> subprocess.Popen[str]:
-    """`pre-commit try-repo <this repository> celery-lint [--all-files]` in the git repository `work`
+def start_try_repo(work: Path, home: Path, all_files: bool = True, hook: str = "celery-lint") -> subprocess.Popen[str]:
+    """`pre-commit try-repo <this repository> <hook> [--all-files]` in the git repository `work`
     (without --all-files pre-commit looks at the staged files, as on `git commit`)."""
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), PRE_COMMIT_COLOR="never")
     env.pop("DJANGO_SETTINGS_MODULE", None)
     head = git(REPO, "rev-parse", "HEAD")
-    args = [str(BIN / "pre-commit"), "try-repo", str(REPO), "celery-lint", "--ref", head]
+    args = [str(BIN / "pre-commit"), "try-repo", str(REPO), hook, "--ref", head]
     args += ["--all-files"] if all_files else []
     return subprocess.Popen(args, cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -57,18 +57,27 @@ def commit_then_stage_one_file(root: Path) -> Path:
     return root
 
 
+fixed_tasks: dict[str, Path] = {}  # the file the fixing hook is to fix
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, tuple[int, str]]:
     """(exit status, output) of the hook on a bad project, on a healthy one, and on a
     commit that changes one file of a bad project; the installs run side by side to
     keep the wall time of one."""
-    projects = {"bad": REGISTRY["CEL004"].bad, "healthy": Example({}), "one-file": REGISTRY["CEL004"].bad}
+    projects = {
+        "bad": REGISTRY["CEL004"].bad, "healthy": Example({}), "one-file": REGISTRY["CEL004"].bad,
+        "fix": REGISTRY["CEL203"].bad,
+    }
     started = {}
     for name, example in projects.items():
         top = tmp_path_factory.mktemp(f"pre-commit-{name}")
         work = throw_away_repository(top / "work", example)
         if name == "one-file":
             started[name] = start_try_repo(commit_then_stage_one_file(work), top / "home", all_files=False)
+        elif name == "fix":
+            started[name] = start_try_repo(work, top / "home", hook="celery-lint-fix")
+            fixed_tasks[name] = work / "demoapp" / "tasks.py"
         else:
             started[name] = start_try_repo(work, top / "home")
     results = {}
@@ -106,3 +115,13 @@ def test_a_commit_of_one_file_still_reports_findings_in_the_others(runs):
     status, output = runs["one-file"]
     assert status == 1, output
     assert "proj/__init__.py:1:1: CEL004" in output
+
+
+def test_the_fixing_hook_fixes_and_fails_the_commit_for_review(runs):
+    """celery-lint-fix: `--fix` writes the safe fix (tokenize-rt comes with the hook),
+    reports nothing left, and pre-commit fails because the hook changed a file."""
+    status, output = runs["fix"]
+    assert status == 1, output
+    assert "files were modified by this hook" in output, output
+    assert "Fixed 1 finding in 1 file." in output and "No findings in" in output
+    assert "def ping(self):" in fixed_tasks["fix"].read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ import celery
 import pytest
 
 from celery_lint.engine import lint_paths, select_rules
-from celery_lint.examples import write_project
+from celery_lint.examples import fixed_example, write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.proof import probe
@@ -53,9 +53,11 @@ def bad(tmp_path_factory) -> dict:
     return worker_view(RULE.bad, tmp_path_factory.mktemp("cel001") / "bad")
 
 
-@pytest.fixture(scope="module")
-def good(tmp_path_factory) -> dict:
-    return worker_view(RULE.good, tmp_path_factory.mktemp("cel001") / "good")
+@pytest.fixture(scope="module", params=["good", "fixed"])
+def good(tmp_path_factory, request) -> dict:
+    """The good example, and the bad one as `celery-lint --fix` leaves it."""
+    example = RULE.good if request.param == "good" else fixed_example(RULE)
+    return worker_view(example, tmp_path_factory.mktemp("cel001") / request.param)
 
 
 def test_bad_example_gets_no_django_fixup(bad):

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from celery.bin.worker import worker as worker_command
 
-from celery_lint.examples import write_project
 from celery_lint.engine import lint_paths, select_rules
+from celery_lint.examples import fixed_example, write_project
 from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.helpers import lint, run_python, start_worker
@@ -49,8 +49,11 @@ def test_settings_object_breaks_a_spawn_worker(tmp_path):
 
 
 @needs_spawn
-def test_string_source_starts_a_spawn_worker(tmp_path):
-    ready, output = start_worker(with_lambda_setting(RULE.good, tmp_path / "good"), worker_options=SPAWN)
+@pytest.mark.parametrize("fixed", [False, True], ids=["good", "fixed"])
+def test_string_source_starts_a_spawn_worker(tmp_path, fixed):
+    """The good example, and the bad one as `celery-lint --fix` leaves it."""
+    example = fixed_example(RULE) if fixed else RULE.good
+    ready, output = start_worker(with_lambda_setting(example, tmp_path / "good"), worker_options=SPAWN)
     assert ready, output[-2000:]
 
 

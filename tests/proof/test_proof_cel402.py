@@ -9,8 +9,10 @@ form does by default -- "at 9:00" is 9:00 UTC, an hour or two off Paris. With
 
 from __future__ import annotations
 
+import pytest
+
 from celery_lint.engine import lint_paths, select_rules
-from celery_lint.examples import write_project
+from celery_lint.examples import fixed_example, write_project
 from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.proof import probe
@@ -46,8 +48,10 @@ def test_bad_example_crontabs_run_in_utc_while_celery_uses_time_zone(tmp_path):
     }
 
 
-def test_good_example_both_use_time_zone(tmp_path):
-    assert probe(RULE.good, tmp_path, ZONES) == {
+@pytest.mark.parametrize("fixed", [False, True], ids=["good", "fixed"])
+def test_good_example_both_use_time_zone(tmp_path, fixed):
+    """The good example, and the bad one as `celery-lint --fix` leaves it."""
+    assert probe(fixed_example(RULE) if fixed else RULE.good, tmp_path, ZONES) == {
         "celery": "Europe/Paris",
         "crontab_default": "Europe/Paris",
         "crontab_runs_in": "Europe/Paris",
