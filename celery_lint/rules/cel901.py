@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from celery_lint.registry import Example, Rule, register
+from typing import Any
+
+from celery_lint.findings import Finding
+from celery_lint.registry import Edits, Example, Fix, Rule, register
+
+
+def fix(ctx: Any, finding: Finding) -> Edits:
+    """The reported line without its stale codes (`noqa.remove_codes`; the `# noqa`
+    goes when no code is left, its comment when it said nothing else)."""
+    from celery_lint.noqa import remove_codes
+
+    line = ctx.line(finding.line)
+    content = line.rstrip("\r\n")
+    fixed = remove_codes(content, finding.subject.split(","))
+    start = ctx.line_start(finding.line)
+    return [] if fixed == content else [(start, start + len(content), fixed)]
 
 RULE = register(
     Rule(
@@ -41,5 +56,13 @@ check` does not, as it runs the project rules alone.""",
         ),
         default_enabled=False,
         after_rules=True,
+        fix=Fix(
+            "safe",
+            "Removes the stale codes from the `# noqa` comment, the `# noqa` itself when no code is left, and the "
+            "comment when it said nothing else. Safe: the code suppressed no finding in this run; the line's code "
+            "and its other comments are unchanged.",
+            fix,
+            {"+proj/settings.py": 'CELERY_TASK_SERIALIZER = "json"\n'},
+        ),
     )
 )

@@ -247,7 +247,7 @@ def test_cel901_is_opt_in_and_reports_a_code_that_suppresses_nothing(stale):
     assert celery_lint(stale).returncode == 0
     result = celery_lint(stale, "--extend-select", "CEL901")
     assert found(result.stdout) == STALE_AT
-    assert "proj/settings.py:34:34: CEL901 '# noqa: CEL104' suppresses no finding on this line; remove it" in (
+    assert "proj/settings.py:34:34: CEL901 [*] '# noqa: CEL104' suppresses no finding on this line; remove it" in (
         result.stdout
     )
     assert result.returncode == 1
