@@ -34,9 +34,10 @@ pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit 
 
 
 def snippets(path: Path) -> list[str]:
-    """The ```yaml blocks of a document that configure the celery-lint hook."""
+    """The ```yaml blocks of a document that configure the celery-lint hook (not the
+    line showing the `celery-lint-fix` variant)."""
     text = path.read_text(encoding="utf-8")
-    return [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "id: celery-lint" in b]
+    return [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if re.search(r"id: celery-lint$", b, re.M)]
 
 
 def readme_config() -> dict:
