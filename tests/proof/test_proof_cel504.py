@@ -60,7 +60,7 @@ def hangs():
         raise
 
 
-with start_worker(app, pool="prefork", concurrency=1, perform_ping_check=False, shutdown_timeout=5) as worker:
+with start_worker(app, pool="prefork", concurrency=1, perform_ping_check=False, shutdown_timeout=60) as worker:
     hangs.delay()
     deadline = time.monotonic() + {wait}
     while time.monotonic() < deadline and not os.path.exists("cleaned-up"):

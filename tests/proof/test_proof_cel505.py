@@ -32,7 +32,7 @@ from proj.celery import app
 # results in files, which the worker's processes and this one share (the example's database has no tables)
 os.mkdir("results")
 app.conf.result_backend = "file://" + os.path.abspath("results")
-with start_worker(app, pool="prefork", concurrency=1, perform_ping_check=False, shutdown_timeout=5):
+with start_worker(app, pool="prefork", concurrency=1, perform_ping_check=False, shutdown_timeout=60):
     result = export.delay(3)
     result.get(timeout=10, propagate=False)
     print(json.dumps({

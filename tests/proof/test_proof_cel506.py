@@ -45,7 +45,7 @@ def short():
     pass
 
 
-with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=10):
+with start_worker(app, pool="threads", concurrency=1, perform_ping_check=False, shutdown_timeout=60):
     long.delay()
     for _ in range(4):
         short.delay()
