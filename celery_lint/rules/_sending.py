@@ -4,6 +4,7 @@ are surely Celery tasks (or signatures and canvases of them)."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable, Iterator
 
 from celery_lint.project import Project, SourceModule
 from celery_lint.tasks import canonical, task_defs, wraps_task_decorator
@@ -109,3 +110,24 @@ def sends_a_task(
         if source.qualname(func) in CANVAS:
             return "canvas"
     return None
+
+
+def sends_run_by(
+    project: Project, source: SourceModule, function: ast.FunctionDef | ast.AsyncFunctionDef,
+    skip: Callable[[ast.AST], bool] = lambda node: False,
+) -> Iterator[ast.Call]:
+    """The `.delay()` / `.apply_async()` of tasks that `function` runs itself: not in the
+    nested functions and lambdas it hands on (`on_commit` callbacks), nor under a node
+    `skip` leaves out (an atomic block CEL204 reports)."""
+
+    def visit(node: ast.AST) -> Iterator[ast.Call]:
+        if isinstance(node, DEFERRED) or skip(node):
+            return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
+            if sends_a_task(project, source, node.func.value, [function]):
+                yield node
+        for child in ast.iter_child_nodes(node):
+            yield from visit(child)
+
+    for stmt in function.body:
+        yield from visit(stmt)

@@ -8,25 +8,8 @@ from collections.abc import Iterator
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._sending import DEFERRED, SEND, sends_a_task
-from celery_lint.rules._signals import Function, handlers, may_hold_handlers
-
-
-def sends_in(project: Project, source: SourceModule, function: Function) -> Iterator[ast.Call]:
-    """The `.delay()` / `.apply_async()` of tasks run by `function` itself (not in the
-    nested functions and lambdas it hands to `on_commit` and others)."""
-
-    def visit(node: ast.AST) -> Iterator[ast.Call]:
-        if isinstance(node, DEFERRED):
-            return
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
-            if sends_a_task(project, source, node.func.value, [function]):
-                yield node
-        for child in ast.iter_child_nodes(node):
-            yield from visit(child)
-
-    for stmt in function.body:
-        yield from visit(stmt)
+from celery_lint.rules._sending import SEND, sends_run_by
+from celery_lint.rules._signals import handlers, may_hold_handlers
 
 
 def _may_send_from_handlers(text: str) -> bool:
@@ -36,7 +19,7 @@ def _may_send_from_handlers(text: str) -> bool:
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     on_commit_methods = project.celery_version is None or project.celery_version.version >= (5, 4, 0)
     for function, what in handlers(source):
-        for call in sends_in(project, source, function):
+        for call in sends_run_by(project, source, function):
             method = call.func.attr  # type: ignore[attr-defined]
             receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
             later = f"transaction.on_commit(lambda: {receiver}.{method}(...))"

@@ -11,7 +11,7 @@ from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._atomic import atomic_decorated, opens_atomic
-from celery_lint.rules._sending import DEFERRED, SEND, sends_a_task
+from celery_lint.rules._sending import SEND, sends_run_by
 from celery_lint.rules._signals import Function
 from celery_lint.rules._views import is_views_module, views
 
@@ -39,17 +39,10 @@ def sends_outside_atomic(project: Project, source: SourceModule, function: Funct
     if atomic_decorated(project, source, function):
         return
 
-    def visit(node: ast.AST) -> Iterator[ast.Call]:
-        if isinstance(node, DEFERRED) or (isinstance(node, (ast.With, ast.AsyncWith)) and opens_atomic(project, source, node)):
-            return
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
-            if sends_a_task(project, source, node.func.value, [function]):
-                yield node
-        for child in ast.iter_child_nodes(node):
-            yield from visit(child)
+    def opened(node: ast.AST) -> bool:
+        return isinstance(node, (ast.With, ast.AsyncWith)) and opens_atomic(project, source, node)
 
-    for stmt in function.body:
-        yield from visit(stmt)
+    yield from sends_run_by(project, source, function, skip=opened)
 
 
 def _may_send_from_views(text: str) -> bool:

@@ -9,7 +9,7 @@ from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import NOT_SET, effective, from_app
-from celery_lint.rules._sending import DEFERRED, SEND, only_value, sends_a_task
+from celery_lint.rules._sending import only_value, sends_run_by
 from celery_lint.rules._signals import Function, handlers
 from celery_lint.rules._views import is_views_module, parameters, views
 
@@ -114,19 +114,10 @@ def _functions(source: SourceModule) -> Iterator[tuple[Function, bool, bool]]:
 
 
 def _sends(project: Project, source: SourceModule, function: Function) -> Iterator[ast.Call]:
-    def visit(node: ast.AST) -> Iterator[ast.Call]:
-        if isinstance(node, DEFERRED) and node is not function:
-            return
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
-            if not any(k.arg in ("serializer", None) for k in node.keywords) and sends_a_task(
-                project, source, node.func.value, [function]
-            ):
-                yield node
-        for child in ast.iter_child_nodes(node):
-            yield from visit(child)
-
-    for stmt in function.body:
-        yield from visit(stmt)
+    """The sends `function` runs itself, but those given their own serializer or **options."""
+    for call in sends_run_by(project, source, function):
+        if not any(k.arg in ("serializer", None) for k in call.keywords):
+            yield call
 
 
 def _advice(what: str, shown: str) -> str:
