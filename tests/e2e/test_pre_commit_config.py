@@ -92,7 +92,7 @@ def hook_source(tmp_path_factory) -> Path:
         pytest.fail("the hook is installed from the committed tree: commit .pre-commit-hooks.yaml first")
     clone = tmp_path_factory.mktemp("hook-source") / "celery-lint"
     git(REPO, "clone", "-q", "--no-local", str(REPO), str(clone))
-    git(clone, "tag", readme_config()["repos"][0]["rev"])
+    git(clone, "tag", "-f", readme_config()["repos"][0]["rev"])  # -f: a clone of a tagged repository has it
     return clone
 
 
