@@ -15,44 +15,23 @@ from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
 from tests.proof import probe
+from tests.proof.like_a_worker import script
 
 load_rules()
 RULE = REGISTRY["CEL204"]
-SIGNUP = """\
-import os
-import threading
+SIGNUP = script(
+    """\
+    from django.test import RequestFactory
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
-import django
-
-django.setup()
-from celery.signals import after_task_publish
-from django.core.management import call_command
-from django.db import connection, connections
-from django.test import RequestFactory
-
-call_command("migrate", "auth", verbosity=0)  # the User table
-from demoapp import tasks, views
-
-
-@after_task_publish.connect
-def run_like_a_worker(sender=None, body=None, **kwargs):
-    print("published inside a transaction:", connection.in_atomic_block)
-    args = body[0]  # task protocol 2: (args, kwargs, embed)
-
-    def work():  # another thread has its own database connection, as a worker process has
-        result = tasks.send_welcome_email.apply(args=args)
-        print("task at publish time:", result.status, repr(result.result))
-        connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-
-
-views.signup(RequestFactory().post("/signup/", {"username": "ada"}))
-print("after the view:", tasks.send_welcome_email.apply(args=(1,)).result)
-"""
+    call_command("migrate", "auth", verbosity=0)  # the User table
+    from demoapp import tasks, views
+    """,
+    "tasks.send_welcome_email",
+    """\
+    views.signup(RequestFactory().post("/signup/", {"username": "ada"}))
+    print("after the view:", tasks.send_welcome_email.apply(args=(1,)).result)
+    """,
+)
 
 
 def test_task_sent_inside_atomic_runs_before_the_commit(tmp_path):

@@ -14,45 +14,25 @@ from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
+from tests.proof.like_a_worker import script
 
 load_rules()
 RULE = REGISTRY["CEL209"]
-SAVE_IN_A_TRANSACTION = """\
-import os
-import threading
+SAVE_IN_A_TRANSACTION = script(
+    """\
+    from django.db import transaction
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
-import django
-
-django.setup()
-from celery.signals import after_task_publish
-from django.core.management import call_command
-from django.db import connection, connections, transaction
-
-call_command("migrate", run_syncdb=True, verbosity=0)  # demoapp's Order table
-from demoapp import tasks
-from demoapp.models import Order
-
-
-@after_task_publish.connect
-def run_like_a_worker(sender=None, body=None, **kwargs):
-    print("published inside a transaction:", connection.in_atomic_block)
-    args = body[0]
-
-    def work():  # another thread has its own database connection, as a worker process has
-        result = tasks.confirm.apply(args=args)
-        print("task at publish time:", result.status, repr(result.result))
-        connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-
-
-with transaction.atomic():  # what ATOMIC_REQUESTS wraps every view in
-    order = Order.objects.create(total=3)
-print("after the commit:", tasks.confirm.apply(args=(order.pk,)).result)
-"""
+    call_command("migrate", run_syncdb=True, verbosity=0)  # demoapp's Order table
+    from demoapp import tasks
+    from demoapp.models import Order
+    """,
+    "tasks.confirm",
+    """\
+    with transaction.atomic():  # what ATOMIC_REQUESTS wraps every view in
+        order = Order.objects.create(total=3)
+    print("after the commit:", tasks.confirm.apply(args=(order.pk,)).result)
+    """,
+)
 
 
 def test_task_sent_from_post_save_runs_before_the_commit(tmp_path):

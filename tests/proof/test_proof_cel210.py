@@ -15,45 +15,25 @@ from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
+from tests.proof.like_a_worker import script
 
 load_rules()
 RULE = REGISTRY["CEL210"]
-REQUEST = """\
-import os
-import threading
+REQUEST = script(
+    """\
+    from django.test import Client
+    from django.test.utils import setup_test_environment
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
-import django
-
-django.setup()
-from celery.signals import after_task_publish
-from django.core.management import call_command
-from django.db import connection, connections
-from django.test import Client
-from django.test.utils import setup_test_environment
-
-setup_test_environment()  # the test client's host
-call_command("migrate", "auth", verbosity=0)
-from demoapp import tasks
-
-
-@after_task_publish.connect
-def run_like_a_worker(sender=None, body=None, **kwargs):
-    print("published inside a transaction:", connection.in_atomic_block)
-
-    def work():
-        result = tasks.welcome.apply(args=body[0])
-        print("task at publish time:", result.status, repr(result.result))
-        connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-
-
-response = Client().post("/signup/", {"username": "ada"})
-print("status:", response.status_code)
-"""
+    setup_test_environment()  # the test client's host
+    call_command("migrate", "auth", verbosity=0)
+    from demoapp import tasks
+    """,
+    "tasks.welcome",
+    """\
+    response = Client().post("/signup/", {"username": "ada"})
+    print("status:", response.status_code)
+    """,
+)
 
 
 def test_view_sends_inside_the_request_transaction(tmp_path):
