@@ -11,7 +11,7 @@ from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._atomic import atomic_decorated, opens_atomic
-from celery_lint.rules._sending import SEND, sends_run_by
+from celery_lint.rules._sending import sends_run_by, sent_after_commit
 from celery_lint.rules._signals import Function
 from celery_lint.rules._views import is_views_module, views
 
@@ -56,15 +56,11 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     settings = atomic_requests(project) if found else None
     if settings is None:
         return
-    on_commit_methods = project.celery_version is None or project.celery_version.version >= (5, 4, 0)
     for function, call in found:
-        method = call.func.attr  # type: ignore[attr-defined]
-        receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
-        later = f"transaction.on_commit(lambda: {receiver}.{method}(...))"
-        fix = f"use {receiver}.{SEND[method]}(...) or {later}" if on_commit_methods else f"use {later}"
+        sent, fix = sent_after_commit(project, call)
         yield RULE.finding(
             source.path, call,
-            f"{receiver}.{method}() in the view {function.name}, which runs inside a transaction "
+            f"{sent}() in the view {function.name}, which runs inside a transaction "
             f"(ATOMIC_REQUESTS = True for the 'default' database in {settings}): a worker can run the task before "
             f"the request's transaction commits (without the rows it wrote) or for a request that rolls back; {fix}",
             subject=f"{source.module}.{function.name}",
