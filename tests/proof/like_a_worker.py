@@ -3,7 +3,11 @@ task it publishes at once, the way a worker runs it, on another database connect
 
 from __future__ import annotations
 
+import importlib.util
+import subprocess
 import textwrap
+
+import pytest
 
 _PRELUDE = """\
 import os
@@ -45,3 +49,22 @@ def script(setup: str, task: str, action: str) -> str:
     database connection, and the script prints "published inside a transaction: <bool>"
     and "task at publish time: <status> <repr of the result>"."""
     return _PRELUDE + textwrap.dedent(setup) + _RECEIVER.format(task=task) + textwrap.dedent(action)
+
+
+# the good examples' delay_on_commit() is DjangoTask's, new in Celery 5.4
+needs_on_commit_methods = pytest.mark.skipif(
+    importlib.util.find_spec("celery.contrib.django") is None, reason="no DjangoTask.delay_on_commit before Celery 5.4"
+)
+
+
+def ran_before_the_commit(result: subprocess.CompletedProcess[str], model: str) -> None:
+    """The `script` published the task inside the transaction, and run then the task
+    did not find the `model` row the transaction wrote."""
+    assert "published inside a transaction: True" in result.stdout, result.stdout + result.stderr
+    assert f"task at publish time: FAILURE DoesNotExist('{model} matching query does not exist.')" in result.stdout
+
+
+def ran_after_the_commit(result: subprocess.CompletedProcess[str], value: str) -> None:
+    """The `script` published the task after the commit, and the task returned `value` (a repr)."""
+    assert "published inside a transaction: False" in result.stdout, result.stdout + result.stderr
+    assert f"task at publish time: SUCCESS {value}" in result.stdout

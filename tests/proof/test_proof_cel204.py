@@ -5,8 +5,6 @@ with delay_on_commit() it is published after the commit and finds it."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from celery_lint.engine import lint_paths, select_rules
@@ -15,7 +13,7 @@ from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
 from tests.proof import probe
-from tests.proof.like_a_worker import script
+from tests.proof.like_a_worker import needs_on_commit_methods, ran_after_the_commit, ran_before_the_commit, script
 
 load_rules()
 RULE = REGISTRY["CEL204"]
@@ -36,22 +34,14 @@ SIGNUP = script(
 
 def test_task_sent_inside_atomic_runs_before_the_commit(tmp_path):
     result = run_python(SIGNUP, write_project(RULE.bad, tmp_path / "bad"))
-    assert "published inside a transaction: True" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: FAILURE DoesNotExist('User matching query does not exist.')" in result.stdout
+    ran_before_the_commit(result, "User")
     assert "after the view: Welcome, ada" in result.stdout  # the row exists once committed
-
-
-# The good example's delay_on_commit() is DjangoTask's, new in Celery 5.4.
-needs_on_commit_methods = pytest.mark.skipif(
-    importlib.util.find_spec("celery.contrib.django") is None, reason="no DjangoTask.delay_on_commit before Celery 5.4"
-)
 
 
 @needs_on_commit_methods
 def test_delay_on_commit_publishes_after_the_commit(tmp_path):
     result = run_python(SIGNUP, write_project(RULE.good, tmp_path / "good"))
-    assert "published inside a transaction: False" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: SUCCESS 'Welcome, ada'" in result.stdout
+    ran_after_the_commit(result, "'Welcome, ada'")
 
 
 ROLLBACK = """\

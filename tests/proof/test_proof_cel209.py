@@ -5,16 +5,12 @@ Sent with delay_on_commit() it is published after the commit and finds it."""
 
 from __future__ import annotations
 
-import importlib.util
-
-import pytest
-
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
-from tests.proof.like_a_worker import script
+from tests.proof.like_a_worker import needs_on_commit_methods, ran_after_the_commit, ran_before_the_commit, script
 
 load_rules()
 RULE = REGISTRY["CEL209"]
@@ -37,16 +33,13 @@ SAVE_IN_A_TRANSACTION = script(
 
 def test_task_sent_from_post_save_runs_before_the_commit(tmp_path):
     result = run_python(SAVE_IN_A_TRANSACTION, write_project(RULE.bad, tmp_path / "bad"))
-    assert "published inside a transaction: True" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: FAILURE DoesNotExist('Order matching query does not exist.')" in result.stdout
+    ran_before_the_commit(result, "Order")
     assert "after the commit: 1" in result.stdout
     (finding,) = lint_paths([tmp_path / "bad"], select_rules(["CEL209"])).findings
     assert "(DoesNotExist)" in finding.message
 
 
-@pytest.mark.skipif(importlib.util.find_spec("celery.contrib.django") is None,
-                    reason="no DjangoTask.delay_on_commit before Celery 5.4")
+@needs_on_commit_methods
 def test_delay_on_commit_publishes_after_the_commit(tmp_path):
     result = run_python(SAVE_IN_A_TRANSACTION, write_project(RULE.good, tmp_path / "good"))
-    assert "published inside a transaction: False" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: SUCCESS 1" in result.stdout
+    ran_after_the_commit(result, '1')
