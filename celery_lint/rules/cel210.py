@@ -6,7 +6,7 @@ import ast
 import re
 from collections.abc import Iterator
 
-from celery_lint.examples import BASE
+from celery_lint.examples import BASE, SIGNUP_TASKS, SIGNUP_VIEW
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
@@ -67,27 +67,6 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
         )
 
 
-_VIEWS = """\
-from django.contrib.auth.models import User
-from django.http import JsonResponse
-
-from demoapp.tasks import welcome
-
-
-def signup(request):
-    user = User.objects.create(username=request.POST["username"])
-    welcome.{send}(user.pk)
-    return JsonResponse({{"id": user.pk}})
-"""
-_TASKS = """\
-from celery import shared_task
-from django.contrib.auth.models import User
-
-
-@shared_task
-def welcome(user_id):
-    return User.objects.get(pk=user_id).username
-"""
 _URLS = BASE["proj/urls.py"].replace('path("add/", views.add_view)', 'path("signup/", views.signup)')
 _ATOMIC = BASE["proj/settings.py"].replace('"NAME": BASE_DIR / "db.sqlite3",', '"NAME": BASE_DIR / "db.sqlite3",\n        "ATOMIC_REQUESTS": True,')
 
@@ -109,13 +88,13 @@ Send it when the transaction commits: `task.delay_on_commit(...)` (Celery >= 5.4
 or `transaction.on_commit(lambda: task.delay(...))`. Views decorated with
 `@transaction.non_atomic_requests` are not wrapped.""",
         bad=Example(
-            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": _TASKS,
-             "demoapp/views.py": _VIEWS.format(send="delay")},
+            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": SIGNUP_TASKS,
+             "demoapp/views.py": SIGNUP_VIEW.format(send="delay", argument="user.pk")},
             findings=(("demoapp/views.py", "CEL210"),),
         ),
         good=Example(
-            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": _TASKS,
-             "demoapp/views.py": _VIEWS.format(send="delay_on_commit")}
+            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": SIGNUP_TASKS,
+             "demoapp/views.py": SIGNUP_VIEW.format(send="delay_on_commit", argument="user.pk")}
         ),
         silent_on=(
             "ATOMIC_REQUESTS off, only on another database alias, or read from the environment",
