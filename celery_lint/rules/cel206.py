@@ -12,6 +12,7 @@ from celery_lint import celery_tables
 from celery_lint.discovery import TaskNames, app_receiver, const_str, is_conf, is_test_module, nearest, task_names
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule, module_statements
+from celery_lint.project.app_settings import settings_namespaces
 from celery_lint.project.configurations import class_statements, configuration_classes
 from celery_lint.registry import Example, Rule, register
 
@@ -77,15 +78,17 @@ def route_names(node: ast.expr | None) -> Iterator[tuple[ast.expr, str]]:
 _EXTRACT = {"beat": (schedule_names, entry_names), "route": (route_names, None)}
 
 
-def _setting_kinds(project: Project) -> dict[str, str]:
+def _setting_kinds(namespaces: Iterable[object]) -> dict[str, str]:
+    """The settings names of a schedule and of routes, for the namespaces of the apps
+    reading a settings file (CELERY_ and the old names always)."""
     kinds = {"beat_schedule": "beat", "task_routes": "route"}
     names: dict[str, str] = {}
-    namespace = project.namespace_value
     for key, kind in kinds.items():
         names[celery_tables.prefixed(key)] = kind
         names[celery_tables.defaults._TO_OLD_KEY[key]] = kind
-        if isinstance(namespace, str):
-            names[f"{namespace}_{key.upper()}"] = kind
+        for namespace in namespaces:
+            if isinstance(namespace, str):
+                names[f"{namespace}_{key.upper()}"] = kind
     return names
 
 
@@ -129,15 +132,17 @@ def _written(
 
 
 def settings_refs(project: Project) -> Iterator[NameRef]:
-    kinds = _setting_kinds(project)
-
-    def is_target(node: ast.expr) -> str | None:
-        return kinds.get(node.id) if isinstance(node, ast.Name) else None
-
     classes = configuration_classes(project)
     for path in sorted(project.settings_files):
         source = project.source(path)
         if source is not None:
+            # the namespaces of the apps reading the settings modules this file is part of
+            namespaces = [n for s in project.settings if path in s.files for n in settings_namespaces(project, s)]
+            kinds = _setting_kinds(namespaces)
+
+            def is_target(node: ast.expr, kinds: dict[str, str] = kinds) -> str | None:
+                return kinds.get(node.id) if isinstance(node, ast.Name) else None
+
             statements = [*module_statements(source.tree)]
             statements += [s for cls in classes.get(path, []) for s in class_statements(project, cls)]
             yield from _written(source, statements, is_target)
@@ -292,6 +297,8 @@ a `'re:...'` string is not.""",
             "task_routes globs that match some task, or whose first component is not a project package; "
             "compiled regular expression keys; router classes and functions",
             "names held in variables; send_task calls in test modules; receivers that are not a known Celery app",
+            "a schedule or routes under the namespace of an app whose namespace cannot be read "
+            "(`<NAMESPACE>_BEAT_SCHEDULE` is read for the apps reading that settings module)",
         ),
         check_project=check,
     )
