@@ -169,3 +169,62 @@ def backends(settings: Settings) -> dict[str, Backend] | Any:
 def exception_name(package: str, name: str) -> str:
     """`InvalidTask` in Django, `InvalidTaskError` in the backport (and the backend's)."""
     return f"{package}.exceptions.{name}" if package == "django.tasks" else f"django_tasks.exceptions.{name}Error"
+
+
+def django_task_of(project: Project, source: SourceModule, node: ast.expr) -> DjangoTask | None:
+    """The module-level Django task of a project module that `node` (a name or dotted
+    name of `source`, not a local variable: the caller tells) names, under any import
+    alias or re-export; None when it names anything else."""
+    qualname = source.local_qualname(node)
+    if qualname is None:
+        return None
+    module, _, name = canonical(project, qualname).rpartition(".")
+    owner = project.source_of(module) if module and project.resolve(module) is not None else None
+    if owner is None:
+        return None
+    return next((t for t in django_tasks(project, owner) if t.module_level and t.function.name == name), None)
+
+
+def _running(project: Project) -> list[Settings]:
+    """The settings modules a deployment may run: not named for tests or development."""
+    from celery_lint.project.settings_names import named_for_tests_or_development
+
+    return [s for s in project.settings if not named_for_tests_or_development(s.module)]
+
+
+_CELERY_PACKAGES = sorted({path.partition(".")[0] for path in CELERY_BACKENDS})
+
+
+def may_run_on_celery(project: Project) -> bool:
+    """Whether a file of the project spells a Celery backend's package (a cheap test first)."""
+    return bool(project.files_mentioning(*_CELERY_PACKAGES))
+
+
+@lru_cache(maxsize=64)
+def celery_backend(project: Project, alias: Any) -> str | None:
+    """The Celery backend (its class path) that runs the tasks of `alias` under some
+    settings module a deployment may run, or None."""
+    if not isinstance(alias, str) or not may_run_on_celery(project):
+        return None
+    for settings in _running(project):
+        found = backends(settings)
+        backend = found.get(alias) if isinstance(found, dict) else None
+        if backend is not None and backend.path in CELERY_BACKENDS:
+            return str(backend.path)
+    return None
+
+
+def on_current_app(project: Project) -> str | None:
+    """A Celery backend some running settings module configures that finds its Celery
+    app as Celery's current app (django-tasks-fennel; django-tasks-celery without
+    OPTIONS["CELERY_APP"]), when the project has Django tasks: its class path, or None."""
+    if not may_run_on_celery(project):
+        return None
+    if not project_django_tasks(project):
+        return None
+    for settings in _running(project):
+        found = backends(settings)
+        for backend in found.values() if isinstance(found, dict) else ():
+            if backend.path in FENNEL or backend.path in TASKS_CELERY and backend.celery_app is False:
+                return str(backend.path)
+    return None
