@@ -127,12 +127,12 @@ RULE = register(
         code="CEL213",
         severity="E",
         name="django-task-rejected",
-        summary="a django.tasks task that Django rejects when its decorator is applied (InvalidTask)",
+        summary="a django.tasks task that Django rejects when its decorator runs (InvalidTask, InvalidTaskBackend)",
         why="""\
 Django builds a `django.tasks.Task` when the `@task` decorator runs and validates
 it at once (`Task.__post_init__` calls the backend's `validate_task`): for a
-module-level task that is when its module is imported, so the web process, the
-management commands and any worker that imports the module fail to start. The
+module-level task that is when its module is imported, so every process that
+imports the module (the web process, a worker, a management command) fails. The
 errors the analysis can see in the source, as Django 6.0 and 6.1 (and the
 django-tasks backport) raise them:
 
