@@ -144,7 +144,7 @@ def backends(settings: Settings) -> dict[str, Backend] | Any:
     UNKNOWN when the analysis cannot read it."""
     has = settings.ns.has("TASKS")
     if has is False:
-        return {DEFAULT_ALIAS: Backend(next(iter(IMMEDIATE)), frozenset({DEFAULT_QUEUE}), False)}
+        return {DEFAULT_ALIAS: Backend("django.tasks.backends.immediate.ImmediateBackend", frozenset({DEFAULT_QUEUE}), False)}
     value = _one(settings.value("TASKS"))
     if has is not True or not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         return UNKNOWN

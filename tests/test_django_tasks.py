@@ -297,3 +297,23 @@ def test_cel004_message_names_the_backend(project):
     [finding] = lint_paths([project], select_rules(["CEL004"])).findings
     assert "django_tasks_celery.CeleryBackend use Celery's current app (no OPTIONS['CELERY_APP']" in finding.message
     assert finding.message.endswith("add 'from .celery import app as celery_app'")
+
+
+def test_cel204_fix_sends_the_django_task_on_commit(project, capsys):
+    from celery_lint import cli
+    from tests.helpers import forget_the_filesystem
+
+    views = ATOMIC.replace("from functools import partial\n\n", "")
+    views = views.replace("        transaction.on_commit(partial(report.enqueue, 2))\n", "        report.enqueue(1, key='x')\n")
+    write_files(project, {"demoapp/tasks.py": TASKS, "demoapp/views.py": views, "+proj/settings.py": CELERY_BACKEND})
+    assert len(lint(project, "CEL204")) == 2
+    forget_the_filesystem()
+    cli.main([str(project), "--fix", "--unsafe-fixes", "--isolated", "--select", "CEL204"])
+    capsys.readouterr()
+    text = (project / "demoapp/views.py").read_text()
+    assert text == (
+        "from django.db import transaction\n\nfrom demoapp.tasks import report\nfrom functools import partial\n\n\n"
+        "def go(request):\n    with transaction.atomic():\n        transaction.on_commit(partial(report.enqueue, 1))\n"
+        "        transaction.on_commit(partial(report.enqueue, 1, key='x'))\n"
+    )
+    assert lint(project, "CEL204") == []

@@ -142,9 +142,54 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
         )
 
 
+def _imported_as(ctx: FixContext, module: str, name: str) -> str | None:
+    """The module-level name `from module import name [as x]` binds in the file."""
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == module and not stmt.level:
+            for alias in stmt.names:
+                if alias.name == name:
+                    return alias.asname or name
+    return None
+
+
+def _fix_enqueue(ctx: FixContext, finding: Finding) -> Edits:
+    """`task.enqueue(a, b)` (a statement) -> `transaction.on_commit(partial(task.enqueue, a, b))`,
+    with `from functools import partial` / `from django.db import transaction` added after
+    the file's last module-level import when it lacks them (no such import: not fixed)."""
+    stmt = ctx.node_at(ast.Expr, finding.line, finding.col)
+    call = stmt.value if stmt is not None else None
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or call.func.attr != "enqueue":
+        return []
+    imports = [s for s in ctx.tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    if not imports:
+        return []
+    added = []
+    transaction = _imported_as(ctx, "django.db", "transaction")
+    partial = _imported_as(ctx, "functools", "partial")
+    if transaction is None:
+        transaction = "transaction"
+        added.append(("transaction", "from django.db import transaction"))
+    if partial is None:
+        partial = "partial"
+        added.append(("partial", "from functools import partial"))
+    if any(ctx.assigned(name) for name, _ in added):
+        return []  # the name is taken in this module
+    arguments = ctx.source(call)[len(ctx.source(call.func)):].strip()[1:-1].strip()
+    start, end = ctx.span(call)
+    later = f"{transaction}.on_commit({partial}({ctx.source(call.func)}{', ' + arguments if arguments else ''}))"
+    edits = [(start, end, later)]
+    if added:
+        at = ctx.after_line(imports[-1].end_lineno or imports[-1].lineno)
+        edits.append((at, at, "".join(line + ctx.newline for _, line in added)))
+    return edits
+
+
 def fix(ctx: FixContext, finding: Finding) -> Edits:
     """`task.delay(...)` -> `task.delay_on_commit(...)` for a call whose value is
-    dropped (an expression statement), on a known Celery 5.4 or later."""
+    dropped (an expression statement), on a known Celery 5.4 or later; a django.tasks
+    `task.enqueue(...)` -> `transaction.on_commit(partial(task.enqueue, ...))`."""
+    if "on_commit(partial(" in finding.message:
+        return _fix_enqueue(ctx, finding)
     target = ctx.project.celery_version
     if target is None or target.version < (5, 4, 0) or ".delay_on_commit(" not in finding.message:
         return []  # not surely a task of an app with the fixup, or no such method
@@ -242,7 +287,9 @@ with `transaction.on_commit(partial(task.enqueue, ...))`.""",
             "unused) and the target Celery has the method (5.4 and later). Unsafe: `delay_on_commit()` returns "
             "None, not an AsyncResult, and sends nothing when the transaction rolls back -- that is the point, "
             "but it is a change the code around may not expect; a task of an app without the Django fixup has "
-            "no such method.",
+            "no such method. A django.tasks `task.enqueue(...)` statement becomes "
+            "`transaction.on_commit(partial(task.enqueue, ...))` (the imports added when missing): no "
+            "TaskResult, and nothing enqueued on a rollback, either.",
             fix,
             {"demoapp/tasks.py": _TASKS, "demoapp/views.py": _VIEWS.format(send="delay_on_commit")},
         ),

@@ -88,22 +88,35 @@ def _message(kind: str, receiver: str, attr: str) -> str:
     )
 
 
+def _wanted(attr: str) -> str | None:
+    """Which framework's task `.attr` is an AttributeError on."""
+    return "django" if attr in CELERY_API else "celery" if attr in DJANGO_API else None
+
+
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     django_names = {t.function.name for t in dt.project_django_tasks(project)}
     words = _DJANGO_CALL.search(source.text) is not None
     if not words and not (django_names and _CELERY_CALL.search(source.text)):
         return
+    # the attributes whose receiver names such a task, module-level names first; the
+    # functions around them are looked at only then (a parameter or local may hide it)
+    hits = {
+        (node.lineno, node.col_offset) for node in source.nodes(ast.Attribute)
+        if isinstance(node.ctx, ast.Load) and (wanted := _wanted(node.attr)) is not None
+        and (wanted == "celery" or django_names) and _made_by(project, source, node.value, []) == wanted
+    }
+    if not hits:
+        return
 
     def visit(node: ast.AST, scopes: list[ast.AST]) -> Iterator[Finding]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             scopes = [*scopes, node]
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
-            attr = node.attr
-            wanted = "django" if attr in CELERY_API else "celery" if attr in DJANGO_API else None
+        if isinstance(node, ast.Attribute) and (node.lineno, node.col_offset) in hits:
+            wanted = _wanted(node.attr)
             if wanted is not None and _made_by(project, source, node.value, scopes) == wanted:
                 receiver = ast.unparse(node.value)
-                yield RULE.finding(source.path, node, _message(wanted, receiver, attr),
-                                   subject=f"{receiver}.{attr}")
+                yield RULE.finding(source.path, node, _message(wanted, receiver, node.attr),
+                                   subject=f"{receiver}.{node.attr}")
         for child in ast.iter_child_nodes(node):
             yield from visit(child, scopes)
 

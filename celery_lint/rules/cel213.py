@@ -10,9 +10,9 @@ from celery_lint.findings import Finding
 from celery_lint.project import TASK_WORD, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 
-# (Django minors whose sources were read: django/tasks/base.py `task()` and
-# backends/base.py `validate_task`, the same in 6.0 and 6.1, and the backport's)
-CHECKED_ON = "Django 6.0 and 6.1"
+# the versions whose sources were read: django/tasks/base.py `task()` and
+# backends/base.py `validate_task` are the same in Django 6.0 and 6.1; the backport's too
+CHECKED_ON = {"django.tasks": "Django 6.0 and 6.1", "django_tasks": "the django-tasks backport 0.12"}
 
 
 def _enclosing(tree: ast.Module) -> dict[tuple[int, int], ast.AST]:
@@ -94,7 +94,7 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
             yield RULE.finding(
                 source.path, task,
                 f"@task on {function.name}: {exception}(\"{text}\") is raised {when}, under the settings {under} "
-                f"({CHECKED_ON}; {_fix(text, alias)})",
+                f"({CHECKED_ON[task.package]}; {_fix(text, alias)})",
                 subject=f"{function.name}:{text}",
             )
 
