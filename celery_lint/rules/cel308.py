@@ -133,7 +133,7 @@ RULE = register(
         why="""\
 Django 6's `TASKS` setting defaults to one backend, `ImmediateBackend`, which runs
 every task inside `enqueue()`: the request that enqueues a slow task waits for it,
-and an exception in the task is stored on the result instead of retried. The
+and an exception in the task is caught and stored on the result (FAILED). The
 `DummyBackend` stores the results and never runs anything. Both are meant for
 development and tests; a project that defines tasks and deploys with either has
 no background work at all.
