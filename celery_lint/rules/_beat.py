@@ -8,7 +8,8 @@ which `celery/app/base.py` (`_sig_to_periodic_task_entry`) turns into the same e
 
 An entry's period is the shortest time between two of its runs: a number of seconds,
 `timedelta(...)`, `schedule(run_every=...)`, or a `crontab` whose only field is the
-minute (`"*"`, `"*/N"`, a list of minutes); anything else is UNKNOWN. A task is found
+minute, at evenly spaced minutes (`"*"`, `"*/N"`, `"0,30"`, one minute: an hour);
+anything else is UNKNOWN. A task is found
 by the name Celery registers it under (`name=`, else `<module>.<function>` under each
 import root).
 """
@@ -86,7 +87,7 @@ def _timedelta(call: ast.Call) -> Any:
 
 
 def _crontab(call: ast.Call) -> Any:
-    """A crontab that runs every hour of every day at some minutes: the shortest gap."""
+    """A crontab that runs every hour of every day at evenly spaced minutes: the gap."""
     fields = dict(zip(_CRONTAB_FIELDS, call.args))
     fields.update((k.arg, k.value) for k in call.keywords if k.arg is not None)
     if len(call.args) > len(_CRONTAB_FIELDS) or any(k.arg is None for k in call.keywords):
@@ -101,7 +102,7 @@ def _crontab(call: ast.Call) -> Any:
         return UNKNOWN
     ordered = sorted(minutes)
     gaps = [b - a for a, b in zip(ordered, ordered[1:])] + [60 - ordered[-1] + ordered[0]]
-    return 60.0 * min(gaps)
+    return 60.0 * gaps[0] if len(set(gaps)) == 1 else UNKNOWN  # irregular: runs per hour and gaps disagree
 
 
 def _minutes(spec: Any) -> set[int]:

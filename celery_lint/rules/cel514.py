@@ -106,7 +106,7 @@ the runs pile up behind each other.
 The limit is the task's own (`@shared_task(time_limit=...)`), else
 `CELERY_TASK_TIME_LIMIT`; without a hard limit, the soft one. The period is the
 entry's `schedule`: seconds, `timedelta(...)`, `schedule(run_every=...)`, or a
-crontab of minutes only (`crontab(minute="*/5")`: 300 s). Entries are read from
+crontab of evenly spaced minutes only (`crontab(minute="*/5")`: 300 s). Entries are read from
 `CELERY_BEAT_SCHEDULE`, `app.conf.beat_schedule` and `add_periodic_task(...)`.
 Make the period longer than the limit, or the limit shorter than the period (a
 lock, such as a cache `add()`, lets a run skip while the last one holds it).""",
