@@ -13,7 +13,9 @@ from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import effective
 from celery_lint.rules.cel304 import BEAT_APP, beat_settings, is_database_scheduler
 from celery_lint.rules.cel402 import is_utc, time_zone
-from celery_lint.versions import INSTALLED, TargetVersion, VersionError, format_version, parse_version, pin_directories, pinned
+from celery_lint.versions import (
+    INSTALLED, TargetVersion, VersionError, format_version, parse_version, pin_directories, pinned,
+)
 
 PACKAGE = "django-celery-beat"
 #: `celery beat` fails at start: `get_excluded_hours_for_crontab_tasks` calls
@@ -82,8 +84,8 @@ def check(project: Project) -> Iterator[Finding]:
 
 
 def example(use_tz: bool, pin: str = "django-celery-beat==2.9.0\n") -> Example:
-    text = beat_settings(True, "Europe/Paris").replace("USE_TZ = True\n", f"USE_TZ = {use_tz}\n")
-    return Example({"proj/settings.py": text, "requirements.txt": f"celery==5.5.3\n{pin}"})
+    text = beat_settings(True, "Europe/Paris", "CELERY_TIMEZONE = TIME_ZONE\n")
+    return Example({"proj/settings.py": text.replace("USE_TZ = True\n", f"USE_TZ = {use_tz}\n"), "requirements.txt": pin})
 
 
 RULE = register(

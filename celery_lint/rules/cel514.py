@@ -69,22 +69,19 @@ def check(project: Project) -> Iterator[Finding]:
 
 
 _TASK = """\
-from celery import shared_task
-
-
 @shared_task(time_limit={limit})
 def sync_accounts():
     return None
 """
 _SCHEDULE = """\
 CELERY_BEAT_SCHEDULE = {{
-    "sync-accounts": {{"task": "demoapp.jobs.sync_accounts", "schedule": {period}}},
+    "sync-accounts": {{"task": "demoapp.tasks.sync_accounts", "schedule": {period}}},
 }}
 """
 
 
 def example(period: str, limit: int = 600) -> Example:
-    return Example({"demoapp/jobs.py": _TASK.format(limit=limit), "+proj/settings.py": _SCHEDULE.format(period=period)})
+    return Example({"+demoapp/tasks.py": _TASK.format(limit=limit), "+proj/settings.py": _SCHEDULE.format(period=period)})
 
 
 RULE = register(

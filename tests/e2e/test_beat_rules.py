@@ -27,7 +27,9 @@ PERIODIC_UNKNOWN = Example(in_migration('PeriodicTask.objects.create(name="x", t
 UNKNOWN_USE_TZ = cel309_example(False).texts()["proj/settings.py"].replace(
     "USE_TZ = False", 'import os\nUSE_TZ = os.environ.get("USE_TZ") == "1"'
 )
-UNKNOWN_LIMIT = REGISTRY["CEL514"].bad.texts()["demoapp/jobs.py"].replace("time_limit=600", "time_limit=LIMIT")
+UNKNOWN_LIMIT = REGISTRY["CEL514"].bad.texts()["+demoapp/tasks.py"].replace(
+    "time_limit=600", 'time_limit=int(__import__("os").environ.get("LIMIT", "600"))'
+)
 
 
 def command(root: Path, *args: str) -> set[tuple[str, int, str]]:
@@ -56,7 +58,7 @@ def manage_check(root: Path) -> set[tuple[str, int, str]]:
         pytest.param("CEL309", REGISTRY["CEL309"].bad, REGISTRY["CEL309"].good,
                      Example({**REGISTRY["CEL309"].bad.files, "proj/settings.py": UNKNOWN_USE_TZ}), id="CEL309"),
         pytest.param("CEL514", REGISTRY["CEL514"].bad, REGISTRY["CEL514"].good,
-                     Example({**REGISTRY["CEL514"].bad.files, "demoapp/jobs.py": UNKNOWN_LIMIT}), id="CEL514"),
+                     Example({**REGISTRY["CEL514"].bad.files, "+demoapp/tasks.py": UNKNOWN_LIMIT}), id="CEL514"),
         pytest.param("CEL206", PERIODIC_BAD, PERIODIC_GOOD, PERIODIC_UNKNOWN, id="CEL206-periodic-task"),
     ],
 )

@@ -30,7 +30,7 @@ import django
 django.setup()
 from celery.beat import Scheduler
 
-import demoapp.jobs
+import demoapp.tasks
 from proj.celery import app
 
 scheduler = Scheduler(app, lazy=True)
