@@ -162,3 +162,28 @@ def test_cel515_silent(project, parts):
 def test_cel515_in_test_settings_is_silent(project):
     files = {"proj/settings_test.py": "from proj.settings import *\n" + schedule("60.0")["+proj/settings.py"]}
     assert found(project, "CEL515", files) == []
+
+
+DATABASE = {"+proj/settings.py": 'INSTALLED_APPS += ["django_celery_beat"]\n'
+                                 'CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"\n'}
+UNKNOWN_SCHEDULER = {"+proj/settings.py": 'import os\nCELERY_BEAT_SCHEDULER = os.environ["SCHEDULER"]\n'}
+
+
+def test_cel515_with_the_database_scheduler_expires_is_not_enough(project):
+    expires = schedule("60.0", ', "options": {"expires": 60}')
+    assert [c for _, _, c in found(project, "CEL515", DATABASE, expires)] == ["CEL515"]
+    (finding,) = [f for f in lint_paths([project], select_rules(["CEL515"], extend_select=["CEL515"])).findings]
+    assert "set options={'expire_seconds': 60} (the DatabaseScheduler drops 'expires')" in finding.message
+    assert found(project, "CEL515", DATABASE, schedule("60.0", ', "options": {"expire_seconds": 60}')) == []
+
+
+@pytest.mark.parametrize("key", ["expires", "expire_seconds"])
+def test_cel515_with_an_unknown_scheduler_either_expiry_is_enough(project, key):
+    assert found(project, "CEL515", UNKNOWN_SCHEDULER, schedule("60.0", f', "options": {{"{key}": 60}}')) == []
+
+
+def test_cel515_with_an_unknown_scheduler_names_both(project):
+    write_files(project, {"+proj/settings.py": UNKNOWN_SCHEDULER["+proj/settings.py"] + schedule("60.0")["+proj/settings.py"]})
+    (finding,) = [f for f in lint_paths([project], select_rules(["CEL515"], extend_select=["CEL515"])).findings]
+    assert "set options={'expires': 60} or options={'expire_seconds': 60} (the latter for the DatabaseScheduler)" \
+        in finding.message

@@ -5,7 +5,10 @@ in-memory broker keeps what it sends); then a worker starts (threads pool,
 `celery.contrib.testing.worker`). Without `expires` (the bad example's entry,
 scaled down to every 0.5 s) it runs every message beat sent meanwhile, one after
 the other; with `options={"expires": ...}` shorter than the outage, it discards
-them all as expired (the task never runs).
+them all as expired (the task never runs). With django-celery-beat's
+DatabaseScheduler (sqlite, migrated) an entry's `expires` option is dropped as the
+entry becomes a `PeriodicTask` row, and `expire_seconds` is what beat then sends as
+`expires`.
 """
 
 from __future__ import annotations
@@ -73,3 +76,33 @@ def test_the_message_says_what_the_proof_shows(tmp_path, kind):
     for phrase in ("every 60 s without an expiry", "every message waiting runs once a worker is back",
                    "set options={'expires': 60}"):
         assert phrase in finding.message, finding.message
+
+
+DATABASE_OPTIONS = """\
+import json, os
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+import django
+
+django.setup()
+from django.core.management import call_command
+
+call_command("migrate", "django_celery_beat", verbosity=0)
+from django_celery_beat.schedulers import DatabaseScheduler
+
+from proj.celery import app
+
+app.conf.beat_schedule = {
+    "with-expires": {"task": "demoapp.tasks.add", "schedule": 60.0, "options": {"expires": 60}},
+    "with-expire-seconds": {"task": "demoapp.tasks.add", "schedule": 60.0, "options": {"expire_seconds": 60}},
+}
+scheduler = DatabaseScheduler(app=app)
+entries = scheduler.all_as_schedule()
+print(json.dumps({name: entries[name].options.get("expires") for name in ("with-expires", "with-expire-seconds")}))
+"""
+
+
+def test_the_database_scheduler_keeps_expire_seconds_and_drops_expires(tmp_path):
+    database = Example({"+proj/settings.py": 'INSTALLED_APPS += ["django_celery_beat"]\n'
+                                             'CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"\n'})
+    assert probe(database, tmp_path, DATABASE_OPTIONS) == {"with-expires": None, "with-expire-seconds": 60}
