@@ -68,6 +68,9 @@ def test_the_message_says_what_beat_and_the_worker_do(project):
         pytest.param(in_code('PeriodicTask.objects.create(name="x", task="billing.tasks.charge")'),
                      id="another-code-base"),
         pytest.param(in_code('Job.objects.create(name="x", task="tasks.add")'), id="another-model"),
+        pytest.param({"demoapp/schedule.py": "from demoapp.models import PeriodicTask\n\n\n"
+                      'def install():\n    PeriodicTask.objects.create(name="x", task="tasks.add")\n'},
+                     id="a-project-model-of-that-name"),
         pytest.param(in_code('PeriodicTask.objects.filter(task="tasks.add").delete()'), id="a-query"),
         pytest.param({"demoapp/tests/__init__.py": "", "demoapp/tests/test_rows.py": IMPORT
                       + 'def test_x():\n    PeriodicTask.objects.create(name="x", task="tasks.add")\n'}, id="test-module"),

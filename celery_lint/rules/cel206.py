@@ -203,7 +203,10 @@ def periodic_refs(project: Project) -> Iterator[NameRef]:
                 if not (isinstance(func.value, ast.Attribute) and func.value.attr == "objects"):
                     continue
                 model = func.value.value
-            if source.qualname(model) != PERIODIC_TASK and not (isinstance(model, ast.Name) and model.id == "PeriodicTask"):
+            qualname = source.qualname(model)
+            from_apps = qualname is None and isinstance(model, ast.Name) and model.id == "PeriodicTask" \
+                and "django_celery_beat" in source.text  # `apps.get_model("django_celery_beat", ...)`
+            if qualname != PERIODIC_TASK and not from_apps:
                 continue
             for keyword in call.keywords:
                 if keyword.arg == "task" and const_str(keyword.value):
