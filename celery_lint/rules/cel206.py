@@ -34,7 +34,7 @@ class NameRef(NamedTuple):
     source: SourceModule
     node: ast.expr
     name: str
-    kind: str  # "beat", "route", "send_task", "signature"
+    kind: str  # "beat", "route", "send_task", "signature", "periodic" (a PeriodicTask row)
 
 
 # -- where task names are written ------------------------------------------------------------
@@ -189,6 +189,38 @@ def call_refs(project: Project) -> Iterator[NameRef]:
                 yield NameRef(source, arg, const_str(arg), kind)  # type: ignore[arg-type]
 
 
+PERIODIC_TASK = "django_celery_beat.models.PeriodicTask"
+_MANAGER_CALLS = frozenset({"create", "get_or_create", "update_or_create"})
+
+
+def periodic_refs(project: Project) -> Iterator[NameRef]:
+    """`PeriodicTask(task="...")`, `PeriodicTask.objects.create(task="...")` (and
+    get_or_create/update_or_create, `defaults={"task": ...}` too), in code and data
+    migrations (`PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")`)."""
+    for path in project.files_mentioning("PeriodicTask"):
+        source = project.source(path)
+        if source is None or is_test_module(project, path):
+            continue
+        for call in source.nodes(ast.Call):
+            func = call.func
+            model: ast.expr = func  # PeriodicTask(task=...)
+            if isinstance(func, ast.Attribute) and func.attr in _MANAGER_CALLS:
+                if not (isinstance(func.value, ast.Attribute) and func.value.attr == "objects"):
+                    continue
+                model = func.value.value
+            qualname = source.qualname(model)
+            from_apps = qualname is None and isinstance(model, ast.Name) and model.id == "PeriodicTask" \
+                and "django_celery_beat" in source.text  # `apps.get_model("django_celery_beat", ...)`
+            if qualname != PERIODIC_TASK and not from_apps:
+                continue
+            for keyword in call.keywords:
+                if keyword.arg == "task" and const_str(keyword.value):
+                    yield NameRef(source, keyword.value, const_str(keyword.value), "periodic")  # type: ignore[arg-type]
+                elif keyword.arg == "defaults":
+                    for node, name in entry_names(keyword.value):
+                        yield NameRef(source, node, name, "periodic")
+
+
 # -- which names are wrong -------------------------------------------------------------------------
 
 
@@ -219,7 +251,7 @@ def verdict(ref: NameRef, tasks: TaskNames) -> str | None:
     in_project = name.split(".")[0] in tasks.top_levels
     is_suffix = suggestion is not None and suggestion.endswith("." + name)
     typo = suggestion is not None and not is_suffix and celery_tables.edit_distance(name, suggestion) <= 2
-    if not (in_project or typo or (is_suffix and ref.kind in ("beat", "route"))):
+    if not (in_project or typo or (is_suffix and ref.kind in ("beat", "route", "periodic"))):
         return None  # may be a task of another code base
     hint = f"; did you mean {suggestion!r}?" if suggestion else ""
     if ref.kind == "beat":
@@ -227,13 +259,18 @@ def verdict(ref: NameRef, tasks: TaskNames) -> str | None:
             f"beat schedule task {name!r} names no task of this project: beat sends it on every run and the "
             f"worker rejects it as an unregistered task{hint}"
         )
+    if ref.kind == "periodic":
+        return (
+            f"periodic task (django-celery-beat PeriodicTask) task {name!r} names no task of this project: beat "
+            f"sends it on every run and the worker rejects it as an unregistered task{hint}"
+        )
     if ref.kind == "route":
         return f"task_routes key {name!r} names no task of this project: the route never applies{hint}"
     return f"{ref.kind}({name!r}) names no task of this project: the worker rejects it as an unregistered task{hint}"
 
 
 def check(project: Project) -> Iterator[Finding]:
-    refs = [ref for ref in (*settings_refs(project), *conf_refs(project), *call_refs(project))
+    refs = [ref for ref in (*settings_refs(project), *conf_refs(project), *call_refs(project), *periodic_refs(project))
             if not ref.name.startswith("celery.")]
     if not refs:
         return
@@ -255,7 +292,8 @@ RULE = register(
         code="CEL206",
         severity="E",
         name="unknown-task-name",
-        summary="a task name string (beat schedule, send_task, task_routes key) names no task of the project",
+        summary="a task name string (beat schedule, PeriodicTask row, send_task, task_routes key) names no task of "
+                "the project",
         why="""\
 Celery looks tasks up by name, and a name is its module's dotted path plus the
 function name (`demoapp.tasks.add`) unless `name=` is given. A beat schedule
@@ -264,7 +302,13 @@ worker rejects each message with "Received unregistered task of type ...", and
 beat keeps sending it. A `task_routes` key that names no task silently routes
 nothing. Task routes match a key exactly, or with `fnmatch` when it holds `*`
 (`celery/app/routes.py`); a compiled `re.compile(...)` key is a regular expression,
-a `'re:...'` string is not.""",
+a `'re:...'` string is not.
+
+django-celery-beat's `PeriodicTask` rows are checked where code or a data
+migration writes them: `PeriodicTask(task="...")` and
+`PeriodicTask.objects.create/get_or_create/update_or_create(task="...")` (or
+`defaults={"task": "..."}`), the model imported or from `apps.get_model(...)`.
+Rows added in the admin are CEL307's (live, with a database).""",
         bad=Example(
             {
                 "+proj/settings.py": """\
