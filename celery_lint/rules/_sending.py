@@ -6,10 +6,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 
-from celery_lint.project import Project, SourceModule
+from celery_lint.project import Project, SourceModule, walk_all, walk_pruned
 from celery_lint.tasks import canonical, task_defs, wraps_task_decorator
 
 SEND = {"delay": "delay_on_commit", "apply_async": "apply_async_on_commit"}
+SEND_METHODS = frozenset(SEND)
 SIGNATURE_METHODS = frozenset({"s", "si", "signature"})
 CANVAS = frozenset(
     f"celery.{name}" for name in ("group", "chain", "chord", "signature", "canvas.group", "canvas.chain",
@@ -45,8 +46,8 @@ def local_names(scopes: list[ast.AST]) -> set[str]:
             every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
             every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
             names.update(a.arg for a in every)
-            for node in ast.walk(scope):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            for node in walk_all(scope):
+                if type(node) is ast.Name and type(node.ctx) is ast.Store:
                     names.add(node.id)
     return names
 
@@ -79,7 +80,7 @@ def only_value(scope: ast.AST, name: str) -> ast.expr | None:
         return None
     values = []
     bindings = 0
-    for node in ast.walk(scope):
+    for node in walk_all(scope):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
             bindings += 1
         elif isinstance(node, ast.arg) and node.arg == name:
@@ -119,15 +120,13 @@ def sends_run_by(
     """The `.delay()` / `.apply_async()` of tasks that `function` runs itself: not in the
     nested functions and lambdas it hands on (`on_commit` callbacks), nor under a node
     `skip` leaves out (an atomic block CEL204 reports)."""
+    if not source.spans_method_call(function, SEND_METHODS):
+        return  # no `.delay(` or `.apply_async(` call on its lines: nothing to follow
 
-    def visit(node: ast.AST) -> Iterator[ast.Call]:
-        if isinstance(node, DEFERRED) or skip(node):
-            return
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
+    def pruned(node: ast.AST) -> bool:
+        return isinstance(node, DEFERRED) or skip(node)
+
+    for node in walk_pruned(list(function.body), pruned):
+        if type(node) is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
             if sends_a_task(project, source, node.func.value, [function]):
                 yield node
-        for child in ast.iter_child_nodes(node):
-            yield from visit(child)
-
-    for stmt in function.body:
-        yield from visit(stmt)
