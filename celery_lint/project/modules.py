@@ -65,6 +65,8 @@ class SourceModule:
         self._tree: ast.Module | None = tree
         self._by_type: dict[tuple[bool, type], list[ast.AST]] = {}
         self._method_calls: dict[frozenset[str], list[int]] = {}  # see `method_call_lines`
+        # answers rules derive from this tree's nodes, by (question, id of the node): let go with the tree
+        self.derived: dict[tuple[str, int], Any] = {}
         self._walked: list[ast.AST] | None = None  # every node
         self._block_nodes: list[ast.AST] | None = None  # the statements and the nodes holding them
         self._imports: list[Imported] | None = None
@@ -89,6 +91,7 @@ class SourceModule:
             self._read_statements()
         self._by_type = {}
         self._method_calls = {}
+        self.derived = {}
         self._tree = self._walked = self._block_nodes = None
         self.__dict__.pop("lines", None)  # split again from the text if asked
 

@@ -128,5 +128,10 @@ def sends_run_by(
 
     for node in walk_pruned(list(function.body), pruned):
         if type(node) is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
-            if sends_a_task(project, source, node.func.value, [function]):
+            # CEL209, CEL210 and CEL211 ask of the same sends: answered once per call node
+            key = ("sends a task", id(node))
+            sent = source.derived.get(key)
+            if sent is None:
+                sent = source.derived[key] = bool(sends_a_task(project, source, node.func.value, [function]))
+            if sent:
                 yield node
