@@ -37,7 +37,16 @@ def module_tasks(project: Project, module: str) -> set[str] | None:
     return names
 
 
-def local_names(scopes: list[ast.AST]) -> set[str]:
+def scope_nodes(source: SourceModule, scope: ast.AST) -> list[ast.AST]:
+    """Every node of a function of `source` (`walk_all`), walked once for every send in it."""
+    key = ("scope nodes", id(scope))
+    nodes: list[ast.AST] | None = source.derived.get(key)
+    if nodes is None:
+        nodes = source.derived[key] = walk_all(scope)
+    return nodes
+
+
+def local_names(source: SourceModule, scopes: list[ast.AST]) -> set[str]:
     """Names bound in the enclosing functions (parameters, assignments): they may hide a module-level task."""
     names: set[str] = set()
     for scope in scopes:
@@ -46,7 +55,7 @@ def local_names(scopes: list[ast.AST]) -> set[str]:
             every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
             every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
             names.update(a.arg for a in every)
-            for node in walk_all(scope):
+            for node in scope_nodes(source, scope):
                 if type(node) is ast.Name and type(node.ctx) is ast.Store:
                     names.add(node.id)
     return names
@@ -59,7 +68,7 @@ def is_task(project: Project, source: SourceModule, node: ast.expr, scopes: list
     root = node
     while isinstance(root, ast.Attribute):
         root = root.value
-    if not isinstance(root, ast.Name) or root.id in local_names(scopes):
+    if not isinstance(root, ast.Name) or root.id in local_names(source, scopes):
         return False
     qualname = source.local_qualname(node)
     if qualname is None:
@@ -74,13 +83,13 @@ def is_task(project: Project, source: SourceModule, node: ast.expr, scopes: list
     return "tasks" in module.split(".")  # a library's tasks module
 
 
-def only_value(scope: ast.AST, name: str) -> ast.expr | None:
+def only_value(source: SourceModule, scope: ast.AST, name: str) -> ast.expr | None:
     """The value of `name = <value>` when that is the only binding of `name` in the function `scope`."""
     if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     values = []
     bindings = 0
-    for node in walk_all(scope):
+    for node in scope_nodes(source, scope):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
             bindings += 1
         elif isinstance(node, ast.arg) and node.arg == name:
@@ -99,7 +108,7 @@ def sends_a_task(
     or chord of tasks (also one bound to a variable of the function, when `follow`),
     None when the receiver is not surely Celery's."""
     if isinstance(receiver, ast.Name) and follow and scopes:
-        value = only_value(scopes[-1], receiver.id)  # `sig = add.s(1, 2)` ... `sig.apply_async()`
+        value = only_value(source, scopes[-1], receiver.id)  # `sig = add.s(1, 2)` ... `sig.apply_async()`
         if isinstance(value, ast.Call) and sends_a_task(project, source, value, scopes, follow=False):
             return "canvas"
     if isinstance(receiver, (ast.Name, ast.Attribute)) and is_task(project, source, receiver, scopes):

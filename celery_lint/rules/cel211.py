@@ -62,7 +62,7 @@ class Known:
         if isinstance(node, ast.Name):
             if node.id in self.names:
                 return self.names[node.id]
-            value = only_value(self.function, node.id)
+            value = only_value(source, self.function, node.id)
             return _manager_call(source, value) if value is not None else None
         if isinstance(node, ast.Attribute):
             if node.attr == "user" and self._request(node.value):
