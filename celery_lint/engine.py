@@ -196,7 +196,9 @@ def _prepared(project: Project, rules: list[Rule]) -> None:
 def _file_findings(project: Project, path: Path, tree: ast.Module | None, rules: list[Rule]) -> list[Finding]:
     upfront, per_file = _per_file_split(rules)
     found = _project_findings(project, upfront)[1].get(path, [])
-    found = found + module_findings(project, path, per_file, tree, summarise=False)
+    # summarised as under the command: the rules about sends ask other modules' tasks, and
+    # a task module let go whole was parsed again for every module sending its tasks
+    found = found + module_findings(project, path, per_file, tree)
     return sorted(set(found))
 
 
