@@ -117,15 +117,20 @@ def findings_for_file(
     settings_modules: tuple[str, ...] = (),
     options: ProjectOptions = ProjectOptions(),
     setup_of: SetupOf | None = None,
+    tops: tuple[Path, ...] = (),
 ) -> list[Finding]:
     """Everything to report in one file (the flake8 view of the catalogue), as
     `Reporting.reports` decides; `setup_of` gives each project its own reporting,
-    settings and options."""
-    directory, path = _resolved(str(path))
+    settings and options. With `tops` (the files and directories flake8 was given,
+    resolved), nothing in a file the command's walk of them would not list: flake8
+    enters hidden and ignored directories, the command does not."""
+    directory, path = _resolved(str(path))  # once per file: the project and the walk use it
     if setup_of is not None:
         reporting, settings_modules, options = setup_of(directory)
     else:
         reporting = Reporting.of(rules)
+    if tops and not layout.reached(path, tops, options.respect_gitignore):
+        return []
     project = Project.of_directory(directory, settings_modules, options)  # flake8 names files only
     _prepared(project, reporting.rules)
     found = _file_findings(project, path, tree, reporting.rules)
@@ -191,7 +196,9 @@ def _prepared(project: Project, rules: list[Rule]) -> None:
 def _file_findings(project: Project, path: Path, tree: ast.Module | None, rules: list[Rule]) -> list[Finding]:
     upfront, per_file = _per_file_split(rules)
     found = _project_findings(project, upfront)[1].get(path, [])
-    found = found + module_findings(project, path, per_file, tree, summarise=False)
+    # summarised as under the command: the rules about sends ask other modules' tasks, and
+    # a task module let go whole was parsed again for every module sending its tasks
+    found = found + module_findings(project, path, per_file, tree)
     return sorted(set(found))
 
 
@@ -235,19 +242,6 @@ def _resolved(filename: str) -> tuple[Path, Path]:
 
 
 _resolved_directories: dict[tuple[str, str], Path] = {}
-
-
-def is_project_code(
-    filename: str, tops: tuple[Path, ...], options: ProjectOptions = ProjectOptions(), setup_of: SetupOf | None = None
-) -> bool:
-    """Whether a file flake8 names is one the command's walk of flake8's own arguments
-    (`tops`) lists: flake8 enters hidden and ignored directories, the command does not."""
-    if not tops:
-        return True
-    directory, path = _resolved(filename)
-    if setup_of is not None:
-        options = setup_of(directory).options
-    return layout.reached(path, tops, options.respect_gitignore)
 
 
 def lint_paths(

@@ -401,13 +401,18 @@ class ModuleEvaluator:
                     unseen_code_ran(ns)
                     continue
                 public = source.value("__all__")
-                for name, binding in source.bindings.items():
-                    if isinstance(public, (list, tuple)) and is_known(public):
-                        if name not in public:
-                            continue
-                    elif name.startswith("_"):
-                        continue
-                    ns.bindings[name] = binding
+                if isinstance(public, (list, tuple)) and is_known(public):
+                    for name, binding in source.bindings.items():
+                        if name in public:
+                            ns.bindings[name] = binding
+                elif "\0_" not in "\0".join(["", *source.bindings]):
+                    # no name starting with "_": copied whole, without a Python step per name
+                    # (each link of a star-import chain copies the names of every link below it)
+                    ns.bindings.update(source.bindings)
+                else:
+                    for name, binding in source.bindings.items():
+                        if not name.startswith("_"):
+                            ns.bindings[name] = binding
                 ns.open |= source.open
                 ns.dynamic |= source.dynamic
                 continue

@@ -217,12 +217,12 @@ def reached(path: Path, tops: Iterable[Path], respect_gitignore: bool = True) ->
     ignored directory and not ignored itself. A file below no top is reached (it was
     named in some other way)."""
     below = False
+    directory = str(path.parent)
     for top in tops:
         if path == top:
             return True
-        if top in path.parents:
+        if directory == str(top) or directory.startswith(os.path.join(str(top), "")):  # below `top`
             below = True
-            directory = str(path.parent)
             if _entered(str(top), directory, respect_gitignore) and path.name in code_listing(
                 directory, respect_gitignore
             ).paths:

@@ -5,16 +5,24 @@ scripts/celery_settings_by_minor.py into data/celery_settings_by_minor.json."""
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
-from importlib.resources import files
 
 Minor = tuple[int, int]
+# The package's data files, read by path: `importlib.resources` would import tempfile,
+# shutil and the compression modules (2 MB of every run's memory) for the same bytes.
+_DATA = os.path.join(os.path.dirname(__file__), "data")
+
+
+def _read(name: str) -> str:
+    with open(os.path.join(_DATA, name), encoding="utf-8") as file:
+        return file.read()
 
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, dict[str, list[str]]]:
     data: dict[str, dict[str, list[str]]] = json.loads(
-        files("celery_lint").joinpath("data/celery_settings_by_minor.json").read_text("utf-8")
+        _read("celery_settings_by_minor.json")
     )
     return data
 
@@ -23,7 +31,7 @@ def _data() -> dict[str, dict[str, list[str]]]:
 def extension_names() -> tuple[frozenset[str], frozenset[str]]:
     """(keys read from the app's configuration, Django settings read directly) by the
     packages of data/extension_settings.json (celery-redbeat, celery-singleton...)."""
-    data = json.loads(files("celery_lint").joinpath("data/extension_settings.json").read_text("utf-8"))
+    data = json.loads(_read("extension_settings.json"))
     entries = [entry for name, entry in data.items() if not name.startswith("_")]
     return (
         frozenset(k for entry in entries for k in entry.get("keys", ())),

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from celery_lint.celery_tables import installed_package
+from celery_lint.project.modules import walk_blocks
 
 
 class TaskOptions(NamedTuple):
@@ -50,7 +51,7 @@ def _parameters(function: ast.FunctionDef) -> set[str]:
 def _consumed(base: ast.Module) -> set[str]:
     """The parameters of `Celery._task_from_fun` and of the decorator `task()` builds."""
     names: set[str] = set()
-    for node in ast.walk(base):
+    for node in walk_blocks(base):  # statements only: a def is never inside an expression
         if isinstance(node, ast.FunctionDef) and node.name in ("_task_from_fun", "inner_create_task_cls"):
             names |= _parameters(node)
     return names

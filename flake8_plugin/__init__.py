@@ -247,7 +247,7 @@ class CeleryLintPlugin:
             stdin.use_buffer(self.filename, "".join(self.lines))
         from celery_lint import config_lookup
         from celery_lint.config import ConfigError
-        from celery_lint.engine import Setup, findings_for_file, is_project_code
+        from celery_lint.engine import Setup, findings_for_file
         from celery_lint.suppression import Reporting
 
         if CeleryLintPlugin._setup_of is None:  # run without flake8's option parsing: each table as is
@@ -256,9 +256,8 @@ class CeleryLintPlugin:
             )
         setup_of = CeleryLintPlugin._setup_of
         try:
-            if not is_project_code(self.filename, CeleryLintPlugin._tops, setup_of=setup_of):
-                return  # in a hidden or ignored directory flake8 walked into: not the project's code
-            findings = findings_for_file(self.filename, self.tree, [], setup_of=setup_of)
+            # nothing in a hidden or ignored directory flake8 walked into: not the project's code
+            findings = findings_for_file(self.filename, self.tree, [], setup_of=setup_of, tops=CeleryLintPlugin._tops)
         except ConfigError as exc:  # the table of a project flake8's arguments did not show ahead
             LOG.warning("celery-lint: %s: skipped: %s", self.filename, exc)
             return

@@ -21,6 +21,7 @@ from celery_lint.project.modules import (
     source_lines,
     walk_all,
     walk_blocks,
+    walk_pruned,
 )
 from celery_lint.project.settings import Settings
 
@@ -45,4 +46,5 @@ __all__ = [
     "source_lines",
     "walk_all",
     "walk_blocks",
+    "walk_pruned",
 ]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -63,6 +64,9 @@ class SourceModule:
         self.text = text
         self._tree: ast.Module | None = tree
         self._by_type: dict[tuple[bool, type], list[ast.AST]] = {}
+        self._method_calls: dict[frozenset[str], list[int]] = {}  # see `method_call_lines`
+        # answers rules derive from this tree's nodes, by (question, id of the node): let go with the tree
+        self.derived: dict[tuple[str, int], Any] = {}
         self._walked: list[ast.AST] | None = None  # every node
         self._block_nodes: list[ast.AST] | None = None  # the statements and the nodes holding them
         self._imports: list[Imported] | None = None
@@ -86,6 +90,8 @@ class SourceModule:
         if summarise and self._assigned is None:
             self._read_statements()
         self._by_type = {}
+        self._method_calls = {}
+        self.derived = {}
         self._tree = self._walked = self._block_nodes = None
         self.__dict__.pop("lines", None)  # split again from the text if asked
 
@@ -111,6 +117,24 @@ class SourceModule:
             return self._of_type(types[0])
         found = [n for t in types for n in self._of_type(t)]
         return sorted(found, key=lambda n: (n.lineno, n.col_offset))
+
+    def method_call_lines(self, methods: frozenset[str]) -> list[int]:
+        """The sorted lines of the calls `<expr>.<method>(...)` of one of `methods`: rules
+        that follow the calls of each function (the sends) look only at the functions
+        spanning one, and a function without one costs a bisect instead of a walk."""
+        lines = self._method_calls.get(methods)
+        if lines is None:
+            calls: list[Any] = self._of_type(ast.Call)
+            lines = self._method_calls[methods] = sorted(
+                c.lineno for c in calls if type(c.func) is ast.Attribute and c.func.attr in methods
+            )
+        return lines
+
+    def spans_method_call(self, node: ast.stmt, methods: frozenset[str]) -> bool:
+        """Whether a call of one of `methods` starts on a line of `node` (its decorators aside)."""
+        lines = self.method_call_lines(methods)
+        i = bisect_left(lines, node.lineno)
+        return i < len(lines) and lines[i] <= (node.end_lineno or node.lineno)
 
     @property
     def decorated(self) -> list[Decorated]:
@@ -238,6 +262,30 @@ def walk_all(tree: ast.AST) -> list[ast.AST]:
             elif isinstance(value, ast.AST):
                 nodes.append(value)
     return nodes
+
+
+def walk_pruned(roots: list[ast.AST], prune: Callable[[ast.AST], bool]) -> Iterator[ast.AST]:
+    """The nodes below and at `roots` in the order of a recursive pre-order visit
+    (`ast.iter_child_nodes` order), leaving out each node `prune` says and all below it:
+    a loop with the field lists of `walk_all`, no recursion and no generator per node."""
+    stack = roots[::-1]
+    while stack:
+        node = stack.pop()
+        if prune(node):
+            continue
+        yield node
+        kind = type(node)
+        names = _NODE_FIELDS.get(kind)
+        if names is None:
+            names = _NODE_FIELDS[kind] = tuple(n for n in kind._fields if n not in _NEVER_NODES)
+        children: list[ast.AST] = []
+        for name in names:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                children += [item for item in value if isinstance(item, ast.AST)]
+            elif isinstance(value, ast.AST):
+                children.append(value)
+        stack += children[::-1]
 
 
 # Fields holding names, flags and the expression context, never a node worth visiting.

@@ -14,7 +14,7 @@ from celery_lint import layout
 from celery_lint.evaluate import Binding, ModuleEvaluator, Namespace, absolute_module
 from celery_lint.project import configurations, split_settings
 from celery_lint.project.configurations import ClassSettings
-from celery_lint.project.modules import flatten
+from celery_lint.project.modules import SourceModule, flatten
 
 if TYPE_CHECKING:
     from celery_lint.project.core import Project
@@ -50,6 +50,7 @@ def namespace(project: Project, dotted: str) -> Namespace | None:
     if source is None:
         ns = Namespace(dotted, found[1], open=True, dynamic=True)
     else:
+        _star_chain_first(project, dotted, source)
         project._evaluating.add(dotted)
         try:
             hooks = split_settings.hooks(project, source.text)
@@ -58,6 +59,68 @@ def namespace(project: Project, dotted: str) -> Namespace | None:
             project._evaluating.discard(dotted)
     project._namespaces[dotted] = ns
     return ns
+
+
+# A chain of star imports deeper than this is evaluated from its far end (see `_star_chain_first`).
+DEEP_CHAIN = 16
+
+
+def _star_chain_first(project: Project, dotted: str, source: SourceModule) -> None:
+    """Evaluate the modules a deep star-import chain below `dotted` reaches, far end first,
+    so that each evaluation finds the next link's names ready: in the order the recursive
+    evaluation would finish them, each with the links above it counted as being evaluated
+    (an import cycle through them reads as one), but without a Python frame per link, which
+    made a chain of a few hundred modules exhaust the recursion limit. A shallow chain is
+    left to the recursion itself."""
+    if _star_walk(project, dotted, source, evaluate=False) > DEEP_CHAIN:
+        _star_walk(project, dotted, source, evaluate=True)
+
+
+def _star_walk(project: Project, dotted: str, source: SourceModule, evaluate: bool) -> int:
+    """The depth of the star-import chains below `dotted` not evaluated yet, walked depth
+    first by a loop; with `evaluate`, each module is evaluated as the walk leaves it."""
+    path = [(dotted, iter(_star_targets(project, dotted, source)))]
+    seen = {dotted}
+    deepest = 1
+    if evaluate:
+        project._evaluating.add(dotted)
+    try:
+        while path:
+            module, targets = path[-1]
+            target = next(targets, None)
+            if target is None:
+                path.pop()
+                if evaluate:
+                    project._evaluating.discard(module)
+                    if path:
+                        namespace(project, module)  # its own star imports are ready
+                continue
+            if target in seen or target in project._namespaces or target in project._evaluating:
+                continue
+            seen.add(target)
+            found = project.resolve(target)
+            below = project.source(found[1]) if found and not layout.is_namespace_package(found[1]) else None
+            if below is not None:
+                path.append((target, iter(_star_targets(project, target, below))))
+                deepest = max(deepest, len(path))
+                if evaluate:
+                    project._evaluating.add(target)
+    finally:
+        if evaluate:
+            project._evaluating.difference_update(m for m, _ in path)
+    return deepest
+
+
+def _star_targets(project: Project, dotted: str, source: SourceModule) -> list[str]:
+    """The modules `dotted` star-imports at module level, in source order."""
+    targets = []
+    for node in source.tree.body:
+        for stmt in flatten(node):
+            if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+                target = absolute_module(dotted, source.path, stmt)
+                if target:
+                    targets.append(target)
+    return targets
 
 
 def read_settings(project: Project) -> list[Settings]:
@@ -78,27 +141,37 @@ def read_settings(project: Project) -> list[Settings]:
     return found
 
 
-def star_chain(project: Project, dotted: str, seen: set[str] | None = None) -> list[Path]:
+def star_chain(project: Project, dotted: str) -> list[Path]:
     """The file of `dotted`, the files it runs in its globals (split-settings
-    `include()`), and those of every module they star-import, depth first."""
-    seen = set() if seen is None else seen
-    if dotted in seen:
-        return []
-    seen.add(dotted)
-    path = project.resolve_file(dotted)
-    source = project.source(path) if path else None
-    if source is None:
-        return []
-    ns = project.namespace(dotted) if "include" in source.text else None
-    ran = ns.ran if ns is not None else []
-    chain = [source.path, *ran]
-    for tree in [source.tree] + [s.tree for p in ran if (s := project.source(p)) is not None]:
-        for node in tree.body:
-            for stmt in flatten(node):
-                if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
-                    target = absolute_module(dotted, source.path, stmt)  # relative to the module, in its files too
-                    if target:
-                        chain += star_chain(project, target, seen)
+    `include()`), and those of every module they star-import, depth first (a loop:
+    chains may be thousands of modules deep)."""
+    chain: list[Path] = []
+    seen: set[str] = set()
+    stack = [iter([dotted])]
+    while stack:
+        module = next(stack[-1], None)
+        if module is None:
+            stack.pop()
+            continue
+        if module in seen:
+            continue
+        seen.add(module)
+        path = project.resolve_file(module)
+        source = project.source(path) if path else None
+        if source is None:
+            continue
+        ns = project.namespace(module) if "include" in source.text else None
+        ran = ns.ran if ns is not None else []
+        chain += [source.path, *ran]
+        targets = []
+        for tree in [source.tree] + [s.tree for p in ran if (s := project.source(p)) is not None]:
+            for node in tree.body:
+                for stmt in flatten(node):
+                    if isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+                        target = absolute_module(module, source.path, stmt)  # relative to the module, in its files too
+                        if target:
+                            targets.append(target)
+        stack.append(iter(targets))
     return list(dict.fromkeys(chain))
 
 

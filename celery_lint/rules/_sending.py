@@ -6,10 +6,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 
-from celery_lint.project import Project, SourceModule
+from celery_lint.project import Project, SourceModule, walk_all, walk_pruned
 from celery_lint.tasks import canonical, task_defs, wraps_task_decorator
 
 SEND = {"delay": "delay_on_commit", "apply_async": "apply_async_on_commit"}
+SEND_METHODS = frozenset(SEND)
 SIGNATURE_METHODS = frozenset({"s", "si", "signature"})
 CANVAS = frozenset(
     f"celery.{name}" for name in ("group", "chain", "chord", "signature", "canvas.group", "canvas.chain",
@@ -36,7 +37,16 @@ def module_tasks(project: Project, module: str) -> set[str] | None:
     return names
 
 
-def local_names(scopes: list[ast.AST]) -> set[str]:
+def scope_nodes(source: SourceModule, scope: ast.AST) -> list[ast.AST]:
+    """Every node of a function of `source` (`walk_all`), walked once for every send in it."""
+    key = ("scope nodes", id(scope))
+    nodes: list[ast.AST] | None = source.derived.get(key)
+    if nodes is None:
+        nodes = source.derived[key] = walk_all(scope)
+    return nodes
+
+
+def local_names(source: SourceModule, scopes: list[ast.AST]) -> set[str]:
     """Names bound in the enclosing functions (parameters, assignments): they may hide a module-level task."""
     names: set[str] = set()
     for scope in scopes:
@@ -45,8 +55,8 @@ def local_names(scopes: list[ast.AST]) -> set[str]:
             every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
             every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
             names.update(a.arg for a in every)
-            for node in ast.walk(scope):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            for node in scope_nodes(source, scope):
+                if type(node) is ast.Name and type(node.ctx) is ast.Store:
                     names.add(node.id)
     return names
 
@@ -58,7 +68,7 @@ def is_task(project: Project, source: SourceModule, node: ast.expr, scopes: list
     root = node
     while isinstance(root, ast.Attribute):
         root = root.value
-    if not isinstance(root, ast.Name) or root.id in local_names(scopes):
+    if not isinstance(root, ast.Name) or root.id in local_names(source, scopes):
         return False
     qualname = source.local_qualname(node)
     if qualname is None:
@@ -73,13 +83,13 @@ def is_task(project: Project, source: SourceModule, node: ast.expr, scopes: list
     return "tasks" in module.split(".")  # a library's tasks module
 
 
-def only_value(scope: ast.AST, name: str) -> ast.expr | None:
+def only_value(source: SourceModule, scope: ast.AST, name: str) -> ast.expr | None:
     """The value of `name = <value>` when that is the only binding of `name` in the function `scope`."""
     if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     values = []
     bindings = 0
-    for node in ast.walk(scope):
+    for node in scope_nodes(source, scope):
         if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
             bindings += 1
         elif isinstance(node, ast.arg) and node.arg == name:
@@ -98,7 +108,7 @@ def sends_a_task(
     or chord of tasks (also one bound to a variable of the function, when `follow`),
     None when the receiver is not surely Celery's."""
     if isinstance(receiver, ast.Name) and follow and scopes:
-        value = only_value(scopes[-1], receiver.id)  # `sig = add.s(1, 2)` ... `sig.apply_async()`
+        value = only_value(source, scopes[-1], receiver.id)  # `sig = add.s(1, 2)` ... `sig.apply_async()`
         if isinstance(value, ast.Call) and sends_a_task(project, source, value, scopes, follow=False):
             return "canvas"
     if isinstance(receiver, (ast.Name, ast.Attribute)) and is_task(project, source, receiver, scopes):
@@ -119,18 +129,21 @@ def sends_run_by(
     """The `.delay()` / `.apply_async()` of tasks that `function` runs itself: not in the
     nested functions and lambdas it hands on (`on_commit` callbacks), nor under a node
     `skip` leaves out (an atomic block CEL204 reports)."""
+    if not source.spans_method_call(function, SEND_METHODS):
+        return  # no `.delay(` or `.apply_async(` call on its lines: nothing to follow
 
-    def visit(node: ast.AST) -> Iterator[ast.Call]:
-        if isinstance(node, DEFERRED) or skip(node):
-            return
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
-            if sends_a_task(project, source, node.func.value, [function]):
+    def pruned(node: ast.AST) -> bool:
+        return isinstance(node, DEFERRED) or skip(node)
+
+    for node in walk_pruned(list(function.body), pruned):
+        if type(node) is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
+            # CEL209, CEL210 and CEL211 ask of the same sends: answered once per call node
+            key = ("sends a task", id(node))
+            sent = source.derived.get(key)
+            if sent is None:
+                sent = source.derived[key] = bool(sends_a_task(project, source, node.func.value, [function]))
+            if sent:
                 yield node
-        for child in ast.iter_child_nodes(node):
-            yield from visit(child)
-
-    for stmt in function.body:
-        yield from visit(stmt)
 
 
 def sent_after_commit(project: Project, call: ast.Call) -> tuple[str, str]:

@@ -141,12 +141,21 @@ def _readers(project: Project) -> dict[Path, list[Reader]]:
 def celery_assignments(project: Project) -> Iterator[tuple[Path, str, ast.expr, Readers]]:
     """The `assignments` of the settings modules some app reads under namespace
     'CELERY' (and none with a namespace the analysis cannot read), with their readers."""
+    return iter(_celery_assignments(project))
+
+
+@lru_cache(maxsize=64)
+def _celery_assignments(project: Project) -> list[tuple[Path, str, ast.expr, Readers]]:
+    """`celery_assignments`, found once per project: seven rules ask (settings of
+    thousands of lines, star-import chains of hundreds of modules)."""
     readers = _readers(project)
+    found = []
     for path, name, node in assignments(project):
         apps = readers.get(path, [])
         if any(r.namespace is UNKNOWN for r in apps):
             continue
         celery = [r for r in apps if r.is_celery]
         if celery:
-            yield path, name, node, Readers(celery, [r for r in apps if not r.is_celery])
+            found.append((path, name, node, Readers(celery, [r for r in apps if not r.is_celery])))
+    return found
 

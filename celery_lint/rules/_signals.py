@@ -38,12 +38,12 @@ def _connected(source: SourceModule) -> dict[str, str]:
     return found
 
 
-def _models(source: SourceModule, tree: ast.Module) -> set[str]:
+def _models(source: SourceModule) -> set[str]:
     """The classes of the module deriving from Django's Model (directly or through
     classes of the module)."""
     models: set[str] = set()
     changed = True
-    classes = [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    classes: list[ast.ClassDef] = source.nodes(ast.ClassDef)
     while changed:
         changed = False
         for cls in classes:
@@ -58,11 +58,12 @@ def _models(source: SourceModule, tree: ast.Module) -> set[str]:
 def handlers(source: SourceModule) -> Iterator[tuple[Function, str]]:
     """(function, what it is: "post_save receiver", "Order.save() override") for each
     signal receiver and save override the module defines."""
-    tree = source.tree
     connected = _connected(source)
-    models = _models(source, tree)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ClassDef) and node.name in models:
+    models = _models(source)
+    for node in source.nodes(ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef):
+        if isinstance(node, ast.ClassDef):
+            if node.name not in models:
+                continue
             for stmt in node.body:
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == "save":
                     yield stmt, f"{node.name}.save() override"

@@ -10,7 +10,7 @@ from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import NOT_SET, effective, from_app
-from celery_lint.rules._sending import only_value, sends_run_by
+from celery_lint.rules._sending import SEND_METHODS, only_value, sends_run_by
 from celery_lint.rules._signals import Function, handlers
 from celery_lint.rules._views import is_views_module, parameters, views
 
@@ -63,7 +63,7 @@ class Known:
         if isinstance(node, ast.Name):
             if node.id in self.names:
                 return self.names[node.id]
-            value = only_value(self.function, node.id)
+            value = only_value(source, self.function, node.id)
             return _manager_call(source, value) if value is not None else None
         if isinstance(node, ast.Attribute):
             if node.attr == "user" and self._request(node.value):
@@ -107,10 +107,14 @@ def _sends_json(project: Project) -> bool:
 
 
 def _functions(source: SourceModule) -> Iterator[tuple[Function, bool, bool]]:
+    """The functions that may send a task (a send call on their lines), and whether each
+    is a view and a receiver; a module without a send call has none."""
+    if not source.method_call_lines(SEND_METHODS):
+        return
     view_functions = {id(f) for f in views(source)} if is_views_module(source) else set()
     receivers = {id(f) for f, what in handlers(source) if what.endswith("receiver")}
-    for node in ast.walk(source.tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+    for node in source.nodes(ast.FunctionDef, ast.AsyncFunctionDef):
+        if source.spans_method_call(node, SEND_METHODS):
             yield node, id(node) in view_functions, id(node) in receivers
 
 
