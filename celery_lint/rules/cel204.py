@@ -94,7 +94,7 @@ def _enqueued_to_celery(project: Project, source: SourceModule, receiver: ast.ex
     root = receiver
     while isinstance(root, ast.Attribute):
         root = root.value
-    if not isinstance(root, ast.Name) or root.id in local_names(scopes):
+    if not isinstance(root, ast.Name) or root.id in local_names(source, scopes):
         return False
     task = django_tasks.django_task_of(project, source, receiver)
     return task is not None and django_tasks.celery_backend(project, task.alias) is not None

@@ -48,7 +48,7 @@ def _made_by(project: Project, source: SourceModule, node: ast.expr, scopes: lis
     root = node
     while isinstance(root, ast.Attribute):
         root = root.value
-    if not isinstance(root, ast.Name) or root.id in local_names(scopes):
+    if not isinstance(root, ast.Name) or root.id in local_names(source, scopes):
         return None
     qualname = source.local_qualname(node)
     module, _, name = canonical(project, qualname).rpartition(".") if qualname else ("", "", "")
