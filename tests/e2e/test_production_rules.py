@@ -18,7 +18,7 @@ from tests.e2e import parse_findings
 from tests.helpers import BIN, PYTHON, clean_env, lint, run
 
 load_rules()
-MERGED = ("CEL501", "CEL502", "CEL504", "CEL505", "CEL506", "CEL508", "CEL510", "CEL511")
+MERGED = ("CEL501", "CEL502", "CEL504", "CEL505", "CEL506", "CEL508", "CEL510", "CEL511", "CEL516")
 CODES = tuple(rule.code for rule in REGISTRY if rule.code.startswith("CEL5"))
 CHECK_ID = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+): \(celery_lint\.[EW](?P<number>5\d\d)\)", re.M)
 
