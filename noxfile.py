@@ -128,10 +128,13 @@ MIDDLE_CELERY_MINORS = ("5.4", "5.5", "5.6")
 def celery_minors(session: nox.Session, celery: str) -> None:
     """The proofs (and the rules whose message follows the Celery version) on each
     Celery minor the ends of the matrix leave out: old names flip at 5.7, settings
-    arrive in 5.4, 5.5, 5.6 (CEL105), delay_on_commit in 5.4."""
+    arrive in 5.4, 5.5, 5.6 (CEL105), delay_on_commit in 5.4, apply_async refuses a
+    task's soft limit above its hard one from 5.5 (CEL504), worker_disable_prefetch in
+    5.6 (CEL506), the startup-retry warning narrows at 5.5 (CEL516)."""
     pins = ("django==5.2.*", f"celery=={celery}.*", "django-celery-results>=2.5", "django-celery-beat>=2.5")
     session.install("-c", _constraints(session, pins), "-e", ".[test]", XDIST)
-    _run_suite_of(session, ("tests/proof", "tests/test_cel102.py", "tests/test_cel105.py", "tests/test_cel002.py"))
+    _run_suite_of(session, ("tests/proof", "tests/test_cel102.py", "tests/test_cel105.py", "tests/test_cel002.py",
+                            "tests/test_cel503_504.py", "tests/test_cel506.py", "tests/test_cel516.py"))
 
 
 def _run_suite_of(session: nox.Session, paths: tuple[str, ...]) -> None:

@@ -100,22 +100,56 @@ def test_cel504_fires_at_the_task_whose_options_make_it_wrong(project, settings,
     assert found(project, "CEL504", files) == [("demoapp/tasks.py", ADD_LINE, "CEL504")]
 
 
-def test_cel504_messages_follow_the_target_version(project):
-    write_files(project, {"+proj/settings.py": LIMITS.format(hard=300, soft=600),
-                          "requirements.txt": "celery==5.4.0\n"})
+REFUSED = "raises ValueError ('soft_time_limit must be less than or equal to time_limit') on Celery"
+KILLED = "kills the process as SoftTimeLimitExceeded is raised"
+
+
+@pytest.mark.parametrize(
+    ("pin", "settings_refused", "own_refused"),
+    [("celery==5.3.6", False, False), ("celery==5.4.0", False, False), ("celery==5.5.3", False, True),
+     ("celery==5.6.3", False, True), ("celery==5.7.0", True, True)],
+)
+def test_cel504_messages_follow_the_target_version(project, pin, settings_refused, own_refused):
+    """5.5 refuses a task's own pair in apply_async; the settings' pair only from 5.7,
+    which copies the settings into the task (tests/proof/test_proof_cel504.py)."""
+    write_files(project, {"+proj/settings.py": LIMITS.format(hard=300, soft=600), "requirements.txt": pin + "\n"})
     (finding,) = lint_paths([project], select_rules(["CEL504"])).findings
     assert finding.message.startswith("CELERY_TASK_SOFT_TIME_LIMIT (600 s) is not below CELERY_TASK_TIME_LIMIT (300 s)")
-    assert "kills the process as SoftTimeLimitExceeded is raised" in finding.message
-    write_files(project, {"+proj/settings.py": LIMITS.format(hard=300, soft=600), "requirements.txt": "celery==5.5.3\n"})
+    assert (REFUSED in finding.message, KILLED in finding.message) == (settings_refused, not settings_refused)
+    if settings_refused:
+        assert "every .delay()/.apply_async() of a task without limits of its own raises" in finding.message
+        assert f"on Celery {pin[8:]} from requirements.txt" in finding.message
+    write_files(project, {"-proj/settings.py": "", "proj/settings.py": BASE["proj/settings.py"],
+                          "demoapp/tasks.py": task_options("soft_time_limit=600, time_limit=300")})
     (finding,) = lint_paths([project], select_rules(["CEL504"])).findings
-    assert "every .delay()/.apply_async() of the task raises ValueError" in finding.message
-    assert "on Celery 5.5.3 from requirements.txt" in finding.message
+    assert (REFUSED in finding.message, KILLED in finding.message) == (own_refused, not own_refused)
+
+
+@pytest.mark.parametrize(
+    ("settings", "options", "refused"),
+    [
+        ("CELERY_TASK_TIME_LIMIT = 300\n", "soft_time_limit=600", False),
+        ("CELERY_TASK_SOFT_TIME_LIMIT = 600\n", "time_limit=300", False),
+        ("CELERY_TASK_TIME_LIMIT = 300\n", "soft_time_limit=600, time_limit=0", False),
+        ("", "soft_time_limit=600, time_limit=300", True),
+    ],
+)
+def test_cel504_on_celery_5_5_only_the_tasks_own_pair_is_refused(project, settings, options, refused):
+    write_files(project, {"+proj/settings.py": settings, "demoapp/tasks.py": task_options(options),
+                          "requirements.txt": "celery==5.5.3\n"})
+    found = [f for f in lint_paths([project], select_rules(["CEL504"])).findings if f.path.name == "tasks.py"]
+    (finding,) = found
+    assert (REFUSED in finding.message) == refused
 
 
 def test_consequence():
-    assert consequence(60, 60, TargetVersion((5, 7, 0), "x")).startswith("the worker's hard limit kills")
-    assert consequence(90, 60, None).endswith("from Celery 5.5 every .delay()/.apply_async() of the task raises "
-                                              "ValueError ('soft_time_limit must be less than or equal to time_limit')")
+    assert consequence(60, 60, TargetVersion((5, 7, 0), "x"), (5, 5, 0)).startswith("the worker's hard limit kills")
+    assert consequence(90, 60, None, (5, 5, 0)).endswith(
+        "from Celery 5.5 every .delay()/.apply_async() of the task raises "
+        "ValueError ('soft_time_limit must be less than or equal to time_limit')")
+    assert "from Celery 5.7 every" in consequence(90, 60, None, (5, 7, 0))
+    assert consequence(90, 60, TargetVersion((5, 7, 0), "x"), None).startswith("the worker's hard limit kills")
+    assert "ValueError" not in consequence(90, 60, None, None)
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,8 @@ def test_messages(project):
         pytest.param({"+proj/settings.py": "CELERY_TASK_ACKS_LATE = False\n"}, id="false"),
         pytest.param({"+proj/settings.py": LATE + "CELERY_WORKER_PREFETCH_MULTIPLIER = 1\n"}, id="multiplier-1"),
         pytest.param({"+proj/settings.py": LATE + "CELERY_WORKER_PREFETCH_MULTIPLIER = 0\n"}, id="multiplier-0"),
-        pytest.param({"+proj/settings.py": LATE + "CELERY_WORKER_DISABLE_PREFETCH = True\n"}, id="prefetch-disabled"),
+        pytest.param({"+proj/settings.py": LATE + "CELERY_WORKER_DISABLE_PREFETCH = True\n",
+                      "requirements.txt": "celery==5.6.3\n"}, id="prefetch-disabled"),
         pytest.param({"+proj/settings.py": LATE, "docker-compose.yml": "services:\n  worker:\n"
                       "    command: celery -A proj worker --prefetch-multiplier=1\n"}, id="command-line"),
         pytest.param({"+proj/settings.py": LATE, "proj/celery.py": CELERY_PY.replace(
@@ -74,4 +75,14 @@ def test_silent(project, files):
     ],
 )
 def test_unknown_is_silent(project, extra):
-    assert cel506(project, {"+proj/settings.py": LATE + extra}) == []
+    assert cel506(project, {"+proj/settings.py": LATE + extra, "requirements.txt": "celery==5.6.3\n"}) == []
+
+
+@pytest.mark.parametrize("pin", ["celery==5.3.6", "celery==5.5.3"])
+@pytest.mark.parametrize("disabled", ["True", 'os.environ.get("NO_PREFETCH") == "1"'])
+def test_disable_prefetch_changes_nothing_before_celery_5_6(project, pin, disabled):
+    """Celery 5.3 to 5.5 do not know worker_disable_prefetch: it does not stop the prefetching."""
+    settings = f"import os\n{LATE}CELERY_WORKER_DISABLE_PREFETCH = {disabled}\n"
+    assert cel506(project, {"+proj/settings.py": settings, "requirements.txt": pin + "\n"}) == [
+        ("proj/settings.py", LINE + 1, "CEL506")
+    ]

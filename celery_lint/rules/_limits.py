@@ -20,6 +20,8 @@ from celery_lint.rules._effective import Value, value
 from celery_lint.tasks import TaskDef, task_defs
 
 LIMIT_OPTIONS = ("time_limit", "soft_time_limit")
+#: what a module that can set a limit mentions (`may_set_limits`): the text filter of CEL504 and CEL505
+LIMIT_WORDS = ("time_limit", "TIME_LIMIT")
 
 
 def seconds(raw: Any) -> Any:
@@ -68,7 +70,7 @@ def global_limits(project: Project, settings: Settings) -> Limits | None:
 
 def may_set_limits(text: str) -> bool:
     """Whether a module can hold a limit: a task's option, a setting, an `app.conf` write."""
-    return "time_limit" in text or "TIME_LIMIT" in text
+    return any(word in text for word in LIMIT_WORDS)
 
 
 def limit_tasks(project: Project, source: SourceModule) -> Iterator[TaskDef]:
@@ -78,15 +80,6 @@ def limit_tasks(project: Project, source: SourceModule) -> Iterator[TaskDef]:
     for task in task_defs(project, source):
         if task.has_star_kwargs or any(name in task.options for name in LIMIT_OPTIONS):
             yield task
-
-
-def modules(project: Project, *words: str) -> Iterator[SourceModule]:
-    """The modules mentioning a limit (or one of `words`): what a rule's project part
-    reads, its module part reading one file at a time."""
-    for path in project.files_mentioning("time_limit", "TIME_LIMIT", *words):
-        source = project.source(path)
-        if source is not None:
-            yield source
 
 
 def task_limit(task: TaskDef, option: str) -> Any:

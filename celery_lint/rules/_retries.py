@@ -27,9 +27,13 @@ def annotations_unset(project: Project) -> bool:
     return bool(settings) and all(value(project, s, "task_annotations").only() in (None, {}, []) for s in settings)
 
 
+#: what a task retrying automatically mentions: the text filter of CEL508-CEL510
+RETRY_WORDS = ("autoretry_for",)
+
+
 def may_autoretry(text: str) -> bool:
     """The text test of the retry rules' module part."""
-    return "autoretry_for" in text
+    return RETRY_WORDS[0] in text
 
 
 def autoretry_tasks(project: Project, source: SourceModule) -> Iterator[TaskDef]:
@@ -40,14 +44,6 @@ def autoretry_tasks(project: Project, source: SourceModule) -> Iterator[TaskDef]
     for task in task_defs(project, source):
         if "autoretry_for" in task.options and not task.has_star_kwargs and "base" not in task.options:
             yield task
-
-
-def modules(project: Project) -> Iterator[SourceModule]:
-    """The modules the retry rules' project part reads (their module part, per file)."""
-    for path in project.files_mentioning("autoretry_for"):
-        source = project.source(path)
-        if source is not None:
-            yield source
 
 
 def retry_kwargs_keys(task: TaskDef) -> set[str] | None:

@@ -69,7 +69,11 @@ side accepts pickle, so it is reported too.
 Celery has accepted only `json` by default since 4.0 (`celery.app.defaults`):
 unset settings are fine. The value is the one the app really runs with: the Django
 settings under the app's namespace, star imports followed, then `app.conf` writes
-in the app module. A value from the environment is unknown and stays silent.""",
+in the app module. A value from the environment is unknown and stays silent.
+
+Celery versions: the same on every minor from 5.3 to 5.7 (json the only accepted
+content by default, pickle registered by kombu under both names): the message names
+no version.""",
         bad=Example(
             {"+proj/settings.py": 'CELERY_ACCEPT_CONTENT = ["json", "pickle"]\n'},
             findings=(("proj/settings.py", "CEL501"),),

@@ -77,7 +77,10 @@ Reported where the URL is written (a settings module a deployment may run, or an
 `app.conf` write in the app module), when git keeps that file: a file a
 `.gitignore` excludes (`local_settings.py`) is silent. A URL from the environment
 (`os.environ["CELERY_BROKER_URL"]`, `env("...")`) is unknown and silent, and so
-is RabbitMQ's built-in `guest:guest`, which it accepts from localhost only.""",
+is RabbitMQ's built-in `guest:guest`, which it accepts from localhost only.
+
+Celery versions: nothing here depends on the Celery version (5.3 to 5.7 read the
+URLs the same way): the message names none.""",
         bad=Example(
             {"+proj/settings.py": 'CELERY_BROKER_URL = "amqp://app:s3cret@rabbit.internal:5672//"\n'},
             findings=(("proj/settings.py", "CEL502"),),

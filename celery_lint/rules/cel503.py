@@ -59,7 +59,12 @@ Reported at the Celery app when no production settings module sets a limit, no
 task sets `time_limit`/`soft_time_limit`, and no deployment file (Procfile,
 compose file, Dockerfile, `.env`) passes `--time-limit`/`--soft-time-limit` to
 the worker. Off by default: many projects bound their tasks in other ways
-(timeouts on every call, a supervisor); select it with `--extend-select CEL503`.""",
+(timeouts on every call, a supervisor); select it with `--extend-select CEL503`.
+
+Celery versions: the same on every minor from 5.3 to 5.7: no limit by default, and
+the worker hands the settings' limits to its pool (5.7 also copies them into each
+task's attributes, which changes nothing for the worker): the message names no
+version.""",
         bad=Example({}, findings=(("proj/celery.py", "CEL503"),)),
         good=Example({"+proj/settings.py": "CELERY_TASK_TIME_LIMIT = 300\nCELERY_TASK_SOFT_TIME_LIMIT = 240\n"}),
         silent_on=(

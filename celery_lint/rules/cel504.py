@@ -11,37 +11,51 @@ from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._effective import production_settings
-from celery_lint.rules._limits import Limits, global_limits, limit_tasks, may_set_limits, modules, task_limit
-from celery_lint.versions import TargetVersion
+from celery_lint.rules._limits import LIMIT_WORDS, Limits, global_limits, limit_tasks, may_set_limits, task_limit
+from celery_lint.rules._per_module import each_module
+from celery_lint.tasks import TaskDef
+from celery_lint.versions import TargetVersion, Version
 
-#: `Task.apply_async` refuses a soft limit above the hard one from 5.5.0 (`celery/app/task.py`)
+#: `Task.apply_async` refuses a task whose soft limit is above its hard one from 5.5.0
+#: (`celery/app/task.py`); it reads the task's attributes, which hold its own options
+#: only, until 5.7 adds `task_time_limit`/`task_soft_time_limit` to `Task.from_config`
+#: (a task without its own limit then gets the setting's)
 REFUSED_FROM = (5, 5, 0)
+SETTINGS_COPIED_FROM = (5, 7, 0)
+REFUSED = ("every .delay()/.apply_async() of {which} raises ValueError ('soft_time_limit must be less than or "
+           "equal to time_limit')")
 
 
-def consequence(soft: float, hard: float, target: TargetVersion | None) -> str:
-    """What the worker (or the caller) does with this pair, on the target Celery."""
+def consequence(soft: float, hard: float, target: TargetVersion | None, since: Version | None,
+                which: str = "the task") -> str:
+    """What the worker (or the caller) does with this pair, on the target Celery; `since`
+    is the first release whose `apply_async` refuses it (None: none does)."""
     killed = (
         "the worker's hard limit kills the process as SoftTimeLimitExceeded is raised, "
         "so the task never gets the soft limit's time to clean up"
     )
-    if soft == hard:
+    if soft == hard or since is None:
         return killed
+    refused = REFUSED.format(which=which)
     if target is None:
-        return (f"{killed}; from Celery 5.5 every .delay()/.apply_async() of the task raises ValueError "
-                f"('soft_time_limit must be less than or equal to time_limit')")
-    if target.version >= REFUSED_FROM:
-        return (f"every .delay()/.apply_async() of the task raises ValueError ('soft_time_limit must be "
-                f"less than or equal to time_limit') on {target}")
+        return f"{killed}; from Celery {since[0]}.{since[1]} {refused}"
+    if target.version >= since:
+        return f"{refused} on {target}"
     return killed
+
+
+def refused_from(task: TaskDef) -> Version | None:
+    """The first Celery whose `apply_async` refuses this task's wrong pair: 5.5 when both
+    limits are its own, 5.7 when one comes from the settings, never when an own limit is
+    0 (a false attribute, which the check skips and 5.7 does not replace)."""
+    raw = [task.option(option) for option in ("soft_time_limit", "time_limit")]
+    if 0 in raw:
+        return None
+    return REFUSED_FROM if None not in raw else SETTINGS_COPIED_FROM
 
 
 def _number(value: float) -> str:
     return f"{value:g}"
-
-
-def check(project: Project) -> Iterator[Finding]:
-    for source in modules(project):
-        yield from _module_findings(project, source)
 
 
 def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
@@ -66,7 +80,8 @@ def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding
         yield RULE.finding(
             task.source.path, task.decorator,
             f"task {task.function.name}: soft time limit {_number(soft)} s is not below its hard limit "
-            f"{_number(hard)} s: {consequence(soft, hard, target)}; make the soft limit the shorter one",
+            f"{_number(hard)} s: {consequence(soft, hard, target, refused_from(task))}; make the soft limit the "
+            f"shorter one",
             subject=str(task.function.name),
         )
 
@@ -89,7 +104,9 @@ def _settings_findings(project: Project) -> list[Finding]:
         found.append(RULE.finding(
             where.path, where.line,
             f"{limits.soft_value.name} ({_number(soft)} s) is not below {limits.hard_value.name} "
-            f"({_number(hard)} s): {consequence(soft, hard, target)}; make the soft limit the shorter one",
+            f"({_number(hard)} s): "
+            f"{consequence(soft, hard, target, SETTINGS_COPIED_FROM, 'a task without limits of its own')}; "
+            f"make the soft limit the shorter one",
             subject="task_soft_time_limit",
         ))
     return found
@@ -117,15 +134,26 @@ The soft time limit raises `SoftTimeLimitExceeded` inside the task so that it ca
 clean up; the hard limit kills the worker process. The soft one is only useful
 below the hard one. At or above it, the prefork pool (`celery/concurrency/asynpool.py`)
 schedules the hard kill `hard - soft` seconds after the soft signal, that is at
-once: the task never gets to clean up. From Celery 5.5, `Task.apply_async`
-refuses the pair outright: every `.delay()` raises
-`ValueError: soft_time_limit must be less than or equal to time_limit`.
+once: the task never gets to clean up. The worker does this on every Celery
+from 5.3 to 5.7 (billiard 4.2 to 4.3, `timeout or self.timeout` in `billiard/pool.py`).
+
+From Celery 5.5, `Task.apply_async` refuses a soft limit above the hard one
+outright: every `.delay()` raises `ValueError: soft_time_limit must be less than or
+equal to time_limit`. It compares the task's attributes, which on 5.5 and 5.6 hold
+the task's own options only: a pair from the settings (or a task's own soft limit
+over the setting's hard one) is refused from 5.7 on, when `Task.from_config` starts
+copying `task_time_limit` and `task_soft_time_limit` into a task without its own.
+Equal limits are never refused (the check is `soft > hard`), nor is a pair where a
+task's own limit is 0.
 
 Both the settings (`CELERY_TASK_SOFT_TIME_LIMIT`, `CELERY_TASK_TIME_LIMIT`) and a
 task's own options (`@shared_task(soft_time_limit=..., time_limit=...)`, each
 falling back to the setting) are read; a task's pair is reported at its decorator
 when its own options make it wrong. The message follows the Celery version the
-project targets (see CEL102).""",
+project targets (see CEL102): on 5.3 and 5.4 (and on 5.5 and 5.6 for a pair from the
+settings) it says what the worker does; where `apply_async` refuses the pair, that
+it raises; with the version unknown, what the worker does and from which release
+the call raises.""",
         bad=Example(
             {"+proj/settings.py": _SETTINGS.format(soft=600)},
             findings=(("proj/settings.py", "CEL504"),),
@@ -139,7 +167,7 @@ project targets (see CEL102).""",
             "limits given per call (apply_async(soft_time_limit=...)) or on the worker's command line",
             "settings modules named for tests or development",
         ),
-        check_project=check,
+        check_project=each_module(LIMIT_WORDS, _module_findings),
         project_module=_module_findings,
         module_text=may_set_limits,
     )

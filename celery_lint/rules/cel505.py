@@ -8,15 +8,11 @@ from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._effective import production_settings
-from celery_lint.rules._limits import global_limits, limit_tasks, may_set_limits, modules
+from celery_lint.rules._limits import LIMIT_WORDS, global_limits, limit_tasks, may_set_limits
+from celery_lint.rules._per_module import each_module
 
 #: option -> the setting it falls back to
 SETTING = {"time_limit": "CELERY_TASK_TIME_LIMIT", "soft_time_limit": "CELERY_TASK_SOFT_TIME_LIMIT"}
-
-
-def check(project: Project) -> Iterator[Finding]:
-    for source in modules(project):
-        yield from _module_findings(project, source)
 
 
 def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
@@ -67,7 +63,10 @@ differently by pool. The same holds for `soft_time_limit=0`.
 
 Reported only when a global limit is set: without one, 0 and None mean the same
 everywhere. Give the task the limit it needs (`time_limit=3600`), which does
-replace the global one.""",
+replace the global one.
+
+Celery versions: the same on every minor from 5.3 to 5.7 (`celery/worker/request.py`,
+billiard 4.2 and 4.3, `celery/concurrency/gevent.py`): the message names no version.""",
         bad=Example(
             {"+proj/settings.py": "CELERY_TASK_TIME_LIMIT = 300\n", "+demoapp/tasks.py": _TASK.format(limit=0)},
             findings=(("demoapp/tasks.py", "CEL505"),),
@@ -80,7 +79,7 @@ replace the global one.""",
             "limits the analysis cannot read (the environment, CELERY_TASK_ANNOTATIONS set, **options)",
             "settings modules named for tests or development",
         ),
-        check_project=check,
+        check_project=each_module(LIMIT_WORDS, _module_findings),
         project_module=_module_findings,
         module_text=may_set_limits,
     )

@@ -8,9 +8,11 @@ from celery_lint.findings import Finding
 from celery_lint.project import Project, Settings
 from celery_lint.project.settings_names import config_files
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._effective import Value, production_settings, value, written
+from celery_lint.rules._effective import Value, value, written
 
 COMMAND_LINE = "--prefetch-multiplier"
+#: `worker_disable_prefetch` (Redis only) is new in Celery 5.6 (`celery/worker/consumer/tasks.py`)
+DISABLE_PREFETCH_FROM = (5, 6, 0)
 
 
 def _multiplier(project: Project, settings: Settings) -> Value | None:
@@ -19,7 +21,10 @@ def _multiplier(project: Project, settings: Settings) -> Value | None:
     multiplier = found.only()
     if not isinstance(multiplier, int) or isinstance(multiplier, bool) or multiplier <= 1:
         return None
-    disabled = value(project, settings, "worker_disable_prefetch")  # Celery 5.6+, Redis only
+    target = project.celery_version
+    if target is not None and target.version < DISABLE_PREFETCH_FROM:
+        return found  # an older Celery does not know worker_disable_prefetch: it changes nothing
+    disabled = value(project, settings, "worker_disable_prefetch")
     if not disabled.is_default and disabled.only() is not False:
         return None
     return found
@@ -71,7 +76,10 @@ it runs.
 Reported at `CELERY_TASK_ACKS_LATE = True` when the effective multiplier (the
 setting, `app.conf`, else Celery's default 4) is above 1. Silent when the worker's
 command line in a deployment file sets `--prefetch-multiplier`, and when
-`worker_disable_prefetch` (Celery 5.6, Redis) is set.
+`worker_disable_prefetch` (new in Celery 5.6, Redis) is set -- unless the project
+targets Celery 5.3 to 5.5, which ignore that setting; with the version unknown it
+silences the rule. Prefetching, the multiplier's default (4) and late
+acknowledgement are the same on every minor from 5.3 to 5.7.
 
 Off by default: with short tasks the extra reservations cost little, and many
 healthy projects run late acknowledgement with the default multiplier; select it
@@ -81,7 +89,7 @@ with `--extend-select CEL506` where tasks run long.""",
         silent_on=(
             "early acknowledgement (the default), or acks_late set per task only",
             "a multiplier of 1 (0, no limit at all, is left alone), from the environment, or on the worker's command line in a deployment file",
-            "CELERY_WORKER_DISABLE_PREFETCH set",
+            "CELERY_WORKER_DISABLE_PREFETCH set, on Celery 5.6 and later or a version unknown",
             "settings modules named for tests or development",
         ),
         default_enabled=False,

@@ -180,7 +180,11 @@ with `task_acks_late`, while the task runs. So a literal `countdown=` (in
 time limit of a late-acked task longer than it, lets the message come back.
 
 The broker is read from `CELERY_BROKER_URL` as the app runs with it (a URL from
-the environment is unknown and silent).""",
+the environment is unknown and silent).
+
+Celery versions: the kombu releases Celery 5.3 to 5.7 install (5.3 to 5.7) have the
+same defaults (Redis 3600 s in `kombu/transport/redis.py`; SQS 1800 s, in
+`kombu/transport/SQS.py` before kombu 5.7): the message names no version.""",
         bad=Example(
             {"+proj/settings.py": 'CELERY_BROKER_URL = "redis://redis.internal:6379/0"\n', "demoapp/views.py": _VIEWS},
             findings=(("demoapp/views.py", "CEL507"),),

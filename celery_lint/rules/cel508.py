@@ -8,12 +8,8 @@ from collections.abc import Iterator
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._retries import autoretry_tasks, may_autoretry, modules, retry_kwargs_keys
-
-
-def check(project: Project) -> Iterator[Finding]:
-    for source in modules(project):
-        yield from _module_findings(project, source)
+from celery_lint.rules._per_module import each_module
+from celery_lint.rules._retries import RETRY_WORDS, autoretry_tasks, may_autoretry, retry_kwargs_keys
 
 
 def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
@@ -53,7 +49,11 @@ removes the ceiling. A failure that never goes away then keeps the task in the
 queue for ever, one attempt per retry delay, and every attempt ties up a worker.
 
 A task without `max_retries` is bounded (3) and silent; so is one whose
-`retry_kwargs` give `max_retries`.""",
+`retry_kwargs` give `max_retries`.
+
+Celery versions: `autoretry_for`, `max_retries` (3) and the retry delay are the same on
+every minor from 5.3 to 5.7 (5.7 only stops one attempt's countdown leaking into the
+next): the message names no version.""",
         bad=Example({"+demoapp/tasks.py": _TASK.format(retries=None)}, findings=(("demoapp/tasks.py", "CEL508"),)),
         good=Example({"+demoapp/tasks.py": _TASK.format(retries=5)}),
         silent_on=(
@@ -62,7 +62,7 @@ A task without `max_retries` is bounded (3) and silent; so is one whose
             "tasks with **options or a base= class, and CELERY_TASK_ANNOTATIONS set",
             "tasks in test modules",
         ),
-        check_project=check,
+        check_project=each_module(RETRY_WORDS, _module_findings),
         project_module=_module_findings,
         module_text=may_autoretry,
     )

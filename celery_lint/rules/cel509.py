@@ -8,12 +8,8 @@ from collections.abc import Iterator
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._retries import autoretry_tasks, may_autoretry, modules, retry_kwargs_keys
-
-
-def check(project: Project) -> Iterator[Finding]:
-    for source in modules(project):
-        yield from _module_findings(project, source)
+from celery_lint.rules._per_module import each_module
+from celery_lint.rules._retries import RETRY_WORDS, autoretry_tasks, may_autoretry, retry_kwargs_keys
 
 
 def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
@@ -58,7 +54,10 @@ makes the delays grow exponentially (1, 2, 4 ... s, up to `retry_backoff_max`) w
 random jitter (`celery/app/autoretry.py`).
 
 Off by default: a fixed delay is a reasonable choice for some tasks; select it with
-`--extend-select CEL509`. Silent when `retry_kwargs` give a `countdown` or `eta`.""",
+`--extend-select CEL509`. Silent when `retry_kwargs` give a `countdown` or `eta`.
+
+Celery versions: the default delay (180 s) and the backoff are the same on every minor
+from 5.3 to 5.7: the message names no version.""",
         bad=Example({"+demoapp/tasks.py": _TASK.format(backoff="")}, findings=(("demoapp/tasks.py", "CEL509"),)),
         good=Example({"+demoapp/tasks.py": _TASK.format(backoff=", retry_backoff=True")}),
         silent_on=(
@@ -67,7 +66,7 @@ Off by default: a fixed delay is a reasonable choice for some tasks; select it w
             "tasks in test modules",
         ),
         default_enabled=False,
-        check_project=check,
+        check_project=each_module(RETRY_WORDS, _module_findings),
         project_module=_module_findings,
         module_text=may_autoretry,
     )

@@ -8,12 +8,8 @@ from collections.abc import Iterator
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._retries import autoretry_tasks, may_autoretry, modules, catches_everything
-
-
-def check(project: Project) -> Iterator[Finding]:
-    for source in modules(project):
-        yield from _module_findings(project, source)
+from celery_lint.rules._per_module import each_module
+from celery_lint.rules._retries import RETRY_WORDS, autoretry_tasks, catches_everything, may_autoretry
 
 
 def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
@@ -52,7 +48,9 @@ programming errors that fail the same way every time: the task runs again
 error reaches the logs and the result only after the last attempt. Name the
 errors that can go away; let the others fail at once.
 
-Silent when the task also gives `dont_autoretry_for`.""",
+Silent when the task also gives `dont_autoretry_for`.
+
+Celery versions: the same on every minor from 5.3 to 5.7: the message names no version.""",
         bad=Example(
             {"+demoapp/tasks.py": _TASK.format(exceptions="(Exception,)")}, findings=(("demoapp/tasks.py", "CEL510"),)
         ),
@@ -62,7 +60,7 @@ Silent when the task also gives `dont_autoretry_for`.""",
             "a class of the module named Exception, tasks with **options or a base= class, CELERY_TASK_ANNOTATIONS set",
             "tasks in test modules",
         ),
-        check_project=check,
+        check_project=each_module(RETRY_WORDS, _module_findings),
         project_module=_module_findings,
         module_text=may_autoretry,
     )

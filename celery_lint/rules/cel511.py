@@ -64,13 +64,18 @@ A database result backend (django-celery-results' `django-db`, Celery's `db+...`
 keeps every result until `celery.backend_cleanup` deletes those older than
 `result_expires`; beat adds that task to its schedule (daily, at 4:00) only when
 `result_expires` is set (`celery/beat.py`, `install_default_entries`), and the
-backend's `cleanup()` returns at once without it
+backend's `cleanup()` deletes nothing without it
 (`django_celery_results/backends/database.py`). A cache backend stores each result
 with `result_expires` as its timeout: None means no timeout. With `None` or `0` the
 results are never cleaned: the table (or the cache) grows with every task.
 
 Celery's default is one day. Silent when results are not stored
-(`CELERY_TASK_IGNORE_RESULT = True`).""",
+(`CELERY_TASK_IGNORE_RESULT = True`).
+
+Celery versions: beat's default entries are the same on every minor from 5.3 to 5.7.
+The cleanup itself is django-celery-results': from 2.6 it returns at once without an
+expiry, before 2.6 it fails (`TypeError`, `now() - None`); neither deletes anything,
+which is all the message says.""",
         bad=Example(
             {"+proj/settings.py": "CELERY_RESULT_EXPIRES = None\n"}, findings=(("proj/settings.py", "CEL511"),)
         ),

@@ -76,7 +76,10 @@ caller. With missing queues created (Celery's default) the name would be
 declared on the fly instead.
 
 Queue names are read from `task_queues` written as a tuple of kombu `Queue("name")`
-calls or a dict; any other form is unknown and silent.""",
+calls or a dict; any other form is unknown and silent.
+
+Celery versions: the router and its `QueueNotFound` message are the same on every minor
+from 5.3 to 5.7: the message names no version.""",
         bad=Example({"+proj/settings.py": _SETTINGS.format(queue="report")}, findings=(("proj/settings.py", "CEL512"),)),
         good=Example({"+proj/settings.py": _SETTINGS.format(queue="reports")}),
         silent_on=(

@@ -68,7 +68,9 @@ it: the tasks wait in the broker for ever, with no error anywhere. With
 `QueueNotFound` instead.
 
 Silent when a deployment file starts workers with `-Q`/`--queues` (they choose
-their queues), and when the queues cannot be read.""",
+their queues), and when the queues cannot be read.
+
+Celery versions: the same on every minor from 5.3 to 5.7: the message names no version.""",
         bad=Example({"+proj/settings.py": _SETTINGS.format(queues='Queue("default"), Queue("reports")')},
                     findings=(("proj/settings.py", "CEL513"),)),
         good=Example({"+proj/settings.py": _SETTINGS.format(queues='Queue("celery"), Queue("reports")')}),

@@ -82,7 +82,7 @@ def test_the_good_examples_are_quiet_everywhere(tmp_path):
     assert manage_check(root) == set()
 
 
-@pytest.mark.parametrize("code", ["CEL503", "CEL506", "CEL509"])
+@pytest.mark.parametrize("code", ["CEL503", "CEL506", "CEL509", "CEL516"])
 def test_opt_in_rules_only_when_selected(tmp_path, code):
     root = write_project(REGISTRY[code].bad, tmp_path)
     assert not REGISTRY[code].default_enabled

@@ -4,13 +4,15 @@ In the bad example's configuration beat's default schedule has no
 `celery.backend_cleanup` entry (beat's default `PersistentScheduler`, `install_default_entries`), and running
 that cleanup by hand deletes nothing: a result stored (in a migrated sqlite
 database) and dated 30 days back is still there. With the good example's seven
-days, beat schedules the cleanup and the cleanup deletes the old result.
+days, beat schedules the cleanup and the cleanup deletes the old result. Beat's
+default entries are the same on Celery 5.3 to 5.7; the cleanup without an expiry
+returns at once from django-celery-results 2.6 and fails with TypeError (`now() - None`)
+before, deleting nothing either way.
 """
 
 from __future__ import annotations
 
-import celery
-import pytest
+from importlib.metadata import version
 
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import write_project
@@ -20,12 +22,6 @@ from tests.proof import probe
 
 load_rules()
 
-# Shown against Celery 5.7 only: on the oldest session's Celery 5.3 this proof's worker and
-# result behaviour differ (CI's oldest session), and the message is not yet gated by version
-pytestmark = pytest.mark.skipif(
-    tuple(int(p) for p in celery.__version__.split(".")[:2]) < (5, 7),
-    reason="proved on Celery 5.7; not yet on older minors",
-)
 RULE = REGISTRY["CEL511"]
 
 STORE_AND_CLEAN = """\
@@ -48,20 +44,33 @@ from proj.celery import app
 app.backend.store_result("old-task", 5, "SUCCESS")
 TaskResult.objects.filter(task_id="old-task").update(date_done=timezone.now() - timedelta(days=30))
 schedule = dict(PersistentScheduler(app=app, schedule_filename="celerybeat-schedule").schedule)  # beat's default
-app.tasks["celery.backend_cleanup"]()
+try:
+    app.tasks["celery.backend_cleanup"]()
+    cleanup = "ran"
+except TypeError:  # django-celery-results before 2.6 subtracts None from now()
+    cleanup = "TypeError"
 print(json.dumps({
+    "cleanup": cleanup,
     "cleanup_scheduled": "celery.backend_cleanup" in schedule,
     "old_result_kept": TaskResult.objects.filter(task_id="old-task").exists(),
 }))
 """
 
 
+#: django-celery-results 2.6 made `cleanup()` return at once without an expiry
+RETURNS_AT_ONCE = tuple(int(p) for p in version("django-celery-results").split(".")[:2]) >= (2, 6)
+
+
 def test_bad_example_results_are_never_deleted(tmp_path):
-    assert probe(RULE.bad, tmp_path, STORE_AND_CLEAN) == {"cleanup_scheduled": False, "old_result_kept": True}
+    assert probe(RULE.bad, tmp_path, STORE_AND_CLEAN) == {
+        "cleanup": "ran" if RETURNS_AT_ONCE else "TypeError", "cleanup_scheduled": False, "old_result_kept": True,
+    }
 
 
 def test_good_example_old_results_are_deleted(tmp_path):
-    assert probe(RULE.good, tmp_path, STORE_AND_CLEAN) == {"cleanup_scheduled": True, "old_result_kept": False}
+    assert probe(RULE.good, tmp_path, STORE_AND_CLEAN) == {
+        "cleanup": "ran", "cleanup_scheduled": True, "old_result_kept": False,
+    }
 
 
 def test_message_says_what_the_proof_shows(tmp_path):
