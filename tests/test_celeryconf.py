@@ -99,11 +99,26 @@ def test_test_modules_are_not_the_deployment(project, path):
     assert written(project, {path: "from proj.celery import app\n\napp.conf.timezone = 'UTC'\n"}, "timezone").value is NOT_SET
 
 
-def test_app_write_wins_over_the_settings(project):
-    files = {"+proj/settings.py": 'CELERY_TIMEZONE = "Europe/Paris"\n', **app_module('app.conf.timezone = "UTC"')}
+@pytest.mark.parametrize(
+    ("pin", "value"),
+    [("celery==5.7.0", "UTC"), ("celery==5.3.6", "Europe/Paris"), ("celery==5.6.3", "Europe/Paris")],
+)
+def test_which_wins_follows_the_celery_version(project, pin, value):
+    """5.7 reads the app's write first; 5.3-5.6 the namespaced setting, in any source."""
+    files = {"+proj/settings.py": 'CELERY_TIMEZONE = "Europe/Paris"\n', **app_module('app.conf.timezone = "UTC"'),
+             "requirements.txt": pin + "\n"}
     write_files(project, files)
     built = Project.get(project)
-    assert effective(built, built.settings[0], "timezone").value == "UTC"
+    assert effective(built, built.settings[0], "timezone").value == value
+
+
+@pytest.mark.parametrize("pin", ["celery==5.3.6", "celery==5.7.0"])
+def test_the_app_write_wins_over_an_old_name_or_no_setting(project, pin):
+    files = {"+proj/settings.py": 'CELERY_TIMEZONE = None\ndel CELERY_TIMEZONE\n',
+             **app_module('app.conf.beat_scheduler = "django"'), "requirements.txt": pin + "\n"}
+    write_files(project, files)
+    built = Project.get(project)
+    assert effective(built, built.settings[0], "beat_scheduler").value == "django"
 
 
 def test_settings_value_and_where(project):

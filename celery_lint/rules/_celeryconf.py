@@ -1,8 +1,11 @@
 """The value Celery reads for one of its settings, from source.
 
-Celery looks a setting up in the app's own configuration first (`app.conf.X = ...`,
+Celery 5.7 looks a setting up in the app's own configuration first (`app.conf.X = ...`,
 `app.conf.update(X=...)`, `Celery(broker=...)`), then in the Django settings under
-the app's namespace (`CELERY_` + the new name), then in its defaults. The rules of
+the app's namespace (`CELERY_` + the new name), then in its defaults. Celery 5.3-5.6
+try the namespaced name in every source before the plain one
+(`ConfigurationView.__getitem__`, keys outside, maps inside), so there a `CELERY_X`
+in the settings beats the app's `app.conf.x`. The rules of
 CEL3xx/CEL4xx ask "what does Celery use for X": NOT_SET when nothing sets it,
 UNKNOWN when the source does not tell.
 """
@@ -85,11 +88,37 @@ def from_settings(project: Project, settings: Settings, key: str, reader: Settin
 
 def effective(project: Project, settings: Settings, key: str, reader: SettingsReader | None = None) -> Setting:
     """What Celery uses for `key`: the app's own configuration, else the settings (for
-    the app of `reader`, one reading `settings`, when given)."""
+    the app of `reader`, one reading `settings`, when given); on Celery 5.3-5.6 a
+    namespaced setting before the app's write (see the module's docstring)."""
     override = from_app(project, key, reader)
-    if override.value is not NOT_SET:
+    if override.value is NOT_SET:
+        return from_settings(project, settings, key, reader)
+    namespace = project.namespace_value if reader is None else reader.namespace
+    if namespace is None:
+        return override  # no prefix: the plain name, written by the app, is found first
+    settings_wins = _settings_win(project)
+    if settings_wins is False:
         return override
-    return from_settings(project, settings, key, reader)
+    given = from_settings(project, settings, key, reader)
+    prefixed = (django_names(key, namespace) or ("",))[0]
+    if given.value is NOT_SET or (given.name and given.name != prefixed):
+        return override  # nothing, or only an old name: Celery tries those after the app's
+    if settings_wins:
+        return given
+    # the target version is unknown: the two answers agree, or the value is not known
+    if given.value is not UNKNOWN and override.value is not UNKNOWN and given.value == override.value:
+        return given
+    return Setting(UNKNOWN, override.name, override.path, override.line)
+
+
+def _settings_win(project: Project) -> bool | None:
+    """Whether a namespaced Django setting beats the app's own write of the same key:
+    on Celery 5.3-5.6 (True), not on 5.7 and later (False); None when the target
+    version is unknown."""
+    target = project.celery_version
+    if target is None:
+        return None
+    return target.version < (5, 7)
 
 
 def from_app(project: Project, key: str, reader: SettingsReader | None = None) -> Setting:
