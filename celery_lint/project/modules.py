@@ -13,7 +13,7 @@ import re
 import sys
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -119,15 +119,14 @@ class SourceModule:
         return sorted(found, key=lambda n: (n.lineno, n.col_offset))
 
     def method_call_lines(self, methods: frozenset[str]) -> list[int]:
-        """The sorted lines of the calls `<expr>.<method>(...)` of one of `methods`: rules
-        that follow the calls of each function (the sends) look only at the functions
-        spanning one, and a function without one costs a bisect instead of a walk."""
+        """The sorted lines on which `.<method>` of one of `methods` is written, read from
+        the text: a superset of what the calls `<expr>.<method>(...)` of a def or block
+        hold (a call's `.method` lies within the call), so that rules following the
+        calls of each function (the sends) walk only the functions spanning one, and a
+        module without one is neither walked nor parsed for them."""
         lines = self._method_calls.get(methods)
         if lines is None:
-            calls: list[Any] = self._of_type(ast.Call)
-            lines = self._method_calls[methods] = sorted(
-                c.lineno for c in calls if type(c.func) is ast.Attribute and c.func.attr in methods
-            )
+            lines = self._method_calls[methods] = _lines_of(self.text, _method_pattern(methods))
         return lines
 
     def spans_method_call(self, node: ast.stmt, methods: frozenset[str]) -> bool:
@@ -241,6 +240,24 @@ _DEFS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef})
 # Nodes that hold statements: every statement sits in one of these, never in an expression.
 BLOCK_NODES = (ast.mod, ast.stmt, ast.excepthandler, ast.match_case)
 _BLOCK_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")  # in `_fields` order
+
+
+@lru_cache(maxsize=16)
+def _method_pattern(methods: frozenset[str]) -> re.Pattern[str]:
+    """`.name` of one of `methods`, with what Python allows between the dot and the name
+    (spaces, newlines inside brackets, a backslash continuation)."""
+    return re.compile(r"\.(?:\s|\\)*(?:" + "|".join(sorted(map(re.escape, methods))) + r")\b")
+
+
+def _lines_of(text: str, pattern: re.Pattern[str]) -> list[int]:
+    """The (1-based, sorted) lines on which `pattern` matches in `text`."""
+    lines: list[int] = []
+    line, at = 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", at, match.end())
+        at = match.end()
+        lines.append(line)
+    return lines
 
 
 def walk_all(tree: ast.AST) -> list[ast.AST]:

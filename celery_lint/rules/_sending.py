@@ -125,10 +125,12 @@ def sends_a_task(
 def sends_run_by(
     project: Project, source: SourceModule, function: ast.FunctionDef | ast.AsyncFunctionDef,
     skip: Callable[[ast.AST], bool] = lambda node: False,
+    want: Callable[[ast.Call], bool] = lambda call: True,
 ) -> Iterator[ast.Call]:
     """The `.delay()` / `.apply_async()` of tasks that `function` runs itself: not in the
     nested functions and lambdas it hands on (`on_commit` callbacks), nor under a node
-    `skip` leaves out (an atomic block CEL204 reports)."""
+    `skip` leaves out (an atomic block CEL204 reports); only the calls `want` keeps,
+    asked before the costlier question whether the receiver is a task."""
     if not source.spans_method_call(function, SEND_METHODS):
         return  # no `.delay(` or `.apply_async(` call on its lines: nothing to follow
 
@@ -136,7 +138,7 @@ def sends_run_by(
         return isinstance(node, DEFERRED) or skip(node)
 
     for node in walk_pruned(list(function.body), pruned):
-        if type(node) is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr in SEND:
+        if type(node) is ast.Call and isinstance(node.func, ast.Attribute) and node.func.attr in SEND and want(node):
             # CEL209, CEL210 and CEL211 ask of the same sends: answered once per call node
             key = ("sends a task", id(node))
             sent = source.derived.get(key)

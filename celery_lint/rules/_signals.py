@@ -26,9 +26,14 @@ def _signals(source: SourceModule, node: ast.expr) -> list[str]:
     return [q for n in nodes if (q := source.qualname(n)) in MODEL_SIGNALS]
 
 
+_CONNECT = frozenset({"connect"})
+
+
 def _connected(source: SourceModule) -> dict[str, str]:
     """Module-level functions given to `<signal>.connect(handler, ...)`: name -> signal."""
     found: dict[str, str] = {}
+    if not source.method_call_lines(_CONNECT):
+        return found  # no `.connect` in the text: no walk of every node
     for call in source.nodes(ast.Call):
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "connect" and call.args:

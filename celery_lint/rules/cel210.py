@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from celery_lint.examples import BASE, SIGNUP_TASKS, SIGNUP_VIEW
 from celery_lint.findings import Finding
@@ -18,6 +19,7 @@ from celery_lint.rules._views import is_views_module, views
 _MUTATED = re.compile(r"""ATOMIC_REQUESTS["']\s*\]\s*=|\.update\(""")
 
 
+@lru_cache(maxsize=64)
 def atomic_requests(project: Project) -> str | None:
     """The settings module that turns ATOMIC_REQUESTS on for the 'default' database
     (None when none surely does: a value the analysis cannot read is not True)."""
@@ -52,10 +54,10 @@ def _may_send_from_views(text: str) -> bool:
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     if not is_views_module(source):
         return
-    found = [(f, call) for f in views(source, atomic_only=True) for call in sends_outside_atomic(project, source, f)]
-    settings = atomic_requests(project) if found else None
+    settings = atomic_requests(project)
     if settings is None:
         return
+    found = [(f, call) for f in views(source, atomic_only=True) for call in sends_outside_atomic(project, source, f)]
     for function, call in found:
         sent, fix = sent_after_commit(project, call)
         yield RULE.finding(

@@ -118,11 +118,16 @@ def _functions(source: SourceModule) -> Iterator[tuple[Function, bool, bool]]:
             yield node, id(node) in view_functions, id(node) in receivers
 
 
-def _sends(project: Project, source: SourceModule, function: Function) -> Iterator[ast.Call]:
-    """The sends `function` runs itself, but those given their own serializer or **options."""
-    for call in sends_run_by(project, source, function):
-        if not any(k.arg in ("serializer", None) for k in call.keywords):
-            yield call
+def _sends(project: Project, source: SourceModule, function: Function, known: Known) -> Iterator[ast.Call]:
+    """The sends `function` runs itself given a Django object the analysis knows, but
+    those given their own serializer or **options."""
+
+    def wanted(call: ast.Call) -> bool:
+        return not any(k.arg in ("serializer", None) for k in call.keywords) and any(
+            known.what(source, argument) is not None for argument in _arguments(call)
+        )
+
+    yield from sends_run_by(project, source, function, want=wanted)
 
 
 def _advice(what: str, shown: str) -> str:
@@ -137,7 +142,7 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     found: list[tuple[ast.Call, ast.expr, str]] = []
     for function, view, receiver in _functions(source):
         known = Known(function, view, receiver)
-        for call in _sends(project, source, function):
+        for call in _sends(project, source, function, known):
             for argument in _arguments(call):
                 what = known.what(source, argument)
                 if what is not None:
