@@ -21,6 +21,7 @@ from pathlib import Path
 
 from celery_lint import __version__
 from celery_lint import adoption, config_lookup, fixing, presentation, stdin, tracked
+from celery_lint.cache import api as cache
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS, errors_text, notices_text
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     fixing.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
     presentation.add_arguments(parser)
+    cache.add_arguments(parser)
     return parser
 
 
@@ -138,6 +140,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = run_fixes(lambda: _lint(paths, args), args)
             if status is not None:
                 return status
+        cache.enable(None if args.no_cache or fixing.requested(args) else "command")  # fixes rewrite files
         report = _lint(paths, args)
     except ConfigError as exc:
         sys.stderr.write(f"celery-lint: error: {exc}\n")
@@ -147,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("".join(f"celery-lint: error: {error}\n" for error in wrong))
         return 2  # an analysis of settings or an app that are not there would say nothing
     report.facts, report.notices = run_facts(report.projects, report.files, paths)
+    cache.flush_all()  # the console script leaves by os._exit: no atexit
+    cache.enable(None)
     cwd = Path.cwd().resolve()
     acted = adoption.act(report, args, cwd)  # --write-baseline, --add-noqa: instead of the report
     if acted is not None:
@@ -216,6 +221,7 @@ def _missing_modules(projects: list[Project], args: argparse.Namespace) -> list[
 
 def _options(config: Config, args: argparse.Namespace) -> ProjectOptions:
     """The configuration's project options, with the command's options over them."""
-    return config.options_with(
+    options = config.options_with(
         args.app, args.namespace, args.own_settings, args.celery_version, args.configuration, args.respect_gitignore
     )
+    return cache.configured(options, args.cache_dir)
