@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from celery_lint.cache import DIRECTORY
+from celery_lint.cache.store import FORMAT
 from celery_lint.cli import main
 from celery_lint.examples import BASE
 from celery_lint.project import modules
@@ -198,7 +199,7 @@ def test_a_corrupt_cache_is_ignored_and_rewritten(bad: Path) -> None:
     cold = lint_cli(bad, "--no-cache")
     assert lint_cli(bad) == cold
     for file in cache_files(bad):
-        assert pickle.loads(file.read_bytes())[0][0] == 1  # the header of the format
+        assert pickle.loads(file.read_bytes())[0][0] == FORMAT  # a cache file again
 
 
 class _Foreign:

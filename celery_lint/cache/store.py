@@ -22,6 +22,7 @@ compared otherwise. An edit that keeps both size and mtime and is made more than
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
     from celery_lint.project.core import Project
 
 T = TypeVar("T")
-FORMAT = 1
+FORMAT = 3
 TICK = 2_000_000_000  # ns: coarser than any filesystem's mtime (FAT's is 2 s)
 STARTED = time.time_ns()  # before this process read any file
 Failure = tuple[str, int, str]  # reason, line, the parser's message
@@ -62,6 +63,8 @@ class State(NamedTuple):
     files: tuple[str, ...]
     reads: dict[str, bytes | None]  # file -> digest of its text (None: unreadable)
     mentioning: dict[tuple[str, ...], frozenset[str]]
+    filters: dict[tuple[str, tuple[str, ...]], bool]  # (file, words) -> `Project.mentions`
+    patterns: dict[tuple[str, str, int], bool]  # (file, pattern, flags) -> `Project.matches`
     listings: dict[str, bytes]  # directory -> `signature`
     celery_version: str
     errors: list[tuple[str, str, int, bool, str]]  # what the model and project rules reported
@@ -148,6 +151,16 @@ class Store:
         for words, answer in state.mentioning.items():
             for name, text in changed.items():
                 if (name in answer) != (text is not None and any(word in text for word in words)):
+                    return False
+        for (name, words), spelt in state.filters.items():
+            if name in changed or name not in self.records:
+                text = changed.get(name) if name in changed else project.text(Path(name), own=True)
+                if spelt != (text is not None and any(word in text for word in words)):
+                    return False
+        for (name, pattern, flags), found in state.patterns.items():
+            if name in changed or name not in self.records:
+                text = changed.get(name) if name in changed else project.text(Path(name), own=True)
+                if found != (text is not None and re.compile(pattern, flags).search(text) is not None):
                     return False
         if any(signature(d, self._top, self._skipped) != known for d, known in state.listings.items()):
             return False
@@ -248,6 +261,8 @@ class Store:
                 text = project.text(Path(name), own=True)
                 digests[name] = None if text is None else digest(text)
         mentioning = {words: frozenset(map(str, found)) for words, found in project._mentioning.items()}
+        filters = {(str(path), words): spelt for (path, words), spelt in project.filter_reads.items()}
+        patterns = {(str(path), text, flags): found for (path, text, flags), found in project.pattern_reads.items()}
         listings = {d: signature(d, self._top, self._skipped) for d in layout.LISTED if d != str(self.file.parent)}
         errors = [
             (str(e.path), e.reason, e.line, e.needed, e.syntax) for e in project.errors if e.path not in self._volatile
@@ -261,12 +276,15 @@ class Store:
         if old is not None:
             digests = {**old.reads, **digests}
             mentioning = {**old.mentioning, **mentioning}
+            filters = {**old.filters, **filters}
+            patterns = {**old.patterns, **patterns}
             listings = {**old.listings, **listings}
             errors = list(dict.fromkeys([*old.errors, *errors]))
             unparsed = list(dict.fromkeys([*old.unparsed, *unparsed]))
             memos = {**old.memos, **memos}
         files = tuple([str(path) for path in project.files])
-        return State(files, digests, mentioning, listings, repr(project.celery_version), errors, unparsed, memos)
+        version = repr(project.celery_version)
+        return State(files, digests, mentioning, filters, patterns, listings, version, errors, unparsed, memos)
 
 
 def _may_hold_noqa(text: str) -> bool:

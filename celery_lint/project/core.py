@@ -13,6 +13,7 @@ Every answer may be `UNKNOWN`.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -85,6 +86,9 @@ class Project:
         self._startup: dict[Path, _startup.StartupCode] = {}
         # the files read by anything but their own checks: what cached answers depend on (`cache`)
         self.model_reads: dict[Path, None] = {}
+        # (file, words) -> whether its text spells one: a filter's answer (`mentions`)
+        self.filter_reads: dict[tuple[Path, tuple[str, ...]], bool] = {}
+        self.pattern_reads: dict[tuple[Path, str, int], bool] = {}  # the same for `matches`
         # the project rules' findings by rule set, and the same by file (see `engine`)
         self.rule_findings: dict[tuple[str, ...], tuple[list[Finding], dict[Path, list[Finding]]]] = {}
 
@@ -309,6 +313,19 @@ class Project:
                 hits = {i for word in words for i, (_, text) in enumerate(texts) if word in text}
                 found = [texts[i][0] for i in sorted(hits)]
             self._mentioning[words] = found
+        return found
+
+    def mentions(self, path: Path, *words: str) -> bool:
+        """Whether the file's text spells any of `words` (`files_mentioning` for one file):
+        what depends on this answer does not depend on the rest of the text (`cache`)."""
+        text = self.text(path, own=True) or ""
+        found = self.filter_reads[(path, words)] = any(word in text for word in words)
+        return found
+
+    def matches(self, path: Path, pattern: re.Pattern[str]) -> bool:
+        """Whether `pattern` is found in the file's text, as `mentions` (kept with the pattern's text)."""
+        text = self.text(path, own=True) or ""
+        found = self.pattern_reads[(path, pattern.pattern, pattern.flags)] = pattern.search(text) is not None
         return found
 
     @cached_property
