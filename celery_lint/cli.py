@@ -22,6 +22,7 @@ from pathlib import Path
 from celery_lint import __version__
 from celery_lint import adoption, config_lookup, fixing, presentation, stdin, tracked
 from celery_lint.cache import api as cache
+from celery_lint.cache import replay
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS, errors_text, notices_text
@@ -151,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2  # an analysis of settings or an app that are not there would say nothing
     report.facts, report.notices = run_facts(report.projects, report.files, paths)
     cache.flush_all()  # the console script leaves by os._exit: no atexit
+    if _replayable(args, report):
+        replay.pending[:] = [inputs] if (inputs := cache.replay_inputs()) is not None else []
     cache.enable(None)
     cwd = Path.cwd().resolve()
     acted = adoption.act(report, args, cwd)  # --write-baseline, --add-noqa: instead of the report
@@ -200,6 +203,17 @@ def _lint(paths: list[Path], args: argparse.Namespace) -> Report:
     return lint_paths(
         paths, [], exclude=args.exclude, skip=skip, setup_of=lambda directory: of_directory(directory)[1]
     )
+
+
+def _replayable(args: argparse.Namespace, report: Report) -> bool:
+    """Whether the next run with these arguments may give this one's output from
+    `replay`: a plain report, on standard output, of files on disk, no baseline."""
+    special = (
+        args.no_cache, args.fix, args.diff, args.baseline, args.write_baseline, args.add_noqa, args.output_file,
+        args.stdin_filename, args.git_tracked, args.config,
+    )
+    tables = (config_lookup.for_project(p.scope or p.root, args.config, args.isolated) for p in report.projects)
+    return not any(special) and not any(table.baseline for table in tables)
 
 
 def _missing_modules(projects: list[Project], args: argparse.Namespace) -> list[str]:

@@ -263,3 +263,10 @@ def test_flake8_uses_it_and_agrees(tmp_path: Path) -> None:
     assert run(flake8, root).stdout == cold  # from the cache
     _edit_view(root)
     assert run(flake8, root).stdout == run([*flake8, "--celery-lint-no-cache"], root).stdout != cold
+
+
+def test_the_signatures_look_for_the_walks_markers() -> None:
+    from celery_lint import layout
+    from celery_lint.cache import signatures
+
+    assert signatures.MARKERS == {*layout.REPO_MARKERS, "manage.py", "__init__.py"}

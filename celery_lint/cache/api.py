@@ -19,10 +19,10 @@ from pathlib import Path
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from celery_lint import __version__
-from celery_lint.cache import inputs
+from celery_lint import __version__, layout
+from celery_lint.cache import signatures
 from celery_lint.cache import DIRECTORY
-from celery_lint.cache.store import FORMAT, Record
+from celery_lint.cache.store import FORMAT, STARTED, TICK, Record
 from celery_lint.cache.store import Store as Store
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
@@ -81,12 +81,12 @@ def store(project: Project, codes: tuple[str, ...]) -> Store | None:
     if found is None:
         options = project.options
         header = (
-            FORMAT, __version__, inputs.code_identity(), sys.version, inputs.tables_identity(), _front,
+            FORMAT, __version__, signatures.code_identity(), sys.version, signatures.tables_identity(), _front,
             str(project.root), str(project.scope), os.getcwd(), project.configured_settings,
             repr(options._replace(cache_dir=None)), codes,
         )
         directory = Path(options.cache_dir) if options.cache_dir else project.root / DIRECTORY
-        found = _stores[(project, codes)] = Store(directory / f"{inputs.name_of(header)}.pickle", header, project)
+        found = _stores[(project, codes)] = Store(directory / f"{signatures.name_of(header)}.pickle", header, project)
     return found
 
 
@@ -115,6 +115,44 @@ def kept_failure(path: Path, record: Record, needed: bool) -> list[SourceError]:
         return []
     reason, line, syntax = record.failure
     return [SourceError(path, reason, line, needed, syntax)]
+
+
+def replay_inputs() -> tuple[dict[str, tuple[int, int, bool, bytes]], dict[str, tuple[str, tuple[str, ...], bytes]]] | None:
+    """What a `replay` record of this run depends on, once every store is written: the
+    files of the projects and the model's other reads, every directory listed and the
+    parents of the working directory and of each project; None when the run cannot be
+    replayed (a cache elsewhere than the working directory's, one not written, a
+    directory changed during the run)."""
+    here = Path.cwd().resolve() / DIRECTORY
+    stores = list(_stores.values())
+    tops = {found._top for found in stores}
+    if not stores or len(tops) != 1 or any(found.file.parent != here or found._dirty for found in stores):
+        return None
+    (top,) = tops
+    files: dict[str, tuple[int, int, bool, bytes]] = {}
+    directories = dict.fromkeys(layout.LISTED)
+    for found in stores:
+        files.update((name, (r.size, r.mtime, r.trusted, r.digest)) for name, r in found.records.items())
+        for name, known in (found.state.reads.items() if found.state is not None else ()):
+            if known is None:
+                return None
+            files.setdefault(name, (-1, -1, False, known))
+        directories.update(dict.fromkeys(str(p) for p in (found.project.root, *found.project.root.parents)))
+    directories.update(dict.fromkeys(str(p) for p in (here.parent, *here.parent.parents)))
+    skipped = (DIRECTORY,)
+    recent = STARTED - TICK
+    inside = [name for name in layout.LISTED if name == top or name.startswith(os.path.join(top, ""))]
+    if any(_mtime(name) >= recent for name in inside):
+        return None  # a name may have come or gone during the run (above the repository: markers only)
+    return files, {name: (top, skipped, signatures.signature(name, top, frozenset(skipped))) for name in directories}
+
+
+def _mtime(directory: str) -> int:
+    """A directory's mtime; -1 when it is not there (its signature says so)."""
+    try:
+        return os.stat(directory).st_mtime_ns
+    except OSError:
+        return -1
 
 
 def flush_all() -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple, TypeVar
 
 from celery_lint import layout
-from celery_lint.cache.inputs import digest, repository_top, signature
+from celery_lint.cache.signatures import digest, signature
 from celery_lint.findings import Finding
 from celery_lint.sources import SourceError
 from celery_lint.stale_noqa import _CANDIDATE
@@ -285,6 +285,11 @@ class Store:
         files = tuple([str(path) for path in project.files])
         version = repr(project.celery_version)
         return State(files, digests, mentioning, filters, patterns, listings, version, errors, unparsed, memos)
+
+
+def repository_top(root: Path) -> str:
+    """Below this directory every name and file counts, above it only markers."""
+    return str(min(layout.repository_root(root), layout.repository_top(root), key=lambda p: len(p.parts)))
 
 
 def _may_hold_noqa(text: str) -> bool:

@@ -1,5 +1,5 @@
-"""What a cache entry depends on besides the files' texts: digests, directory
-signatures, and the identity of celery-lint and of the Celery/Django it reads."""
+"""Digests of texts and signatures of directories: what the cache compares, in a
+module that imports nothing of celery-lint (`replay` runs before the engine loads)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,6 @@ import os
 import sys
 from _blake2 import blake2b  # hashlib's, without hashlib's OpenSSL: a noticeable part of a warm run to load
 from functools import lru_cache
-from pathlib import Path
-
-from celery_lint import layout
 
 
 def digest(text: str) -> bytes:
@@ -35,7 +32,7 @@ def signature(directory: str, top: str, skipped: frozenset[str]) -> bytes:
         try:
             names = sorted(
                 name for name in os.listdir(directory)
-                if name in _MARKERS or not above and (name.endswith(".py") or "." not in name)
+                if name in MARKERS or not above and (name.endswith(".py") or "." not in name)
             )
         except (OSError, ValueError):
             return b""
@@ -59,7 +56,9 @@ def signature(directory: str, top: str, skipped: frozenset[str]) -> bytes:
     return blake2b(repr(sorted(entries)).encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
-_MARKERS = frozenset({*layout.REPO_MARKERS, "manage.py", "__init__.py"})
+# what the walk up looks for (`layout.REPO_MARKERS`, a test holds them equal: `layout`
+# costs a warm run its imports), and what makes a directory a project or a package
+MARKERS = frozenset({".git", ".hg", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "manage.py", "__init__.py"})
 
 
 @lru_cache(maxsize=1)
@@ -96,8 +95,3 @@ def tables_identity() -> tuple[str, ...]:
             if name.endswith(".dist-info") and name.lower().startswith(("celery-", "django-", "kombu-"))
         ]
     return tuple(sorted(found))
-
-
-def repository_top(root: Path) -> str:
-    """Below this directory every name and file counts, above it only markers."""
-    return str(min(layout.repository_root(root), layout.repository_top(root), key=lambda p: len(p.parts)))
