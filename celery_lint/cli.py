@@ -144,10 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         cache.enable(None if args.no_cache or fixing.requested(args) else "command")  # fixes rewrite files
         report = _lint(paths, args)
     except ConfigError as exc:
+        cache.enable(None)
         sys.stderr.write(f"celery-lint: error: {exc}\n")
         return 2
     wrong = _missing_modules(report.projects, args)
     if wrong:
+        cache.enable(None)
         sys.stderr.write("".join(f"celery-lint: error: {error}\n" for error in wrong))
         return 2  # an analysis of settings or an app that are not there would say nothing
     report.facts, report.notices = run_facts(report.projects, report.files, paths)

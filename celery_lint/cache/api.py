@@ -144,7 +144,7 @@ def replay_inputs() -> tuple[dict[str, tuple[int, int, bool, bytes]], dict[str, 
     inside = [name for name in layout.LISTED if name == top or name.startswith(os.path.join(top, ""))]
     if any(_mtime(name) >= recent for name in inside):
         return None  # a name may have come or gone during the run (above the repository: markers only)
-    return files, {name: (top, skipped, signatures.signature(name, top, frozenset(skipped))) for name in directories}
+    return files, {name: (top, skipped, stores[0].signature(name)) for name in directories}
 
 
 def _mtime(directory: str) -> int:

@@ -86,6 +86,7 @@ class Store:
         self._volatile: set[Path] = set()  # findings not kept: errors of their own
         self._top = repository_top(project.root)
         self._skipped = frozenset({file.parent.name})
+        self._signatures: dict[str, bytes] = {}
         try:
             with open(file, "rb") as stream:
                 data = _unpickler(stream).load()
@@ -162,9 +163,17 @@ class Store:
                 text = changed.get(name) if name in changed else project.text(Path(name), own=True)
                 if found != (text is not None and re.compile(pattern, flags).search(text) is not None):
                     return False
-        if any(signature(d, self._top, self._skipped) != known for d, known in state.listings.items()):
+        if any(self.signature(d) != known for d, known in state.listings.items()):
             return False
         return state.celery_version == repr(project.celery_version)
+
+    def signature(self, directory: str) -> bytes:
+        """`signatures.signature` of a directory, taken once a run (at its start for those
+        the kept state names: a change after is seen by the next run)."""
+        found = self._signatures.get(directory)
+        if found is None:
+            found = self._signatures[directory] = signature(directory, self._top, self._skipped)
+        return found
 
     # -- per file --------------------------------------------------------------------
 
@@ -263,7 +272,7 @@ class Store:
         mentioning = {words: frozenset(map(str, found)) for words, found in project._mentioning.items()}
         filters = {(str(path), words): spelt for (path, words), spelt in project.filter_reads.items()}
         patterns = {(str(path), text, flags): found for (path, text, flags), found in project.pattern_reads.items()}
-        listings = {d: signature(d, self._top, self._skipped) for d in layout.LISTED if d != str(self.file.parent)}
+        listings = {d: self.signature(d) for d in layout.LISTED if d != str(self.file.parent)}
         errors = [
             (str(e.path), e.reason, e.line, e.needed, e.syntax) for e in project.errors if e.path not in self._volatile
         ]
