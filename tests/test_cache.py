@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -270,3 +271,16 @@ def test_the_signatures_look_for_the_walks_markers() -> None:
     from celery_lint.cache import signatures
 
     assert signatures.MARKERS == {*layout.REPO_MARKERS, "manage.py", "__init__.py"}
+
+
+def test_only_the_command_and_flake8_use_it(tmp_path: Path) -> None:
+    """The engine's other callers (the Django checks, the library) never read nor write
+    the cache: `manage.py check` answers for the code as it is."""
+    from celery_lint.engine import lint_paths, select_rules
+
+    root = write_files(tmp_path / "project", BAD)
+    lint_cli(root)  # the command turns it on, and off when it is done
+    shutil.rmtree(root / DIRECTORY)
+    forget_the_filesystem()
+    assert [f.code for f in lint_paths([root], select_rules([])).findings] == ["CEL204"]
+    assert not (root / DIRECTORY).exists()
