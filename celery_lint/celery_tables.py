@@ -105,24 +105,14 @@ def _stand_in_import(
     raise ImportError(f"no stand-in for importing {name!r}")
 
 
-def _tables_from_source(package: Path) -> Any:
-    """The tables computed by running `celery/app/defaults.py` alone (its compiled
-    code, as the import would use it), its imports of Celery's own helpers given
+def tables_of(defaults: Path) -> Any:
+    """The tables computed by running a `celery/app/defaults.py` alone (the installed
+    one, or any release's: scripts/celery_settings_by_minor.py reads each minor's), its
+    compiled code as the import would use it, its imports of Celery's own helpers given
     `_Passthrough` stand-ins: the same code and data as the import, without loading
     kombu and most of Celery (a tenth of a second and 20 MiB at every start). None
     when the module does not look as expected."""
-    return tables_of(str(package / "app" / "defaults.py"))
-
-
-def library_file(relative: str) -> Path | None:
-    """A source file of the installed Celery (`app/task.py`), found without importing it."""
-    package = installed_package()
-    return package / relative if package is not None else None
-
-
-def tables_of(path: str) -> Any:
-    """The tables of the `celery/app/defaults.py` at `path` (that of any Celery
-    release: scripts/celery_settings_by_minor.py reads each minor's), or None."""
+    path = str(defaults)
     try:
         code = SourceFileLoader("celery.app.defaults", path).get_code("celery.app.defaults")
     except (ImportError, OSError, SyntaxError, ValueError):
@@ -167,7 +157,7 @@ def tables() -> Tables:
             f"none was found on sys.path of {sys.executable}"
         )
     try:
-        defaults = _tables_from_source(package) or _imported_defaults(package)
+        defaults = tables_of(package / "app" / "defaults.py") or _imported_defaults(package)
     except Exception as exc:  # noqa: BLE001 - a broken installation: say which, not a traceback
         raise CeleryNotInstalled(
             f"celery-lint cannot read Celery's setting names from {package} ({type(exc).__name__}: {exc})"

@@ -34,6 +34,7 @@ from celery_lint.project.facts import missing_module
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from celery_lint.rules.cel301 import RESULTS_APP
+from celery_lint.rules import cel308
 from celery_lint.rules.cel304 import BEAT_APP
 from celery_lint.suppression import Reporting
 
@@ -249,14 +250,16 @@ def _live_message(project: Project | None, answer: live.Live, located: Finding |
 @_never_raise
 def check_deployment(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     """`check --deploy`: eager tasks with DEBUG off (CEL401, unless the source said so
-    already) and no broker (CEL403)."""
+    already), no broker (CEL403), django.tasks on the Immediate/DummyBackend (CEL308)."""
     project = live_project()
     reporting = live_reporting()
+    static = project_findings(project, reporting.rules) if project is not None else []
+    found: list[live.Live] = []
+    if reporting.reports("CEL308") and not any(f.code == "CEL308" for f in static):
+        found += cel308.live(project)  # django.tasks run inline or never; never raises
     view = live.view(project)
     if view is None:
-        return []
-    found: list[live.Live] = []
-    static = project_findings(project, reporting.rules) if project is not None else []
+        return [_live_message(project, answer) for answer in found]
     if reporting.reports("CEL401") and not any(f.code == "CEL401" for f in static):
         found += _ask(live.cel401, view) or []
     if reporting.reports("CEL403"):

@@ -86,6 +86,12 @@ _CLI_MODULES = r"\s(?:-I|--include|-A|--app)(?:=|\s+)['\"]?([\w.,:]+)"
 _CLI_FILES = re.compile(r"(?:Procfile.*|Dockerfile.*|Makefile|.*\.(?:ya?ml|sh|ini|conf|cfg|toml|service|env))$")
 
 
+def may_import_dynamically(text: str) -> bool:
+    """Whether a module's text spells a call that imports by name (files without any of
+    `_IMPORTING_WORDS` make none)."""
+    return any(word in text for word in _IMPORTING_WORDS)
+
+
 def is_test_module(project: Project, path: Path) -> bool:
     """Test code defines tasks for test workers and eager runs, never for the project's worker."""
     prefix = os.path.join(str(project.root), "")  # strings: `Path.relative_to` is slow
@@ -152,7 +158,7 @@ class Reach:
 
     def __init__(
         self,
-        walker: _Walker | None = None,
+        walker: ImportWalker | None = None,
         checks: tuple[list[str], str | None] = ([], None),  # the checks' roots, why they cannot be known
         app_names: tuple[str, ...] = (),  # AppConfig.name of the installed project apps
         unknown: str | None = None,  # why the designed reach cannot be known
@@ -215,8 +221,9 @@ class Reach:
         return found[::-1]
 
 
-class _Walker:
-    """Breadth-first walk over the imports of project modules."""
+class ImportWalker:
+    """Breadth-first walk over the imports of project modules (the worker's; the
+    start-up reach, `project.reach`, scans each module its own way: `scan`)."""
 
     def __init__(self, project: Project, app_names: list[str]) -> None:
         self.project = project
@@ -261,9 +268,9 @@ class _Walker:
 
     def step(self) -> None:
         name, path = self.queue.popleft()
-        self._scan(name, path)
+        self.scan(name, path)
 
-    def _scan(self, name: str, path: Path) -> None:
+    def scan(self, name: str, path: Path) -> None:
         source = self.project.source(path)
         if source is None:
             self.unknown = f"{path} cannot be parsed"
@@ -273,10 +280,10 @@ class _Walker:
             for module in loaded:
                 self.add(module, path)
             if loaded and imported.is_from and ("*", None) in imported.names:
-                self._star(loaded[0], path)  # the `from` module, first
-        if any(word in source.text for word in _IMPORTING_WORDS):
+                self.star_import(loaded[0], path)  # the `from` module, first
+        if may_import_dynamically(source.text):
             for call in source.nodes(ast.Call):
-                self._dynamic(source, path, call)
+                self.dynamic_import(source, path, call)
                 if self.unknown is not None:
                     return
         if path in self.project.settings_files:
@@ -291,7 +298,7 @@ class _Walker:
                 if found is not None and not layout.is_namespace_package(found):
                     self.add(text, path)  # include("app.urls") and the like
 
-    def _star(self, package: str, importer: Path) -> None:
+    def star_import(self, package: str, importer: Path) -> None:
         """`from package import *` also imports the submodules its `__all__` names."""
         found = self.project.resolve(package)
         if found is None or found[1].name != "__init__.py":
@@ -307,7 +314,8 @@ class _Walker:
             if self.resolve(f"{package}.{item}") is not None:
                 self.add(f"{package}.{item}", importer)
 
-    def _dynamic(self, source: SourceModule, path: Path, call: ast.Call) -> None:
+    def dynamic_import(self, source: SourceModule, path: Path, call: ast.Call) -> None:
+        """What a call that imports by name (`import_module`, `symbol_by_name`...) imports."""
         qualname = call_qualname(source, call)
         if qualname is None:
             return
@@ -379,7 +387,7 @@ def worker_reach(project: Project) -> Reach:
     roots = _roots(project)
     if roots.unknown is not None:
         return Reach(unknown=roots.unknown)
-    walker = _Walker(project, roots.app_names)
+    walker = ImportWalker(project, roots.app_names)
     checks = (roots.checks, roots.checks_unknown)
     return Reach(walker, checks, tuple(roots.app_names), roots=(roots.designed, roots.symbols))
 

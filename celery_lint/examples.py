@@ -127,6 +127,31 @@ def xsum(numbers):
 }
 
 
+#: a sign-up view sending the welcome task (`welcome.{send}({argument})`), and the task:
+#: the examples of CEL210 (in a request's transaction) and CEL211 (a model instance sent)
+SIGNUP_VIEW = """\
+from django.contrib.auth.models import User
+from django.http import JsonResponse
+
+from demoapp.tasks import welcome
+
+
+def signup(request):
+    user = User.objects.create(username=request.POST["username"])
+    welcome.{send}({argument})
+    return JsonResponse({{"id": user.pk}})
+"""
+SIGNUP_TASKS = """\
+from celery import shared_task
+from django.contrib.auth.models import User
+
+
+@shared_task
+def welcome(user_id):
+    return User.objects.get(pk=user_id).username
+"""
+
+
 def settings_module(apps: list[str], celery: str, before_celery: str = "") -> str:
     """A compact Django settings module for a rule example: the canonical project's
     essentials, these INSTALLED_APPS, then the Celery settings the example is about."""

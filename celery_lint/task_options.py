@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import ast
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple
 
-from celery_lint.celery_tables import library_file
+from celery_lint.celery_tables import installed_package
 
 
 class TaskOptions(NamedTuple):
@@ -20,9 +19,10 @@ class TaskOptions(NamedTuple):
 
 
 def _tree(relative: str) -> ast.Module | None:
-    path = library_file(relative)
+    """A source file of the installed Celery (`app/task.py`), parsed, not imported."""
+    package = installed_package()
     try:
-        return ast.parse(Path(path).read_bytes()) if path is not None else None
+        return ast.parse((package / relative).read_bytes()) if package is not None else None
     except (OSError, SyntaxError, ValueError):
         return None
 

@@ -46,8 +46,8 @@ _VERSION = (
     r"(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?"
     r"(?:[-_.]?post[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9.]+)?\s*$"
 )
-# a PEP 508 requirement on celery: name, optional extras, then the specifiers
-_REQUIREMENT = r"(?i)^\s*celery(?![\w.-])\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;#]*)"
+# a PEP 508 requirement on a package ({name}): name, optional extras, then the specifiers
+_REQUIREMENT = r"(?i)^\s*{name}(?![\w.-])\s*(?:\[[^\]]*\])?\s*(?P<spec>[^;#]*)"
 _CLAUSE = r"(?P<op>===|==|~=|>=|<=|!=|>|<|\^|~)?\s*(?P<version>[0-9][0-9a-zA-Z.*+_-]*)"
 _LOWER_BOUND_OPS = frozenset({"===", "==", "~=", ">=", ">", "^", "~", None})
 
@@ -113,10 +113,16 @@ def requirement_pin(line: str) -> Version | None:
     return found[0] if found else None
 
 
-def requirement_bound(line: str) -> tuple[Version, bool] | None:
-    """`bound` of a `celery...` requirement line, else None."""
+def _normal(name: str) -> str:
+    """A distribution name as PEP 503 compares it: `Django_Celery.Beat` -> `django-celery-beat`."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def requirement_bound(line: str, package: str = "celery") -> tuple[Version, bool] | None:
+    """`bound` of a requirement line on `package` (`celery...`), else None."""
     line = line.split(" #", 1)[0].strip()
-    match = re.match(_REQUIREMENT, line)
+    name = "[-_.]+".join(re.escape(part) for part in _normal(package).split("-"))
+    match = re.match(_REQUIREMENT.replace("{name}", name), line)
     if match is None:
         return None
     spec = match.group("spec").strip()
@@ -139,8 +145,8 @@ def _requirement_lines(text: str) -> Iterator[str]:
         yield logical
 
 
-def pins_in_requirements(text: str) -> list[tuple[Version, bool]]:
-    return [v for line in _requirement_lines(text) if (v := requirement_bound(line)) is not None]
+def pins_in_requirements(text: str, package: str = "celery") -> list[tuple[Version, bool]]:
+    return [v for line in _requirement_lines(text) if (v := requirement_bound(line, package)) is not None]
 
 
 def _load_toml(path: Path) -> dict[str, Any] | None:
@@ -168,12 +174,12 @@ def _spec_bound(spec: Any) -> tuple[Version, bool] | None:
     return bound(spec) if isinstance(spec, str) else None
 
 
-def _named_celery(table: dict[str, Any]) -> Any:
-    return next((v for k, v in table.items() if k.lower() == "celery"), None)
+def _named(table: dict[str, Any], package: str) -> Any:
+    return next((v for k, v in table.items() if _normal(k) == _normal(package)), None)
 
 
-def pins_in_pyproject(data: dict[str, Any]) -> list[tuple[Version, bool]]:
-    """Celery pins in PEP 621 dependencies (and optional groups), PEP 735 dependency
+def pins_in_pyproject(data: dict[str, Any], package: str = "celery") -> list[tuple[Version, bool]]:
+    """Celery (or `package`) pins in PEP 621 dependencies (and optional groups), PEP 735 dependency
     groups and poetry dependencies (and groups)."""
     project = _table(data, "project")
     lines = _strings(project.get("dependencies"))
@@ -181,21 +187,21 @@ def pins_in_pyproject(data: dict[str, Any]) -> list[tuple[Version, bool]]:
         lines += _strings(group)
     for group in _table(data, "dependency-groups").values():
         lines += _strings(group)
-    found = [v for line in lines if (v := requirement_bound(line)) is not None]
+    found = [v for line in lines if (v := requirement_bound(line, package)) is not None]
     poetry = _table(data, "tool", "poetry")
     tables = [_table(poetry, "dependencies"), _table(poetry, "dev-dependencies")]
     tables += [_table(g, "dependencies") for g in _table(poetry, "group").values()]
-    found += [v for table in tables if (v := _spec_bound(_named_celery(table))) is not None]
+    found += [v for table in tables if (v := _spec_bound(_named(table, package))) is not None]
     return found
 
 
-def pins_in_pipfile(data: dict[str, Any]) -> list[tuple[Version, bool]]:
+def pins_in_pipfile(data: dict[str, Any], package: str = "celery") -> list[tuple[Version, bool]]:
     """Celery in a Pipfile's `[packages]` or `[dev-packages]` ("==5.6.3", "*", a table)."""
     tables = (_table(data, "packages"), _table(data, "dev-packages"))
-    return [v for table in tables if (v := _spec_bound(_named_celery(table))) is not None]
+    return [v for table in tables if (v := _spec_bound(_named(table, package))) is not None]
 
 
-def pins_in_setup_cfg(text: str) -> list[tuple[Version, bool]]:
+def pins_in_setup_cfg(text: str, package: str = "celery") -> list[tuple[Version, bool]]:
     """Celery in setup.cfg's `[options] install_requires` and `[options.extras_require]`."""
     import configparser  # only for a setup.cfg: spares every other run its import
 
@@ -208,10 +214,10 @@ def pins_in_setup_cfg(text: str) -> list[tuple[Version, bool]]:
     if parser.has_section("options.extras_require"):
         values += [value for _, value in parser.items("options.extras_require")]
     lines = [line for value in values for line in value.splitlines()]
-    return [v for line in lines if (v := requirement_bound(line)) is not None]
+    return [v for line in lines if (v := requirement_bound(line, package)) is not None]
 
 
-def pins_in_lock(path: Path) -> list[Version]:
+def pins_in_lock(path: Path, package: str = "celery") -> list[Version]:
     """The locked Celery version of uv.lock, poetry.lock, pdm.lock or Pipfile.lock."""
     if path.name == "Pipfile.lock":
         try:
@@ -221,14 +227,14 @@ def pins_in_lock(path: Path) -> list[Version]:
         except (OSError, ValueError):
             return []
         sections = (_table(data, "default"), _table(data, "develop"))
-        locked = [_spec_bound(_named_celery(section)) for section in sections]
+        locked = [_spec_bound(_named(section, package)) for section in sections]
         return [found[0] for found in locked if found is not None]
     packages = (_load_toml(path) or {}).get("package", [])
     found = []
-    for package in packages if isinstance(packages, list) else []:
-        if isinstance(package, dict) and str(package.get("name", "")).lower() == "celery":
+    for entry in packages if isinstance(packages, list) else []:
+        if isinstance(entry, dict) and _normal(str(entry.get("name", ""))) == _normal(package):
             try:
-                found.append(parse_version(str(package.get("version", ""))))
+                found.append(parse_version(str(entry.get("version", ""))))
             except VersionError:
                 continue
     return found
@@ -263,23 +269,23 @@ def requirement_files(directory: Path) -> list[Path]:
 
 
 @lru_cache(maxsize=1024)
-def pins_in(directory: Path) -> tuple[Pin, ...]:
-    """Every Celery pin in the pin files of `directory`, each file read once per process."""
+def pins_in(directory: Path, package: str = "celery") -> tuple[Pin, ...]:
+    """Every pin of `package` (Celery) in the pin files of `directory`, each file read once per process."""
     names = layout.walk_listing(str(directory)).files
     pins: list[Pin] = []
     for name in LOCK_FILES:
         if name in names:
-            pins += [Pin(v, True, LOCK, name) for v in pins_in_lock(directory / name)]
+            pins += [Pin(v, True, LOCK, name) for v in pins_in_lock(directory / name, package)]
     for path in requirement_files(directory):
         shown = path.relative_to(directory).as_posix()
-        pins += [Pin(v, exact, REQUIREMENTS, shown) for v, exact in pins_in_requirements(_read(path))]
+        pins += [Pin(v, exact, REQUIREMENTS, shown) for v, exact in pins_in_requirements(_read(path), package)]
     declared: list[tuple[str, list[tuple[Version, bool]]]] = []
     if "Pipfile" in names:
-        declared.append(("Pipfile", pins_in_pipfile(_load_toml(directory / "Pipfile") or {})))
+        declared.append(("Pipfile", pins_in_pipfile(_load_toml(directory / "Pipfile") or {}, package)))
     if "pyproject.toml" in names:
-        declared.append(("pyproject.toml", pins_in_pyproject(_load_toml(directory / "pyproject.toml") or {})))
+        declared.append(("pyproject.toml", pins_in_pyproject(_load_toml(directory / "pyproject.toml") or {}, package)))
     if "setup.cfg" in names:
-        declared.append(("setup.cfg", pins_in_setup_cfg(_read(directory / "setup.cfg"))))
+        declared.append(("setup.cfg", pins_in_setup_cfg(_read(directory / "setup.cfg"), package)))
     pins += [Pin(v, exact, DECLARED, name) for name, found in declared for v, exact in found]
     return tuple(pins)
 
@@ -291,14 +297,15 @@ def _read(path: Path) -> str:
         return ""
 
 
-def pinned(directories: Iterable[Path]) -> TargetVersion | None:
-    """The pinned Celery of a project whose root is the first of `directories`, the
-    others its parents, nearest first: see the module's docstring for precedence."""
+def pinned(directories: Iterable[Path], package: str = "celery") -> TargetVersion | None:
+    """The pinned Celery (or `package`, read the same way) of a project whose root is the
+    first of `directories`, the others its parents, nearest first: see the module's
+    docstring for precedence."""
     found: list[tuple[tuple[bool, int, int], Version, str]] = []
     root: Path | None = None
     for distance, directory in enumerate(directories):
         root = root or directory
-        for pin in pins_in(directory):
+        for pin in pins_in(directory, package):
             shown = pin.path if distance == 0 else os.path.relpath(directory / pin.path, root).replace(os.sep, "/")
             found.append(((not pin.exact, distance, pin.kind), pin.version, shown))
     if not found:
@@ -306,6 +313,13 @@ def pinned(directories: Iterable[Path]) -> TargetVersion | None:
     best = min(key for key, _, _ in found)
     version, source = min((version, shown) for key, version, shown in found if key == best)
     return TargetVersion(version, source)
+
+
+def pin_directories(root: Path) -> list[Path]:
+    """Where a project's pins are read: its root, then its parents up to the repository's
+    top (never past it, whatever the working directory)."""
+    top = layout.repository_root(root)
+    return [root, *(p for p in root.parents if top in p.parents or p == top)]
 
 
 def pinned_in(directory: Path) -> TargetVersion | None:

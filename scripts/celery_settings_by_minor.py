@@ -42,7 +42,7 @@ def keys_of(minor: str, work: Path) -> tuple[str, list[str], list[str]]:
         (target / "defaults.py").write_bytes(archive.read("celery/app/defaults.py"))
         read = {m.decode() for name in archive.namelist() if name.endswith(".py")
                 for m in CONF_GET.findall(archive.read(name))}
-    tables = tables_of(str(target / "defaults.py"))
+    tables = tables_of(target / "defaults.py")
     if tables is None:
         raise SystemExit(f"{wheel.name}: celery/app/defaults.py does not build its tables alone")
     return wheel.name.split("-")[1], sorted(tables.SETTING_KEYS), sorted(read - set(tables.SETTING_KEYS))

@@ -22,14 +22,13 @@ attributes of classes every candidate inherits are read (by name) as settings.
 from __future__ import annotations
 
 import ast
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from celery_lint.evaluate import UNKNOWN, Binding, ModuleEvaluator, Namespace, Ref
 from celery_lint.project.modules import flatten, module_statements
-from celery_lint.project.settings_names import PYTEST_CONFIGS
+from celery_lint.project.settings_names import PYTEST_CONFIGS, variable_set_re
 
 if TYPE_CHECKING:
     from celery_lint.project.core import Project
@@ -38,9 +37,7 @@ CONFIGURATION = frozenset({"configurations.Configuration", "configurations.base.
 PLAIN_BASES = CONFIGURATION | {"object"}  # bases that bring no settings of their own
 # `setdefault("DJANGO_CONFIGURATION", "Dev")`, `environ["DJANGO_CONFIGURATION"] = "Dev"`, an
 # ini's `DJANGO_CONFIGURATION = Dev`; not a name that is itself read (`os.environ["X"]`)
-DC_RE = re.compile(
-    r"""DJANGO_CONFIGURATION["']?\s*(?:["']\s*,\s*|\]\s*=\s*|=\s*|:\s*)(["']?)([A-Za-z_]\w*)\1(?![\w.(\[])"""
-)
+DC_RE = variable_set_re("DJANGO_CONFIGURATION", r"""(["']?)([A-Za-z_]\w*)\1(?![\w.(\[])""")
 HOOKS = frozenset({"setup", "pre_setup", "post_setup"})  # the project's own may set anything
 MULTIPLE_VALUES = frozenset({"configurations.values.EmailURLValue", "configurations.EmailURLValue"})
 

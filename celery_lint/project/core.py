@@ -34,7 +34,7 @@ from celery_lint.project.celery_apps import CeleryApp
 from celery_lint.project.modules import TASK_WORD, Imported, SourceModule, modules_loaded
 from celery_lint.project.settings import Settings
 from celery_lint.sources import SourceError, read_text
-from celery_lint.versions import TargetVersion, target_version
+from celery_lint.versions import TargetVersion, pin_directories, target_version
 
 
 class ProjectOptions(NamedTuple):
@@ -144,8 +144,7 @@ class Project:
         """The Celery version the project targets (configured, pinned, else installed):
         pins are read from the project root up to the repository's top, whatever the
         working directory (see `versions`)."""
-        top = layout.repository_root(self.root)
-        directories = [self.root, *(p for p in self.root.parents if top in p.parents or p == top)]
+        directories = pin_directories(self.root)
         return target_version(self.options.celery_version, directories, self.options.version_source)
 
 

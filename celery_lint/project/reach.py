@@ -15,7 +15,7 @@ what the web process starts from.
 From those roots the walk follows module-level imports (also in `if`/`try`/`with`
 blocks), transitively, each module read once: importing `a.b.c` runs `a/__init__`
 and `a/b/__init__`, and `from x import y` loads `x` and the submodule `x.y` if there
-is one. It reuses the worker's walker (`discovery._Walker`) for the package chains,
+is one. It reuses the worker's walker (`discovery.ImportWalker`) for the package chains,
 star imports and dynamic imports. A module that cannot be parsed, a dynamic import
 of an unknown name or an INSTALLED_APPS that cannot be resolved make the reach
 unknown. Imports inside functions of reached modules are not followed; they are
@@ -28,7 +28,7 @@ import ast
 from functools import lru_cache
 from pathlib import Path
 
-from celery_lint.discovery import _IMPORTING_WORDS, _Walker, app_modules, installed_entries
+from celery_lint.discovery import ImportWalker, app_modules, installed_entries, may_import_dynamically
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.project.core import Project
 from celery_lint.project.modules import SourceModule, flatten, modules_loaded
@@ -52,14 +52,14 @@ class StartupReach:
         self.unknown = unknown
 
 
-class _StartupWalker(_Walker):
+class _StartupWalker(ImportWalker):
     """The worker's walker, following module-level imports only (and `ready()` bodies)."""
 
     def __init__(self, project: Project, app_names: list[str]) -> None:
         super().__init__(project, app_names)
         self.deferred: set[str] = set()
 
-    def _scan(self, name: str, path: Path) -> None:
+    def scan(self, name: str, path: Path) -> None:
         source = self.project.source(path)
         if source is None:
             self.unknown = f"{path} cannot be parsed"
@@ -70,7 +70,7 @@ class _StartupWalker(_Walker):
         """Import what the statements `body` of `source` (reached as `name`) import when run."""
         positions: set[tuple[int, int]] = set()
         calls: list[ast.Call] = []
-        dynamic = any(word in source.text for word in _IMPORTING_WORDS)
+        dynamic = may_import_dynamically(source.text)
         for top in body:
             for stmt in flatten(top):
                 if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -86,9 +86,9 @@ class _StartupWalker(_Walker):
             for module in loaded:
                 self.add(module, path)
             if loaded and imported.is_from and ("*", None) in imported.names:
-                self._star(loaded[0], path)
+                self.star_import(loaded[0], path)
         for call in calls:
-            self._dynamic(source, path, call)
+            self.dynamic_import(source, path, call)
 
 
 def _ready_bodies(source: SourceModule, cls: str | None) -> list[list[ast.stmt]]:

@@ -27,9 +27,17 @@ if TYPE_CHECKING:
     from celery_lint.project.core import Project
 
 _NAME = r"([A-Za-z_][\w.]*)"
-# `DJANGO_SETTINGS_MODULE=x`, `= x`, `: x` (ini, toml, .env, compose), quoted or not; and
-# `"DJANGO_SETTINGS_MODULE", "x"` / `["DJANGO_SETTINGS_MODULE"] = "x"` in Python text
-DSM_RE = re.compile(r"""DJANGO_SETTINGS_MODULE["']?\s*(?:["']\s*,\s*|\]\s*=\s*|=\s*|:\s*)["']?""" + _NAME)
+
+
+def variable_set_re(variable: str, value: str) -> re.Pattern[str]:
+    """An environment variable given a value, in any file: `VARIABLE=x`, `= x`, `: x` (ini,
+    toml, .env, compose), and `"VARIABLE", x` / `["VARIABLE"] = x` in Python text; `value`
+    is the pattern of what follows (quotes included)."""
+    return re.compile(variable + r"""["']?\s*(?:["']\s*,\s*|\]\s*=\s*|=\s*|:\s*)""" + value)
+
+
+# the settings module, quoted or not
+DSM_RE = variable_set_re("DJANGO_SETTINGS_MODULE", r"""["']?""" + _NAME)
 # in Python, only a string literal: `setdefault("DJANGO_SETTINGS_MODULE", env("X"))` names no module
 PY_DSM_RE = re.compile(r"""DJANGO_SETTINGS_MODULE["']\s*(?:,|\]\s*=|:)\s*["']""" + _NAME + "[\"']")
 DS_RE = re.compile(r"(?:^|[\s\"'\[,=])--ds(?:=|\s+)[\"']?" + _NAME)  # pytest-django's option

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from celery_lint import celery_tables
 from celery_lint.evaluate import UNKNOWN, Ref
 from celery_lint.project import Project, Settings, SourceModule
+from celery_lint.project.app_settings import SettingsReader
 
 
 class _NotSet:
@@ -64,9 +65,10 @@ def django_names(key: str, namespace: Any) -> tuple[str, ...] | None:
     return None
 
 
-def from_settings(project: Project, settings: Settings, key: str) -> Setting:
-    """What the Django settings module `settings` gives Celery for `key`."""
-    names = django_names(key, project.namespace_value)
+def from_settings(project: Project, settings: Settings, key: str, reader: SettingsReader | None = None) -> Setting:
+    """What the Django settings module `settings` gives Celery for `key` (read by the app
+    of `reader`, else by the project's apps)."""
+    names = django_names(key, project.namespace_value if reader is None else reader.namespace)
     if names is None or settings.ns.dynamic:
         return Setting(UNKNOWN)
     for index, name in enumerate(names):
@@ -81,22 +83,26 @@ def from_settings(project: Project, settings: Settings, key: str) -> Setting:
     return Setting(NOT_SET)
 
 
-def effective(project: Project, settings: Settings, key: str) -> Setting:
-    """What Celery uses for `key`: the app's own configuration, else the settings."""
-    override = from_app(project, key)
+def effective(project: Project, settings: Settings, key: str, reader: SettingsReader | None = None) -> Setting:
+    """What Celery uses for `key`: the app's own configuration, else the settings (for
+    the app of `reader`, one reading `settings`, when given)."""
+    override = from_app(project, key, reader)
     if override.value is not NOT_SET:
         return override
-    return from_settings(project, settings, key)
+    return from_settings(project, settings, key, reader)
 
 
-def from_app(project: Project, key: str) -> Setting:
-    """What the project's code sets on a Celery app for `key` (NOT_SET: nothing does).
+def from_app(project: Project, key: str, reader: SettingsReader | None = None) -> Setting:
+    """What the project's code sets on a Celery app for `key` (NOT_SET: nothing does);
+    with a `reader`, on its app (the modules of the project's other apps left out).
 
     A value only for a single write at module level of a Celery app module; any other
     write (in a function, in another module, of keys the analysis cannot read) makes
     it UNKNOWN. Writes in test modules (`conftest.py`, `tests/`) are not the
     deployment's and are left out."""
-    app_paths = {a.source.path for a in project.django_apps}
+    apps = project.django_apps if reader is None or reader.app is None else [reader.app]
+    app_paths = {a.source.path for a in apps}
+    others = {a.source.path for a in project.django_apps} - app_paths
     found: list[tuple[Setting, bool]] = []
     # a write spells `.conf.<key>`, `.conf[`, `.conf.update(`... or a Celery class:
     # other files mentioning the key only read it (`from django.conf import settings`)
@@ -105,7 +111,9 @@ def from_app(project: Project, key: str) -> Setting:
     # the files that can write any key, scanned once for all keys; then those naming this one
     writers = [p for p in project.files_mentioning(".conf", *classes) if project.mentions(p, key)]
     for path in dict.fromkeys([*sorted(app_paths), *writers]):
-        if is_test_module(project, path) or not (project.matches(path, conf_write) or project.mentions(path, *classes)):
+        if path in others or is_test_module(project, path) or not (
+            project.matches(path, conf_write) or project.mentions(path, *classes)
+        ):
             continue
         source = project.source(path)
         writes = _writes(source, key, project.celery_classes) if source is not None else []
@@ -115,7 +123,8 @@ def from_app(project: Project, key: str) -> Setting:
     if not found:
         return Setting(NOT_SET)
     setting, at_module_level = found[0]
-    if len(found) > 1 or not at_module_level or project.namespace_value is UNKNOWN:
+    namespace = project.namespace_value if reader is None else reader.namespace
+    if len(found) > 1 or not at_module_level or namespace is UNKNOWN:
         return Setting(UNKNOWN, setting.name, setting.path, setting.line)
     return setting
 

@@ -131,3 +131,15 @@ def sends_run_by(
 
     for stmt in function.body:
         yield from visit(stmt)
+
+
+def sent_after_commit(project: Project, call: ast.Call) -> tuple[str, str]:
+    """(`receiver.method` of a `.delay()` / `.apply_async()` call, how to send it once the
+    transaction commits): `receiver.delay_on_commit(...)` where the target Celery has it
+    (DjangoTask's, 5.4 and later), else `transaction.on_commit(lambda: ...)`."""
+    method = call.func.attr  # type: ignore[attr-defined]
+    receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
+    later = f"transaction.on_commit(lambda: {receiver}.{method}(...))"
+    if project.celery_version is None or project.celery_version.version >= (5, 4, 0):
+        return f"{receiver}.{method}", f"use {receiver}.{SEND[method]}(...) or {later}"
+    return f"{receiver}.{method}", f"use {later}"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from celery_lint import django_tasks
 from celery_lint.findings import Finding
 from celery_lint.project import SHARED_TASK, CeleryApp, Project
 from celery_lint.project.reach import startup_reach
@@ -76,7 +77,9 @@ def _app_loaded(project: Project, apps: list[CeleryApp]) -> bool:
     app_modules = {a.source.module for a in apps if a.source.module}
     if any(_imports_app(project, p, app_modules) for p in startup_modules(project)):
         return True
-    if all(_imports_app(project, p, app_modules) for p in shared_task_modules(project)):
+    if all(_imports_app(project, p, app_modules) for p in shared_task_modules(project)) and (
+        django_tasks.on_current_app(project) is None  # django.tasks sent to Celery's current app
+    ):
         return True
     reach = startup_reach(project)
     if reach.unknown is not None or app_modules & reach.deferred:
@@ -95,9 +98,18 @@ def check(project: Project) -> Iterator[Finding]:
     if init is None or init.name != "__init__.py":
         return
     leaf = module.rpartition(".")[2]
+    backend = django_tasks.on_current_app(project)
+    users = "@shared_task tasks use Celery's default app"
+    if backend is not None and all(_imports_app(project, p, {a.source.module or "" for a in apps})
+                                   for p in shared_task_modules(project)):
+        users = (
+            f"django.tasks tasks enqueued through {backend} use Celery's current app"
+            + (" (no OPTIONS['CELERY_APP'] names one)" if backend in django_tasks.TASKS_CELERY else "")
+            + ", which is then Celery's default app"
+        )
     yield RULE.finding(
         init, 1,
-        f"{package} does not import the Celery app at start-up: @shared_task tasks use Celery's default app "
+        f"{package} does not import the Celery app at start-up: {users} "
         f"(broker amqp://guest@localhost) in Django; add 'from .{leaf} import {apps[0].variable} as celery_app'",
         subject="celery_app",
     )
@@ -178,7 +190,11 @@ module imported at Django start-up imports the project's app, the current app in
 the web process is Celery's implicit `default` app: no Django settings, broker
 `amqp://guest@localhost`, and `.delay()` fails with `Connection refused` in views,
 while the worker (which imports `proj.celery` itself) looks healthy. The fix is the
-two lines of "First steps with Django" in the project package's `__init__.py`.""",
+two lines of "First steps with Django" in the project package's `__init__.py`.
+
+A Celery backend of Django 6's `django.tasks` meets the same default app:
+django-tasks-fennel, and django-tasks-celery unless `TASKS` gives it
+`OPTIONS["CELERY_APP"]`, send every `.enqueue()` through Celery's current app.""",
         bad=Example({"proj/__init__.py": ""}, findings=(("proj/__init__.py", "CEL004"),)),
         good=Example(
             {
@@ -194,7 +210,8 @@ two lines of "First steps with Django" in the project package's `__init__.py`.""
             "the app imported from an AppConfig.ready() (any apps.py), a models.py, the settings, manage.py, "
             "wsgi.py or asgi.py",
             "every module that uses shared_task imports the app module itself",
-            "projects whose tasks use only @app.task",
+            "projects whose tasks use only @app.task (and no Celery backend of django.tasks that finds its app as "
+            "Celery's current app: django-tasks-fennel, django-tasks-celery without OPTIONS['CELERY_APP'])",
             "a start-up module that imports modules dynamically (importlib.import_module, import_string)",
             "the app reached at start-up through module-level imports, transitively: from an installed app's "
             "package, apps module, models module or package, AppConfig.ready() body, its admin module when "

@@ -7,12 +7,13 @@ import bisect
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from celery_lint import django_tasks
 from celery_lint.examples import BASE
 from celery_lint.findings import Finding
 from celery_lint.project import BLOCK_NODES, Project, SourceModule
 from celery_lint.registry import Edits, Example, Fix, Rule, register
 from celery_lint.rules._atomic import atomic_decorated, may_open_atomic, opens_atomic
-from celery_lint.rules._sending import DEFERRED, SEND, sends_a_task
+from celery_lint.rules._sending import DEFERRED, SEND, local_names, sends_a_task
 
 if TYPE_CHECKING:
     from celery_lint.fixing.context import FixContext
@@ -34,7 +35,7 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
     open a block: the others are not visited."""
     words = ("atomic", *(name for name, qualname in source.aliases.items() if "atomic" in qualname))
     opens = _lines_spelling(source.lines, words)
-    sends = _lines_spelling(source.lines, SEND)
+    sends = _lines_spelling(source.lines, (*SEND, "enqueue"))
 
     def spans(lines: list[int], node: ast.stmt) -> bool:
         decorators = getattr(node, "decorator_list", None)
@@ -75,10 +76,28 @@ def _sends_in_atomic(project: Project, source: SourceModule) -> Iterator[tuple[a
             kind = sends_a_task(project, source, node.func.value, scopes)
             if kind is not None:
                 yield node, kind
+        elif atomic and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "enqueue":
+            if _enqueued_to_celery(project, source, node.func.value, scopes):
+                yield node, "django"
         for child in ast.iter_child_nodes(node):
             yield from visit(child, atomic, scopes)
 
     yield from visit(source.tree, False, [])
+
+
+def _enqueued_to_celery(project: Project, source: SourceModule, receiver: ast.expr, scopes: list[ast.AST]) -> bool:
+    """Whether `receiver.enqueue()` sends a django.tasks task to Celery at once: a task of
+    a project module whose alias a Celery backend runs (django-tasks-celery's enqueue()
+    calls apply_async(), django-tasks-fennel's send_task())."""
+    if not django_tasks.may_run_on_celery(project):
+        return False
+    root = receiver
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id in local_names(scopes):
+        return False
+    task = django_tasks.django_task_of(project, source, receiver)
+    return task is not None and django_tasks.celery_backend(project, task.alias) is not None
 
 
 def _has_on_commit_methods(project: Project) -> bool:
@@ -90,7 +109,7 @@ def _has_on_commit_methods(project: Project) -> bool:
 def _may_send_in_atomic(text: str) -> bool:
     """A module that sends a task (an atomic block may be opened by a project wrapper
     under any name)."""
-    return ".delay" in text or ".apply_async" in text
+    return ".delay" in text or ".apply_async" in text or ".enqueue" in text
 
 
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
@@ -99,6 +118,16 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     for call, kind in _sends_in_atomic(project, source):
         method = call.func.attr  # type: ignore[attr-defined]
         receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
+        if kind == "django":
+            yield RULE.finding(
+                source.path, call,
+                f"{receiver}.enqueue() inside transaction.atomic() sends the django.tasks task to Celery while the "
+                f"transaction is open (its Celery backend publishes at once): a worker can run it before the "
+                f"transaction commits (without the rows it wrote) or for a transaction that rolls back; use "
+                f"transaction.on_commit(partial({receiver}.enqueue, ...))",
+                subject=f"{source.path}:{call.lineno}",
+            )
+            continue
         later = f"transaction.on_commit(lambda: {receiver}.{method}(...))"
         fix = f"use {receiver}.{SEND[method]}(...) (app with the Django fixup) or {later}"
         if not _has_on_commit_methods(project):
@@ -113,9 +142,54 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
         )
 
 
+def _imported_as(ctx: FixContext, module: str, name: str) -> str | None:
+    """The module-level name `from module import name [as x]` binds in the file."""
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.ImportFrom) and stmt.module == module and not stmt.level:
+            for alias in stmt.names:
+                if alias.name == name:
+                    return alias.asname or name
+    return None
+
+
+def _fix_enqueue(ctx: FixContext, finding: Finding) -> Edits:
+    """`task.enqueue(a, b)` (a statement) -> `transaction.on_commit(partial(task.enqueue, a, b))`,
+    with `from functools import partial` / `from django.db import transaction` added after
+    the file's last module-level import when it lacks them (no such import: not fixed)."""
+    stmt = ctx.node_at(ast.Expr, finding.line, finding.col)
+    call = stmt.value if stmt is not None else None
+    if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Attribute) or call.func.attr != "enqueue":
+        return []
+    imports = [s for s in ctx.tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    if not imports:
+        return []
+    added = []
+    transaction = _imported_as(ctx, "django.db", "transaction")
+    partial = _imported_as(ctx, "functools", "partial")
+    if transaction is None:
+        transaction = "transaction"
+        added.append(("transaction", "from django.db import transaction"))
+    if partial is None:
+        partial = "partial"
+        added.append(("partial", "from functools import partial"))
+    if any(ctx.assigned(name) for name, _ in added):
+        return []  # the name is taken in this module
+    arguments = ctx.source(call)[len(ctx.source(call.func)):].strip()[1:-1].strip()
+    start, end = ctx.span(call)
+    later = f"{transaction}.on_commit({partial}({ctx.source(call.func)}{', ' + arguments if arguments else ''}))"
+    edits = [(start, end, later)]
+    if added:
+        at = ctx.after_line(imports[-1].end_lineno or imports[-1].lineno)
+        edits.append((at, at, "".join(line + ctx.newline for _, line in added)))
+    return edits
+
+
 def fix(ctx: FixContext, finding: Finding) -> Edits:
     """`task.delay(...)` -> `task.delay_on_commit(...)` for a call whose value is
-    dropped (an expression statement), on a known Celery 5.4 or later."""
+    dropped (an expression statement), on a known Celery 5.4 or later; a django.tasks
+    `task.enqueue(...)` -> `transaction.on_commit(partial(task.enqueue, ...))`."""
+    if "on_commit(partial(" in finding.message:
+        return _fix_enqueue(ctx, finding)
     target = ctx.project.celery_version
     if target is None or target.version < (5, 4, 0) or ".delay_on_commit(" not in finding.message:
         return []  # not surely a task of an app with the fixup, or no such method
@@ -176,7 +250,11 @@ Send the task when the transaction commits: `task.delay_on_commit(...)`
 (Celery >= 5.4; the tasks of an app with the Django fixup are `DjangoTask`s) or
 `transaction.on_commit(lambda: task.delay(...))`. Calls already inside an
 `on_commit` callback are fine. Views decorated with `@transaction.atomic`, and
-every view under `ATOMIC_REQUESTS = True`, run inside a transaction too.""",
+every view under `ATOMIC_REQUESTS = True`, run inside a transaction too.
+
+A `django.tasks` task whose backend is a Celery backend (django-tasks-celery,
+django-tasks-fennel) is published by `.enqueue()` at once the same way: send it
+with `transaction.on_commit(partial(task.enqueue, ...))`.""",
         bad=Example(
             {"demoapp/tasks.py": _TASKS, "demoapp/views.py": _VIEWS.format(send="delay")},
             findings=(("demoapp/views.py", "CEL204"),),
@@ -186,6 +264,8 @@ every view under `ATOMIC_REQUESTS = True`, run inside a transaction too.""",
             "calls inside a callback given to transaction.on_commit() (a lambda, a nested function, a partial): "
             "nested functions, lambdas and generator expressions are not run by the block itself",
             "delay_on_commit() / apply_async_on_commit()",
+            "enqueue() of a django.tasks task whose backend alias no Celery backend runs in any settings module "
+            "(the ImmediateBackend runs it inline, within the transaction), or not traced to its @task",
             "receivers not surely tasks: only tasks the analysis recognises in the module itself or in project "
             "modules (under any import alias or re-export), names imported from a library's `tasks` module, "
             ".s()/.si()/.signature() of those, and celery's group/chain/chord/signature count; parameters, "
@@ -207,7 +287,9 @@ every view under `ATOMIC_REQUESTS = True`, run inside a transaction too.""",
             "unused) and the target Celery has the method (5.4 and later). Unsafe: `delay_on_commit()` returns "
             "None, not an AsyncResult, and sends nothing when the transaction rolls back -- that is the point, "
             "but it is a change the code around may not expect; a task of an app without the Django fixup has "
-            "no such method.",
+            "no such method. A django.tasks `task.enqueue(...)` statement becomes "
+            "`transaction.on_commit(partial(task.enqueue, ...))` (the imports added when missing): no "
+            "TaskResult, and nothing enqueued on a rollback, either.",
             fix,
             {"demoapp/tasks.py": _TASKS, "demoapp/views.py": _VIEWS.format(send="delay_on_commit")},
         ),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from celery_lint import django_tasks
 from celery_lint.discovery import is_test_module, worker_reach
 from celery_lint.findings import Finding
 from celery_lint.project import TASK_WORD, Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.tasks import may_define_tasks, task_defs
+from celery_lint.tasks import TaskDef, may_define_tasks, task_defs
 
 
 def check(project: Project) -> Iterator[Finding]:
@@ -21,7 +22,12 @@ def check(project: Project) -> Iterator[Finding]:
 def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
     if not source.module or is_test_module(project, source.path):
         return
-    tasks = list(task_defs(project, source))
+    tasks: list[TaskDef | django_tasks.DjangoTask] = list(task_defs(project, source))
+    if django_tasks.may_run_on_celery(project):  # django.tasks tasks a Celery backend runs register when imported
+        tasks += [
+            t for t in django_tasks.django_tasks(project, source)
+            if t.module_level and django_tasks.celery_backend(project, t.alias) is not None
+        ]
     if not tasks:
         return
     reach = worker_reach(project)
@@ -79,7 +85,12 @@ message for it with "Received unregistered task of type 'demoapp.jobs...'".
 
 A module the worker reaches only through the URLconf (imported by Django's
 system checks when the worker starts) is reported too: the task disappears as
-soon as the worker runs with `celery --skip-checks` or the URLconf changes.""",
+soon as the worker runs with `celery --skip-checks` or the URLconf changes.
+
+The same holds for a `django.tasks` task whose backend is a Celery backend
+(django-tasks-celery, django-tasks-fennel): the backend registers it with Celery
+when the task's module is imported, so a worker that never imports the module
+rejects its messages.""",
         bad=Example(
             {"demoapp/jobs.py": _JOBS},
             findings=(("demoapp/jobs.py", "CEL205"),),

@@ -12,6 +12,7 @@ from celery_lint import celery_tables
 from celery_lint.discovery import TaskNames, app_receiver, const_str, is_conf, is_test_module, nearest, task_names
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule, module_statements
+from celery_lint.project.app_settings import settings_namespaces
 from celery_lint.project.configurations import class_statements, configuration_classes
 from celery_lint.registry import Example, Rule, register
 
@@ -33,7 +34,7 @@ class NameRef(NamedTuple):
     source: SourceModule
     node: ast.expr
     name: str
-    kind: str  # "beat", "route", "send_task", "signature"
+    kind: str  # "beat", "route", "send_task", "signature", "periodic" (a PeriodicTask row)
 
 
 # -- where task names are written ------------------------------------------------------------
@@ -77,15 +78,17 @@ def route_names(node: ast.expr | None) -> Iterator[tuple[ast.expr, str]]:
 _EXTRACT = {"beat": (schedule_names, entry_names), "route": (route_names, None)}
 
 
-def _setting_kinds(project: Project) -> dict[str, str]:
+def _setting_kinds(namespaces: Iterable[object]) -> dict[str, str]:
+    """The settings names of a schedule and of routes, for the namespaces of the apps
+    reading a settings file (CELERY_ and the old names always)."""
     kinds = {"beat_schedule": "beat", "task_routes": "route"}
     names: dict[str, str] = {}
-    namespace = project.namespace_value
     for key, kind in kinds.items():
         names[celery_tables.prefixed(key)] = kind
         names[celery_tables.defaults._TO_OLD_KEY[key]] = kind
-        if isinstance(namespace, str):
-            names[f"{namespace}_{key.upper()}"] = kind
+        for namespace in namespaces:
+            if isinstance(namespace, str):
+                names[f"{namespace}_{key.upper()}"] = kind
     return names
 
 
@@ -129,15 +132,17 @@ def _written(
 
 
 def settings_refs(project: Project) -> Iterator[NameRef]:
-    kinds = _setting_kinds(project)
-
-    def is_target(node: ast.expr) -> str | None:
-        return kinds.get(node.id) if isinstance(node, ast.Name) else None
-
     classes = configuration_classes(project)
     for path in sorted(project.settings_files):
         source = project.source(path)
         if source is not None:
+            # the namespaces of the apps reading the settings modules this file is part of
+            namespaces = [n for s in project.settings if path in s.files for n in settings_namespaces(project, s)]
+            kinds = _setting_kinds(namespaces)
+
+            def is_target(node: ast.expr, kinds: dict[str, str] = kinds) -> str | None:
+                return kinds.get(node.id) if isinstance(node, ast.Name) else None
+
             statements = [*module_statements(source.tree)]
             statements += [s for cls in classes.get(path, []) for s in class_statements(project, cls)]
             yield from _written(source, statements, is_target)
@@ -184,6 +189,38 @@ def call_refs(project: Project) -> Iterator[NameRef]:
                 yield NameRef(source, arg, const_str(arg), kind)  # type: ignore[arg-type]
 
 
+PERIODIC_TASK = "django_celery_beat.models.PeriodicTask"
+_MANAGER_CALLS = frozenset({"create", "get_or_create", "update_or_create"})
+
+
+def periodic_refs(project: Project) -> Iterator[NameRef]:
+    """`PeriodicTask(task="...")`, `PeriodicTask.objects.create(task="...")` (and
+    get_or_create/update_or_create, `defaults={"task": ...}` too), in code and data
+    migrations (`PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")`)."""
+    for path in project.files_mentioning("PeriodicTask"):
+        source = project.source(path)
+        if source is None or is_test_module(project, path):
+            continue
+        for call in source.nodes(ast.Call):
+            func = call.func
+            model: ast.expr = func  # PeriodicTask(task=...)
+            if isinstance(func, ast.Attribute) and func.attr in _MANAGER_CALLS:
+                if not (isinstance(func.value, ast.Attribute) and func.value.attr == "objects"):
+                    continue
+                model = func.value.value
+            qualname = source.qualname(model)
+            from_apps = qualname is None and isinstance(model, ast.Name) and model.id == "PeriodicTask" \
+                and "django_celery_beat" in source.text  # `apps.get_model("django_celery_beat", ...)`
+            if qualname != PERIODIC_TASK and not from_apps:
+                continue
+            for keyword in call.keywords:
+                if keyword.arg == "task" and const_str(keyword.value):
+                    yield NameRef(source, keyword.value, const_str(keyword.value), "periodic")  # type: ignore[arg-type]
+                elif keyword.arg == "defaults":
+                    for node, name in entry_names(keyword.value):
+                        yield NameRef(source, node, name, "periodic")
+
+
 # -- which names are wrong -------------------------------------------------------------------------
 
 
@@ -214,7 +251,7 @@ def verdict(ref: NameRef, tasks: TaskNames) -> str | None:
     in_project = name.split(".")[0] in tasks.top_levels
     is_suffix = suggestion is not None and suggestion.endswith("." + name)
     typo = suggestion is not None and not is_suffix and celery_tables.edit_distance(name, suggestion) <= 2
-    if not (in_project or typo or (is_suffix and ref.kind in ("beat", "route"))):
+    if not (in_project or typo or (is_suffix and ref.kind in ("beat", "route", "periodic"))):
         return None  # may be a task of another code base
     hint = f"; did you mean {suggestion!r}?" if suggestion else ""
     if ref.kind == "beat":
@@ -222,13 +259,18 @@ def verdict(ref: NameRef, tasks: TaskNames) -> str | None:
             f"beat schedule task {name!r} names no task of this project: beat sends it on every run and the "
             f"worker rejects it as an unregistered task{hint}"
         )
+    if ref.kind == "periodic":
+        return (
+            f"periodic task (django-celery-beat PeriodicTask) task {name!r} names no task of this project: beat "
+            f"sends it on every run and the worker rejects it as an unregistered task{hint}"
+        )
     if ref.kind == "route":
         return f"task_routes key {name!r} names no task of this project: the route never applies{hint}"
     return f"{ref.kind}({name!r}) names no task of this project: the worker rejects it as an unregistered task{hint}"
 
 
 def check(project: Project) -> Iterator[Finding]:
-    refs = [ref for ref in (*settings_refs(project), *conf_refs(project), *call_refs(project))
+    refs = [ref for ref in (*settings_refs(project), *conf_refs(project), *call_refs(project), *periodic_refs(project))
             if not ref.name.startswith("celery.")]
     if not refs:
         return
@@ -250,7 +292,8 @@ RULE = register(
         code="CEL206",
         severity="E",
         name="unknown-task-name",
-        summary="a task name string (beat schedule, send_task, task_routes key) names no task of the project",
+        summary="a task name string (beat schedule, PeriodicTask row, send_task, task_routes key) names no task of "
+                "the project",
         why="""\
 Celery looks tasks up by name, and a name is its module's dotted path plus the
 function name (`demoapp.tasks.add`) unless `name=` is given. A beat schedule
@@ -259,7 +302,13 @@ worker rejects each message with "Received unregistered task of type ...", and
 beat keeps sending it. A `task_routes` key that names no task silently routes
 nothing. Task routes match a key exactly, or with `fnmatch` when it holds `*`
 (`celery/app/routes.py`); a compiled `re.compile(...)` key is a regular expression,
-a `'re:...'` string is not.""",
+a `'re:...'` string is not.
+
+django-celery-beat's `PeriodicTask` rows are checked where code or a data
+migration writes them: `PeriodicTask(task="...")` and
+`PeriodicTask.objects.create/get_or_create/update_or_create(task="...")` (or
+`defaults={"task": "..."}`), the model imported or from `apps.get_model(...)`.
+Rows added in the admin are CEL307's (live, with a database).""",
         bad=Example(
             {
                 "+proj/settings.py": """\
@@ -292,6 +341,8 @@ a `'re:...'` string is not.""",
             "task_routes globs that match some task, or whose first component is not a project package; "
             "compiled regular expression keys; router classes and functions",
             "names held in variables; send_task calls in test modules; receivers that are not a known Celery app",
+            "a schedule or routes under the namespace of an app whose namespace cannot be read "
+            "(`<NAMESPACE>_BEAT_SCHEDULE` is read for the apps reading that settings module)",
         ),
         check_project=check,
     )

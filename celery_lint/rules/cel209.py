@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Iterator
 
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._sending import SEND, sends_run_by
+from celery_lint.rules._sending import sends_run_by, sent_after_commit
 from celery_lint.rules._signals import handlers, may_hold_handlers
 
 
@@ -17,16 +16,12 @@ def _may_send_from_handlers(text: str) -> bool:
 
 
 def check(project: Project, source: SourceModule) -> Iterator[Finding]:
-    on_commit_methods = project.celery_version is None or project.celery_version.version >= (5, 4, 0)
     for function, what in handlers(source):
         for call in sends_run_by(project, source, function):
-            method = call.func.attr  # type: ignore[attr-defined]
-            receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
-            later = f"transaction.on_commit(lambda: {receiver}.{method}(...))"
-            fix = f"use {receiver}.{SEND[method]}(...) or {later}" if on_commit_methods else f"use {later}"
+            sent, fix = sent_after_commit(project, call)
             yield RULE.finding(
                 source.path, call,
-                f"{receiver}.{method}() in a {what} sends the task before the save's transaction commits whenever "
+                f"{sent}() in a {what} sends the task before the save's transaction commits whenever "
                 f"the save runs inside one (atomic(), ATOMIC_REQUESTS, a model with parents): a worker can read "
                 f"the database before the row is committed (DoesNotExist) or for a save that rolls back; {fix}",
                 subject=f"{source.module}.{function.name}",

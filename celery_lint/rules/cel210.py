@@ -6,12 +6,12 @@ import ast
 import re
 from collections.abc import Iterator
 
-from celery_lint.examples import BASE
+from celery_lint.examples import BASE, SIGNUP_TASKS, SIGNUP_VIEW
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._atomic import atomic_decorated, opens_atomic
-from celery_lint.rules._sending import SEND, sends_run_by
+from celery_lint.rules._sending import sends_run_by, sent_after_commit
 from celery_lint.rules._signals import Function
 from celery_lint.rules._views import is_views_module, views
 
@@ -56,42 +56,17 @@ def check(project: Project, source: SourceModule) -> Iterator[Finding]:
     settings = atomic_requests(project) if found else None
     if settings is None:
         return
-    on_commit_methods = project.celery_version is None or project.celery_version.version >= (5, 4, 0)
     for function, call in found:
-        method = call.func.attr  # type: ignore[attr-defined]
-        receiver = ast.unparse(call.func.value)  # type: ignore[attr-defined]
-        later = f"transaction.on_commit(lambda: {receiver}.{method}(...))"
-        fix = f"use {receiver}.{SEND[method]}(...) or {later}" if on_commit_methods else f"use {later}"
+        sent, fix = sent_after_commit(project, call)
         yield RULE.finding(
             source.path, call,
-            f"{receiver}.{method}() in the view {function.name}, which runs inside a transaction "
+            f"{sent}() in the view {function.name}, which runs inside a transaction "
             f"(ATOMIC_REQUESTS = True for the 'default' database in {settings}): a worker can run the task before "
             f"the request's transaction commits (without the rows it wrote) or for a request that rolls back; {fix}",
             subject=f"{source.module}.{function.name}",
         )
 
 
-_VIEWS = """\
-from django.contrib.auth.models import User
-from django.http import JsonResponse
-
-from demoapp.tasks import welcome
-
-
-def signup(request):
-    user = User.objects.create(username=request.POST["username"])
-    welcome.{send}(user.pk)
-    return JsonResponse({{"id": user.pk}})
-"""
-_TASKS = """\
-from celery import shared_task
-from django.contrib.auth.models import User
-
-
-@shared_task
-def welcome(user_id):
-    return User.objects.get(pk=user_id).username
-"""
 _URLS = BASE["proj/urls.py"].replace('path("add/", views.add_view)', 'path("signup/", views.signup)')
 _ATOMIC = BASE["proj/settings.py"].replace('"NAME": BASE_DIR / "db.sqlite3",', '"NAME": BASE_DIR / "db.sqlite3",\n        "ATOMIC_REQUESTS": True,')
 
@@ -113,13 +88,13 @@ Send it when the transaction commits: `task.delay_on_commit(...)` (Celery >= 5.4
 or `transaction.on_commit(lambda: task.delay(...))`. Views decorated with
 `@transaction.non_atomic_requests` are not wrapped.""",
         bad=Example(
-            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": _TASKS,
-             "demoapp/views.py": _VIEWS.format(send="delay")},
+            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": SIGNUP_TASKS,
+             "demoapp/views.py": SIGNUP_VIEW.format(send="delay", argument="user.pk")},
             findings=(("demoapp/views.py", "CEL210"),),
         ),
         good=Example(
-            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": _TASKS,
-             "demoapp/views.py": _VIEWS.format(send="delay_on_commit")}
+            {"proj/settings.py": _ATOMIC, "proj/urls.py": _URLS, "demoapp/tasks.py": SIGNUP_TASKS,
+             "demoapp/views.py": SIGNUP_VIEW.format(send="delay_on_commit", argument="user.pk")}
         ),
         silent_on=(
             "ATOMIC_REQUESTS off, only on another database alias, or read from the environment",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from celery_lint.examples import SIGNUP_TASKS, SIGNUP_VIEW
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
@@ -156,28 +157,6 @@ def _may_send_django_objects(text: str) -> bool:
     )
 
 
-_VIEWS = """\
-from django.contrib.auth.models import User
-from django.http import JsonResponse
-
-from demoapp.tasks import welcome
-
-
-def signup(request):
-    user = User.objects.create(username=request.POST["username"])
-    welcome.delay({argument})
-    return JsonResponse({{"id": user.pk}})
-"""
-_TASKS = """\
-from celery import shared_task
-from django.contrib.auth.models import User
-
-
-@shared_task
-def welcome(user_id):
-    return User.objects.get(pk=user_id).username
-"""
-
 RULE = register(
     Rule(
         code="CEL211",
@@ -199,10 +178,10 @@ form. The rule reports only objects whose type the analysis knows: the result of
 `request` (and `request.user`, `request.FILES`), a receiver's `instance`, a
 `form_valid` form.""",
         bad=Example(
-            {"demoapp/tasks.py": _TASKS, "demoapp/views.py": _VIEWS.format(argument="user")},
+            {"demoapp/tasks.py": SIGNUP_TASKS, "demoapp/views.py": SIGNUP_VIEW.format(send="delay", argument="user")},
             findings=(("demoapp/views.py", "CEL211"),),
         ),
-        good=Example({"demoapp/tasks.py": _TASKS, "demoapp/views.py": _VIEWS.format(argument="user.pk")}),
+        good=Example({"demoapp/tasks.py": SIGNUP_TASKS, "demoapp/views.py": SIGNUP_VIEW.format(send="delay", argument="user.pk")}),
         silent_on=(
             "task_serializer other than 'json' (pickle, a custom one) or one the analysis cannot read, and calls "
             "given serializer= or **options",

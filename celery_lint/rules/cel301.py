@@ -8,6 +8,7 @@ from celery_lint.evaluate import options
 from celery_lint.examples import settings_module
 from celery_lint.findings import Finding
 from celery_lint.project import Project
+from celery_lint.project.app_settings import settings_namespaces
 from celery_lint.registry import Example, Rule, register
 
 RESULTS_APP = "django_celery_results"
@@ -16,10 +17,9 @@ SETTING = "CELERY_RESULT_BACKEND"  # the new name with the prefix, and the old n
 
 
 def check(project: Project) -> Iterator[Finding]:
-    namespace = project.namespace_value
-    if namespace not in ("CELERY", None):
-        return
     for settings in project.settings:
+        if not any(n in ("CELERY", None) for n in settings_namespaces(project, settings)):
+            continue  # no app reading these settings reads CELERY_RESULT_BACKEND
         binding = settings.binding(SETTING)
         if binding is None or settings.ns.dynamic:
             continue
@@ -62,6 +62,8 @@ isn't in an application in INSTALLED_APPS`.""",
         silent_on=(
             "INSTALLED_APPS or the backend coming from the environment, or built in ways the analysis cannot follow",
             "other result backends",
+            "settings that only apps with another namespace than 'CELERY' (or none), or one the analysis "
+            "cannot read, read: each settings module is judged for the apps reading it",
         ),
         check_project=check,
     )

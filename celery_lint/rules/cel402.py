@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from celery_lint.evaluate import UNKNOWN, options
 from celery_lint.findings import Finding
 from celery_lint.project import Project, Settings
+from celery_lint.project.app_settings import settings_readers
 from celery_lint.registry import Edits, Example, Fix, Rule, register
 from celery_lint.rules._fixes import unassigned
 from celery_lint.rules._celeryconf import NOT_SET, effective
@@ -48,21 +50,23 @@ def time_zone(settings: Settings) -> Any:
 
 
 def check(project: Project) -> Iterator[Finding]:
-    if project.namespace_value not in ("CELERY", None):
-        return  # the crontab default reads "<namespace>_TIMEZONE": only these two are plain
-    for settings in project.settings:
-        scheduler = effective(project, settings, "beat_scheduler")
-        if not scheduler.known or scheduler.path is None:
+    seen: set[tuple[Path, int]] = set()
+    for settings, reader in ((s, r) for s in project.settings for r in settings_readers(project, s)):
+        if reader.namespace not in ("CELERY", None):
+            continue  # the crontab default reads "<namespace>_TIMEZONE": only these two are plain
+        scheduler = effective(project, settings, "beat_scheduler", reader)
+        if not scheduler.known or scheduler.path is None or (scheduler.path, scheduler.line) in seen:
             continue
         if is_database_scheduler(project, scheduler.value) is not True:
             continue
         if project.is_installed(settings, BEAT_APP) is not True:
             continue  # CEL304 reports a missing app
-        if effective(project, settings, "timezone").value is not NOT_SET:
+        if effective(project, settings, "timezone", reader).value is not NOT_SET:
             continue
         zone = time_zone(settings)
         if not isinstance(zone, str) or is_utc(zone):
             continue
+        seen.add((scheduler.path, scheduler.line))
         where = "TIME_ZONE" if settings.ns.has("TIME_ZONE") is True else "Django's default TIME_ZONE"
         yield RULE.finding(
             scheduler.path, scheduler.line,
@@ -129,6 +133,8 @@ in the project, Celery included, speaks Paris time. Setting
             "TIME_ZONE = 'UTC' (or another zone that is UTC all year), or CELERY_TIMEZONE set",
             "schedulers other than the DatabaseScheduler; django_celery_beat not installed (CEL304)",
             "TIME_ZONE, the scheduler or the timezone set in ways the analysis cannot follow",
+            "settings read only by apps with another namespace than 'CELERY' (or none), or one the analysis "
+            "cannot read: each settings module is judged for each app reading it",
         ),
         fix=Fix(
             "safe",

@@ -37,6 +37,22 @@ def parse_findings(output: str, codes: tuple[str, ...] = STATIC_CODES) -> list[t
     return found
 
 
+# shape name -> (files changed from the canonical project, the (path, line, code) findings)
+Shapes = dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]]
+
+
+def write_shapes(top: Path, shapes: Shapes) -> Path:
+    """Each shape as its own project in `top/<name>/`."""
+    for name, (files, _) in shapes.items():
+        write_project(Example(files), top / name)
+    return top
+
+
+def shape_findings(shapes: Shapes) -> list[tuple[str, int, str]]:
+    """Every shape's findings, with paths relative to `top`, sorted (as flake8 on `top` finds them)."""
+    return sorted((f"{name}/{path}", line, code) for name, (_, lines) in shapes.items() for path, line, code in lines)
+
+
 MONOREPO_SETTINGS = """\
 TASK_ALWAYS_EAGER = True
 CELERYD_CONCURRENCY = 4

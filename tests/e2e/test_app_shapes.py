@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from celery_lint.examples import write_project
-from celery_lint.registry import Example
-from tests.e2e import parse_findings
+from tests.e2e import Shapes, parse_findings, shape_findings, write_shapes
 from tests.e2e.test_cli import celery_lint
 from tests.e2e.test_django_checks import manage, our_ids
 from tests.e2e.test_flake8 import flake8
@@ -18,7 +16,7 @@ from tests.test_settings_readers import two_apps
 
 ALL = ("CEL001", "CEL002", "CEL003", "CEL004", "CEL005", "CEL101", "CEL102", "CEL103", "CEL104")
 # project -> (files, the (path, line, code) findings both tools print)
-SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
+SHAPES: Shapes = {
     "factory-bad": (app_files("factory"), [("proj/settings.py", 33, "CEL101"), ("proj/settings.py", 34, "CEL104")]),
     "factory-clean": (app_files("factory", settings="CELERY_TASK_ALWAYS_EAGER = True\n"), []),
     "current-app-bad": (app_files("current-app"),
@@ -72,10 +70,7 @@ SHAPES: dict[str, tuple[dict[str, str], list[tuple[str, int, str]]]] = {
 
 @pytest.fixture(scope="module")
 def top(tmp_path_factory) -> Path:
-    top = tmp_path_factory.mktemp("shapes")
-    for name, (files, _) in SHAPES.items():
-        write_project(Example(files), top / name)
-    return top
+    return write_shapes(tmp_path_factory.mktemp("shapes"), SHAPES)
 
 
 @pytest.mark.parametrize("name", list(SHAPES))
@@ -90,11 +85,7 @@ def test_command(top, name):
 
 def test_flake8(top):
     result = flake8(top, "-j", "1", ".")
-    found = sorted(parse_findings(result.stdout, ALL))
-    expected = sorted(
-        (f"{name}/{path}", line, code) for name, (_, lines) in SHAPES.items() for path, line, code in lines
-    )
-    assert found == expected, result.stdout + result.stderr
+    assert sorted(parse_findings(result.stdout, ALL)) == shape_findings(SHAPES), result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,6 @@ with delay_on_commit() it is published after the commit and finds it."""
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 from celery_lint.engine import lint_paths, select_rules
@@ -15,64 +13,35 @@ from celery_lint.registry import REGISTRY, Example
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
 from tests.proof import probe
+from tests.proof.like_a_worker import needs_on_commit_methods, ran_after_the_commit, ran_before_the_commit, script
 
 load_rules()
 RULE = REGISTRY["CEL204"]
-SIGNUP = """\
-import os
-import threading
+SIGNUP = script(
+    """\
+    from django.test import RequestFactory
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
-import django
-
-django.setup()
-from celery.signals import after_task_publish
-from django.core.management import call_command
-from django.db import connection, connections
-from django.test import RequestFactory
-
-call_command("migrate", "auth", verbosity=0)  # the User table
-from demoapp import tasks, views
-
-
-@after_task_publish.connect
-def run_like_a_worker(sender=None, body=None, **kwargs):
-    print("published inside a transaction:", connection.in_atomic_block)
-    args = body[0]  # task protocol 2: (args, kwargs, embed)
-
-    def work():  # another thread has its own database connection, as a worker process has
-        result = tasks.send_welcome_email.apply(args=args)
-        print("task at publish time:", result.status, repr(result.result))
-        connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-
-
-views.signup(RequestFactory().post("/signup/", {"username": "ada"}))
-print("after the view:", tasks.send_welcome_email.apply(args=(1,)).result)
-"""
+    call_command("migrate", "auth", verbosity=0)  # the User table
+    from demoapp import tasks, views
+    """,
+    "tasks.send_welcome_email",
+    """\
+    views.signup(RequestFactory().post("/signup/", {"username": "ada"}))
+    print("after the view:", tasks.send_welcome_email.apply(args=(1,)).result)
+    """,
+)
 
 
 def test_task_sent_inside_atomic_runs_before_the_commit(tmp_path):
     result = run_python(SIGNUP, write_project(RULE.bad, tmp_path / "bad"))
-    assert "published inside a transaction: True" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: FAILURE DoesNotExist('User matching query does not exist.')" in result.stdout
+    ran_before_the_commit(result, "User")
     assert "after the view: Welcome, ada" in result.stdout  # the row exists once committed
-
-
-# The good example's delay_on_commit() is DjangoTask's, new in Celery 5.4.
-needs_on_commit_methods = pytest.mark.skipif(
-    importlib.util.find_spec("celery.contrib.django") is None, reason="no DjangoTask.delay_on_commit before Celery 5.4"
-)
 
 
 @needs_on_commit_methods
 def test_delay_on_commit_publishes_after_the_commit(tmp_path):
     result = run_python(SIGNUP, write_project(RULE.good, tmp_path / "good"))
-    assert "published inside a transaction: False" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: SUCCESS 'Welcome, ada'" in result.stdout
+    ran_after_the_commit(result, "'Welcome, ada'")
 
 
 ROLLBACK = """\

@@ -5,68 +5,41 @@ Sent with delay_on_commit() it is published after the commit and finds it."""
 
 from __future__ import annotations
 
-import importlib.util
-
-import pytest
-
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
+from tests.proof.like_a_worker import needs_on_commit_methods, ran_after_the_commit, ran_before_the_commit, script
 
 load_rules()
 RULE = REGISTRY["CEL209"]
-SAVE_IN_A_TRANSACTION = """\
-import os
-import threading
+SAVE_IN_A_TRANSACTION = script(
+    """\
+    from django.db import transaction
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
-import django
-
-django.setup()
-from celery.signals import after_task_publish
-from django.core.management import call_command
-from django.db import connection, connections, transaction
-
-call_command("migrate", run_syncdb=True, verbosity=0)  # demoapp's Order table
-from demoapp import tasks
-from demoapp.models import Order
-
-
-@after_task_publish.connect
-def run_like_a_worker(sender=None, body=None, **kwargs):
-    print("published inside a transaction:", connection.in_atomic_block)
-    args = body[0]
-
-    def work():  # another thread has its own database connection, as a worker process has
-        result = tasks.confirm.apply(args=args)
-        print("task at publish time:", result.status, repr(result.result))
-        connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-
-
-with transaction.atomic():  # what ATOMIC_REQUESTS wraps every view in
-    order = Order.objects.create(total=3)
-print("after the commit:", tasks.confirm.apply(args=(order.pk,)).result)
-"""
+    call_command("migrate", run_syncdb=True, verbosity=0)  # demoapp's Order table
+    from demoapp import tasks
+    from demoapp.models import Order
+    """,
+    "tasks.confirm",
+    """\
+    with transaction.atomic():  # what ATOMIC_REQUESTS wraps every view in
+        order = Order.objects.create(total=3)
+    print("after the commit:", tasks.confirm.apply(args=(order.pk,)).result)
+    """,
+)
 
 
 def test_task_sent_from_post_save_runs_before_the_commit(tmp_path):
     result = run_python(SAVE_IN_A_TRANSACTION, write_project(RULE.bad, tmp_path / "bad"))
-    assert "published inside a transaction: True" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: FAILURE DoesNotExist('Order matching query does not exist.')" in result.stdout
+    ran_before_the_commit(result, "Order")
     assert "after the commit: 1" in result.stdout
     (finding,) = lint_paths([tmp_path / "bad"], select_rules(["CEL209"])).findings
     assert "(DoesNotExist)" in finding.message
 
 
-@pytest.mark.skipif(importlib.util.find_spec("celery.contrib.django") is None,
-                    reason="no DjangoTask.delay_on_commit before Celery 5.4")
+@needs_on_commit_methods
 def test_delay_on_commit_publishes_after_the_commit(tmp_path):
     result = run_python(SAVE_IN_A_TRANSACTION, write_project(RULE.good, tmp_path / "good"))
-    assert "published inside a transaction: False" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: SUCCESS 1" in result.stdout
+    ran_after_the_commit(result, '1')

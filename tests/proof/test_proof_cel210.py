@@ -6,68 +6,41 @@ ATOMIC_REQUESTS. With delay_on_commit() it is published after the commit."""
 
 from __future__ import annotations
 
-import importlib.util
-
-import pytest
-
 from celery_lint.engine import lint_paths, select_rules
 from celery_lint.examples import write_project
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules
 from tests.helpers import run_python
+from tests.proof.like_a_worker import needs_on_commit_methods, ran_after_the_commit, ran_before_the_commit, script
 
 load_rules()
 RULE = REGISTRY["CEL210"]
-REQUEST = """\
-import os
-import threading
+REQUEST = script(
+    """\
+    from django.test import Client
+    from django.test.utils import setup_test_environment
 
-os.environ["DJANGO_SETTINGS_MODULE"] = "proj.settings"
-import django
-
-django.setup()
-from celery.signals import after_task_publish
-from django.core.management import call_command
-from django.db import connection, connections
-from django.test import Client
-from django.test.utils import setup_test_environment
-
-setup_test_environment()  # the test client's host
-call_command("migrate", "auth", verbosity=0)
-from demoapp import tasks
-
-
-@after_task_publish.connect
-def run_like_a_worker(sender=None, body=None, **kwargs):
-    print("published inside a transaction:", connection.in_atomic_block)
-
-    def work():
-        result = tasks.welcome.apply(args=body[0])
-        print("task at publish time:", result.status, repr(result.result))
-        connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-
-
-response = Client().post("/signup/", {"username": "ada"})
-print("status:", response.status_code)
-"""
+    setup_test_environment()  # the test client's host
+    call_command("migrate", "auth", verbosity=0)
+    from demoapp import tasks
+    """,
+    "tasks.welcome",
+    """\
+    response = Client().post("/signup/", {"username": "ada"})
+    print("status:", response.status_code)
+    """,
+)
 
 
 def test_view_sends_inside_the_request_transaction(tmp_path):
     result = run_python(REQUEST, write_project(RULE.bad, tmp_path / "bad"))
-    assert "published inside a transaction: True" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: FAILURE DoesNotExist('User matching query does not exist.')" in result.stdout
+    ran_before_the_commit(result, "User")
     assert "status: 200" in result.stdout
     (finding,) = lint_paths([tmp_path / "bad"], select_rules(["CEL210"])).findings
     assert "ATOMIC_REQUESTS = True for the 'default' database in proj.settings" in finding.message
 
 
-@pytest.mark.skipif(importlib.util.find_spec("celery.contrib.django") is None,
-                    reason="no DjangoTask.delay_on_commit before Celery 5.4")
+@needs_on_commit_methods
 def test_delay_on_commit_publishes_after_the_commit(tmp_path):
     result = run_python(REQUEST, write_project(RULE.good, tmp_path / "good"))
-    assert "published inside a transaction: False" in result.stdout, result.stdout + result.stderr
-    assert "task at publish time: SUCCESS 'ada'" in result.stdout
+    ran_after_the_commit(result, "'ada'")
