@@ -20,6 +20,12 @@ by half on a loaded machine):
   busy machine) and peak RSS (`ru_maxrss` of that child, from `os.wait4` in a
   small launcher, see `SPAWN`), expected to report no finding;
 - `celery-lint apps/app000/tasks.py`: one file of the same project;
+- `celery-lint .` from its on-disk cache (`celery_lint.cache`, written once before the
+  rounds): nothing changed since the last run ("warm"), and one file changed (a
+  comment line appended before the run) -- a models module, which no rule reads
+  beyond the text filters, and a views module, whose checks ask the project model
+  (which functions are tasks): the model is built again for them. Each run writes
+  the cache, so each finds only its own edit. The other runs are `--no-cache`;
 - flake8 on the tree, with and without the plugin;
 - linearity: four inputs grown in the canonical small project (a long settings
   module, a long INSTALLED_APPS, a deep star-import chain, a wide package), each
@@ -38,7 +44,8 @@ run with the plugin adds `--extend-select=CEL`. Both use the default `--jobs`
 `--jobs=1`.
 
 Targets, each printed as a PASS/FAIL line: celery-lint at most 0.6x the floor's
-time (the older target: 1.5x) and 2x its peak memory; one file at most 0.3x the
+time (the older target: 1.5x) and 2x its peak memory; warm at most 0.15x the floor's
+time and one file changed at most 0.25x; one file at most 0.3x the
 whole tree's time and no more memory; flake8 with the plugin at most 10% slower
 than without; each linearity case's cost per unit at 4n at most 1.5x that at n.
 It asserts nothing about time (machines differ), only that every run succeeded
@@ -55,6 +62,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import celery_lint
@@ -494,17 +502,33 @@ def measure(args: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[flo
 Run = tuple[float, float, float, str]  # wall s, CPU s, peak MiB, output
 
 
-def paired(commands: dict[str, tuple[list[str], Path]], repeat: int) -> dict[str, list[Run]]:
+Command = tuple[list[str], Path] | tuple[list[str], Path, Callable[[], None]]
+
+
+def paired(commands: dict[str, Command], repeat: int) -> dict[str, list[Run]]:
     """`repeat` rounds of every command, one after the other in each round (the order
     turning each round): a ratio is taken within a round, where both runs met the same
-    load. Best-of-N of unpaired runs swings by half on a loaded machine."""
+    load. Best-of-N of unpaired runs swings by half on a loaded machine. A command's
+    third item runs before it, unmeasured (an edit)."""
     runs: dict[str, list[Run]] = {name: [] for name in commands}
     names = list(commands)
     for round_ in range(repeat):
         for name in names[round_ % len(names):] + names[: round_ % len(names)]:
-            args, cwd = commands[name]
+            args, cwd, *before = commands[name]
+            for step in before:
+                step()
             runs[name].append(measure(args, cwd))
     return runs
+
+
+def appender(path: Path) -> Callable[[], None]:
+    """An edit of one file: a comment line more (its size and mtime change)."""
+
+    def edit() -> None:
+        with open(path, "a", encoding="utf-8") as stream:
+            stream.write("# changed\n")
+
+    return edit
 
 
 def spread(values: list[float]) -> str:
@@ -609,7 +633,7 @@ def linearity(base: Path, repeat: int) -> None:
         for size in (0, n, 4 * n):
             root = base / f"{make.__name__}-{size}"
             write_case(root, make(size))
-            commands[str(size)] = ([str(BIN / "celery-lint"), "."], root)
+            commands[str(size)] = ([str(BIN / "celery-lint"), "--no-cache", "."], root)
         runs = paired(commands, repeat)
         for size in commands:
             healthy(f"{label} at {size}", runs[size][0])
@@ -648,17 +672,28 @@ def main() -> None:
         packages = [str(Path(m.__file__).parent) for m in (celery_lint, flake8_plugin)]
         subprocess.run([python, "-m", "compileall", "-q", *packages], check=True, stdout=subprocess.DEVNULL)
         one = "apps/app000/tasks.py"
+        lint = [str(BIN / "celery-lint"), "."]
+        subprocess.run(lint, cwd=root, check=False, stdout=subprocess.DEVNULL)  # the cache, written
         runs = paired({
             "floor": ([python, "-c", BASELINE, ".", "drop"], root),
             "keep": ([python, "-c", BASELINE, ".", "keep"], root),
-            "lint": ([str(BIN / "celery-lint"), "."], root),
-            "one": ([str(BIN / "celery-lint"), one], root),
+            "lint": ([*lint, "--no-cache"], root),
+            "one": ([str(BIN / "celery-lint"), "--no-cache", one], root),
+            # from the cache: each run writes what changed, so the next finds only its own edit
+            "warm": (lint, root),
+            "model changed": (lint, root, appender(root / "apps/app007/models.py")),
+            "view changed": (lint, root, appender(root / "apps/app007/views.py")),
         }, rounds)
         healthy("celery-lint", runs["lint"][0])
         healthy("celery-lint on one file", runs["one"][0])
+        for name in ("warm", "model changed", "view changed"):
+            healthy(f"celery-lint, {name}", runs[name][0])
         for name, label in (
             ("floor", "floor (read + ast.parse, keep nothing)"), ("keep", "read + ast.parse, keep trees"),
-            ("lint", "celery-lint ."), ("one", f"celery-lint {one}"),
+            ("lint", "celery-lint --no-cache ."), ("one", f"celery-lint --no-cache {one}"),
+            ("warm", "celery-lint . (cache, nothing changed)"),
+            ("model changed", "celery-lint . (cache, a models.py changed)"),
+            ("view changed", "celery-lint . (cache, a views.py changed)"),
         ):
             print(f"{label + ':':43s}{median_of(runs[name], 0):6.2f} s wall {median_of(runs[name], 1):6.2f} s CPU "
                   f"{median_of(runs[name], 2):7.1f} MiB (medians)")
@@ -670,12 +705,18 @@ def main() -> None:
         target(f"one file ({one}), CPU over the whole tree's", ratios(runs, "one", "lint", 1), 0.3)
         target(f"one file ({one}), peak memory over the whole tree's", ratios(runs, "one", "lint", 2), 1.0)
         print(f"  memory over the keep-trees run: {spread(ratios(runs, 'lint', 'keep', 2))}")
+        target("warm (cache, nothing changed), wall over the floor's", ratios(runs, "warm", "floor", 0), 0.15)
+        target("warm (cache, nothing changed), CPU over the floor's", ratios(runs, "warm", "floor", 1), 0.15)
+        for name in ("model changed", "view changed"):
+            target(f"one file changed ({name}), wall over the floor's", ratios(runs, name, "floor", 0), 0.25)
+            target(f"one file changed ({name}), CPU over the floor's", ratios(runs, name, "floor", 1), 0.25)
         if not args.no_flake8:
             common = [str(BIN / "python"), "-c", FLAKE8]
             for jobs in ("auto",) if args.quick else ("auto", "1"):
                 flake8 = paired({
                     "without": ([*common, "without", f"--jobs={jobs}", "--exit-zero", "."], root),
-                    "with": ([*common, "with", f"--jobs={jobs}", "--exit-zero", "--extend-select=CEL", "."], root),
+                    "with": ([*common, "with", f"--jobs={jobs}", "--exit-zero", "--extend-select=CEL",
+                             "--celery-lint-no-cache", "."], root),
                 }, 1 if args.quick else args.repeat)
                 if "CEL" in flake8["with"][0][3]:
                     raise SystemExit(f"flake8 reported CEL findings on the healthy project:\n{flake8['with'][0][3][-3000:]}")

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from celery_lint import __version__
 from celery_lint import adoption, config_lookup, fixing, presentation, stdin, tracked
+from celery_lint.cache import api as cache
+from celery_lint.cache import replay
 from celery_lint.config import Config, ConfigError, check_codes
 from celery_lint.engine import Report, Setup, lint_paths
 from celery_lint.output import FORMATS, errors_text, notices_text
@@ -89,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     fixing.add_arguments(parser)
     parser.add_argument("--version", action="version", version=f"celery-lint {__version__}")
     presentation.add_arguments(parser)
+    cache.add_arguments(parser)
     return parser
 
 
@@ -138,15 +141,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             status = run_fixes(lambda: _lint(paths, args), args)
             if status is not None:
                 return status
+        cache.enable(None if args.no_cache or fixing.requested(args) else "command")  # fixes rewrite files
         report = _lint(paths, args)
     except ConfigError as exc:
+        cache.enable(None)
         sys.stderr.write(f"celery-lint: error: {exc}\n")
         return 2
     wrong = _missing_modules(report.projects, args)
     if wrong:
+        cache.enable(None)
         sys.stderr.write("".join(f"celery-lint: error: {error}\n" for error in wrong))
         return 2  # an analysis of settings or an app that are not there would say nothing
     report.facts, report.notices = run_facts(report.projects, report.files, paths)
+    cache.flush_all()  # the console script leaves by os._exit: no atexit
+    if _replayable(args, report):
+        replay.pending[:] = [inputs] if (inputs := cache.replay_inputs()) is not None else []
+    cache.enable(None)
     cwd = Path.cwd().resolve()
     acted = adoption.act(report, args, cwd)  # --write-baseline, --add-noqa: instead of the report
     if acted is not None:
@@ -197,6 +207,17 @@ def _lint(paths: list[Path], args: argparse.Namespace) -> Report:
     )
 
 
+def _replayable(args: argparse.Namespace, report: Report) -> bool:
+    """Whether the next run with these arguments may give this one's output from
+    `replay`: a plain report, on standard output, of files on disk, no baseline."""
+    special = (
+        args.no_cache, args.fix, args.diff, args.baseline, args.write_baseline, args.add_noqa, args.output_file,
+        args.stdin_filename, args.git_tracked, args.config,
+    )
+    tables = (config_lookup.for_project(p.scope or p.root, args.config, args.isolated) for p in report.projects)
+    return not any(special) and not any(table.baseline for table in tables)
+
+
 def _missing_modules(projects: list[Project], args: argparse.Namespace) -> list[str]:
     """`--settings`/`--app` naming a module no project of the run has; a table's
     `settings`/`app` (not overridden) naming one none of its projects has."""
@@ -216,6 +237,7 @@ def _missing_modules(projects: list[Project], args: argparse.Namespace) -> list[
 
 def _options(config: Config, args: argparse.Namespace) -> ProjectOptions:
     """The configuration's project options, with the command's options over them."""
-    return config.options_with(
+    options = config.options_with(
         args.app, args.namespace, args.own_settings, args.celery_version, args.configuration, args.respect_gitignore
     )
+    return cache.configured(options, args.cache_dir)

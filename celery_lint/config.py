@@ -15,6 +15,7 @@
     respect-gitignore = true                   # skip what git ignores (hidden directories always)
     baseline = "celery-lint-baseline.json"     # report only findings this file does not record
     fail-on = "error"                          # the command: only errors exit 1 (default "warning")
+    cache-dir = ".celery_lint_cache"           # where runs keep what they learnt (default: the project root's)
 
 Each project reads its own table (`config_lookup`): the nearest pyproject.toml with
 it at or above the project's root, up to the repository root, unless `--config`
@@ -40,7 +41,7 @@ TABLE = "celery-lint"
 KEYS = (
     "settings", "app", "namespace", "select", "ignore", "extend-select", "per-file-ignores",
     "own-settings", "celery-version", "exclude", "configuration", "respect-gitignore",
-    "baseline", "fail-on",
+    "baseline", "fail-on", "cache-dir",
 )
 FAIL_ON = ("error", "warning")
 # Patterns as strings: `re` compiles (and caches) each on first use, not at every start.
@@ -77,6 +78,7 @@ class Config(NamedTuple):
     respect_gitignore: bool = True
     baseline: Path | None = None  # resolved
     fail_on: str = "warning"  # the lowest severity that sets the command's exit status 1
+    cache_dir: str | None = None  # absolute
     base: Path = Path()  # patterns are relative to this directory (default: the working directory)
 
     def project_options(self) -> ProjectOptions:
@@ -88,6 +90,7 @@ class Config(NamedTuple):
             version_source=f"celery-version in {self.path.name if self.path else 'configuration'}",
             configuration=self.configuration,
             respect_gitignore=self.respect_gitignore,
+            cache_dir=self.cache_dir,
         )
 
     def options_with(
@@ -253,6 +256,10 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
         level = _string(path, "fail-on", table["fail-on"])
         _require(level in FAIL_ON, path, "fail-on", f"expected \"error\" or \"warning\", got {level!r}")
         values["fail_on"] = level
+    if "cache-dir" in table:
+        directory = _string(path, "cache-dir", table["cache-dir"])
+        _require(directory, path, "cache-dir", "expected a directory, got an empty string")
+        values["cache_dir"] = str(values["base"] / directory)  # relative to the table's file
     return Config(**values)
 
 

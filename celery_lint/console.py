@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import NoReturn
+from typing import NoReturn, TextIO, cast
 
 
 def run() -> NoReturn:
@@ -22,13 +22,24 @@ def run() -> NoReturn:
 
         sys.stdout.write(f"celery-lint {__version__}\n")
         os._exit(0)
+    from celery_lint.cache import replay  # a run exactly like an earlier one: its output, no engine
+
+    argv = sys.argv[1:]
+    status = replay.replayed(argv)
+    if status is not None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
     gc.disable()
     from celery_lint.celery_tables import CeleryNotInstalled
 
+    out, err = replay.Recorder(sys.stdout), replay.Recorder(sys.stderr)
+    sys.stdout, sys.stderr = cast(TextIO, out), cast(TextIO, err)
     try:
         from celery_lint.cli import main  # after the collector is off
 
         status = main()
+        replay.record(argv, status, out, err)
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:  # the reader left (`celery-lint | head -1`): nothing to say to it

@@ -685,7 +685,7 @@ _CONF_WRITE_WORDS = ("imports", "include", ".update(", ".setdefault(", ".add_def
 def _conf_write_roots(project: Project, roots: _Roots) -> None:
     """`app.conf.imports = [...]`, `app.conf.update(include=...)`, `app.conf.imports.append(...)`."""
     for path in project.files_mentioning(".conf"):  # one scan of every file, then a few
-        if not any(word in (project.text(path) or "") for word in _CONF_WRITE_WORDS):
+        if not project.mentions(path, *_CONF_WRITE_WORDS):
             continue
         source = project.source(path)
         if source is None:

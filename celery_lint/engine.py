@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
+from celery_lint.cache import api as _disk
 from celery_lint import layout
 from celery_lint.baseline import unbaselined
 from celery_lint.findings import Finding
@@ -66,39 +67,54 @@ def project_findings(project: Project, rules: list[Rule]) -> list[Finding]:
     return _project_findings(project, rules)[0]
 
 
-def _project_findings(project: Project, rules: list[Rule]) -> tuple[list[Finding], dict[Path, list[Finding]]]:
-    """The project rules' findings, and the same by file (kept on the project)."""
+def _project_findings(
+    project: Project, rules: list[Rule], store: _disk.Store | None = None
+) -> tuple[list[Finding], dict[Path, list[Finding]]]:
+    """The project rules' findings, and the same by file (kept on the project, and in
+    the on-disk `store` while the model's inputs are as they were)."""
     key = tuple([rule.code for rule in rules])
     cached = project.rule_findings.get(key)
     if cached is None:
-        found: list[Finding] = []
-        for rule in rules:
-            if rule.check_project is not None and not rule.live_only:
-                try:
-                    found.extend(rule.check_project(project))
-                except RecursionError:  # generated code nested deeper than the analysis can follow
-                    project.errors.append(SourceError(project.root, f"code too deeply nested for {rule.code}"))
+
+        def found() -> list[Finding]:
+            found: list[Finding] = []
+            for rule in rules:
+                if rule.check_project is not None and not rule.live_only:
+                    try:
+                        found.extend(rule.check_project(project))
+                    except RecursionError:  # generated code nested deeper than the analysis can follow
+                        project.errors.append(SourceError(project.root, f"code too deeply nested for {rule.code}"))
+            return sorted(set(found))
+
+        every = store.memo(("rules", *key), found) if store is not None else found()
         by_file: dict[Path, list[Finding]] = {}
-        for finding in sorted(set(found)):
+        for finding in every:
             by_file.setdefault(finding.path, []).append(finding)
-        cached = project.rule_findings[key] = (sorted(set(found)), by_file)
+        cached = project.rule_findings[key] = (every, by_file)
     return cached
 
 
 def module_findings(
-    project: Project, path: Path, rules: list[Rule], tree: ast.Module | None = None, summarise: bool = True
+    project: Project, path: Path, rules: list[Rule], tree: ast.Module | None = None, summarise: bool = True,
+    store: _disk.Store | None = None,
 ) -> list[Finding]:
     """The module rules' findings in one file, whose tree is then released;
-    `summarise=False` when the project rules have already run."""
-    text = project.text(path) or ""
+    `summarise=False` when the project rules have already run; `store`: the cache."""
+    kept = store.kept(path, tree is None) if store is not None else None
+    if kept is not None and kept.findings is not None:
+        return list(kept.findings)
+    text = project.text(path, own=True) or ""
     reading = [
         (rule, rule.check_module) for rule in rules if rule.check_module and not rule.live_only and rule.reads(text)
     ]
     if tree is not None and not reading:
+        if store is not None:
+            store.put(path, text, [], None, parsed=True)
         return []  # flake8's tree of a file no module rule reads: nothing to make of it
-    source = project.source(path, tree=tree)
+    source = project.source(path, tree=tree, own=True)
     if source is None:
         return []
+    errors = len(project.errors)
     found: list[Finding] = []
     for rule, check in reading:
         try:
@@ -106,6 +122,8 @@ def module_findings(
         except RecursionError:
             reason = f"too deeply nested for {rule.code} to analyse"
             project.errors.append(SourceError(path, reason, needed=False))
+    if store is not None:
+        _disk.put_findings(store, project, source, found, project.errors[errors:])
     project.release(source, summarise)
     return found
 
@@ -134,10 +152,10 @@ def findings_for_file(
     project = Project.of_directory(directory, settings_modules, options)  # flake8 names files only
     _prepared(project, reporting.rules)
     found = _file_findings(project, path, tree, reporting.rules)
-    text = project.text(path)
+    text = project.text(path, own=True)
     if STALE_NOQA in reporting.codes and text is not None:
         found = sorted([*found, *stale_findings({path: text}, found, lambda p: reporting)])
-    shown = [f for f in found if reporting.reports(f.code, f.path, f.line, project.text(f.path))]
+    shown = [f for f in found if reporting.reports(f.code, f.path, f.line, project.text(f.path, own=True))]
     return reporting.baseline.new(shown) if reporting.baseline is not None else shown
 
 
@@ -186,7 +204,7 @@ def _prepared(project: Project, rules: list[Rule]) -> None:
     if project.rule_findings:
         return
     with _no_cyclic_gc():
-        _project_findings(project, _per_file_split(rules)[0])
+        _project_findings(project, _per_file_split(rules)[0], _store(project, rules))
         # The model lives as long as the process: spare the host's (flake8's) later
         # collections a scan of its millions of nodes, each time (and before the
         # collector resumes, the one scan it would start at once).
@@ -198,8 +216,13 @@ def _file_findings(project: Project, path: Path, tree: ast.Module | None, rules:
     found = _project_findings(project, upfront)[1].get(path, [])
     # summarised as under the command: the rules about sends ask other modules' tasks, and
     # a task module let go whole was parsed again for every module sending its tasks
-    found = found + module_findings(project, path, per_file, tree)
+    found = found + module_findings(project, path, per_file, tree, store=_store(project, rules))
     return sorted(set(found))
+
+
+def _store(project: Project, rules: list[Rule]) -> _disk.Store | None:
+    """The on-disk cache of a project linted with `rules` (None: off)."""
+    return _disk.store(project, tuple([rule.code for rule in rules]))
 
 
 def _per_file_split(rules: list[Rule]) -> tuple[list[Rule], list[Rule]]:
@@ -282,6 +305,7 @@ def _lint_paths(
     projects: dict[tuple[Path, Path | None], Project] = {}  # package trees may share a root
     rules_of: dict[Project, list[Rule]] = {}
     unanalysed: list[tuple[Project, Path]] = []
+    stores: dict[Project, _disk.Store | None] = {}
     own: dict[Project, set[Path]] = {}  # the files of each project's model, for the files named
     directory = ""
     noqa_texts: dict[Path, str] = {}
@@ -297,14 +321,28 @@ def _lint_paths(
             # (`Rule.project_module`) run here on each file, as under flake8: a run over a
             # few files of a large project never reads every task module for them
             rules_of[project], module_rules = _per_file_split(rules)
+            store = stores[project] = _store(project, rules)
         report.files += 1
-        text = project.text(path)
+        kept = store.kept(path, path in named) if store is not None else None
+        if kept is not None:  # this text's outcome, from the cache
+            report.errors += _disk.kept_failure(path, kept, needed=path in named)
+            report.findings += kept.findings or []
+            if kept.noqa and STALE_NOQA in reporting.codes and (text := project.text(path, own=True)) is not None:
+                noqa_texts[path] = text
+            continue
+        text = project.text(path, own=True)
         if text is not None and STALE_NOQA in reporting.codes:
             noqa_texts[path] = text  # judged once every rule has run
         if text is not None and path not in named and not _read_by(text, module_rules):
+            if store is not None:
+                store.put(path, text, [], None, parsed=False)
             continue  # no module rule reads it (the model parses it if it asks): not parsed here
-        source = project.source(path, needed=path in named)
+        source = project.source(path, own=True)
         if source is None:
+            if store is not None and text is not None:
+                store.put(path, text, None, project.failure(path), parsed=True)
+            if path in named:
+                report.errors.append(project.failure(path))  # needed: asked for by name
             unanalysed.append((project, path))
             continue
         if path in named and project not in own:
@@ -314,11 +352,16 @@ def _lint_paths(
             # that look at one file run on it, as under flake8
             report.findings += module_findings(project, path, module_rules, summarise=False)
             continue
-        report.findings += module_findings(project, path, module_rules)
+        report.findings += module_findings(project, path, module_rules, store=stores[project])
     report.projects = list(projects.values())
     for project in report.projects:
-        report.findings.extend(f for f in project_findings(project, rules_of[project]) if f.path in files)
+        store = stores.get(project)
+        found = _project_findings(project, rules_of[project], store)[0]
+        report.findings.extend(f for f in found if f.path in files)
         report.errors.extend(project.errors)
+        if store is not None:
+            kept_errors, kept_unparsed = store.kept_errors()
+            report.errors += kept_errors + [e for e in kept_unparsed if e.path in files]
         # a file the model or a project rule read (a settings module star-imported by
         # the settings...), not needed, that failed: only what it held is unknown
         unanalysed += [(project, path) for path in project.unparsed() if path in files]
@@ -382,4 +425,4 @@ def _reports(finding: Finding, setup_of: SetupOf, text: str | None) -> bool:
 
 def _text(path: Path, projects: dict[tuple[Path, Path | None], Project]) -> str | None:
     """The text of a file with findings, as a project of the run read it (None: unreadable)."""
-    return next((text for project in projects.values() if (text := project.text(path)) is not None), None)
+    return next((text for project in projects.values() if (text := project.text(path, own=True)) is not None), None)

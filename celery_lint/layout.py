@@ -6,7 +6,7 @@ Only the filesystem is read here; no module is imported.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -20,7 +20,7 @@ SKIP_DIRS = frozenset(
     {
         ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "env", ".env", "node_modules",
         "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "build", "dist",
-        "site-packages", ".eggs", ".hypothesis", "htmlcov",
+        "site-packages", ".eggs", ".hypothesis", "htmlcov", ".celery_lint_cache",
     }
 )
 REPO_MARKERS = (".git", ".hg", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini")
@@ -106,10 +106,22 @@ def only_tracked(top: str, files: Iterable[str]) -> None:
             value.cache_clear()
 
 
+class _Listed(dict[str, None]):
+    """The directories listed in this process, in order: what cached answers depend on
+    besides the files read (see `cache`); forgotten with the listings (`cache_clear`)."""
+
+    cache_clear: Callable[[], None]
+
+
+LISTED = _Listed()
+LISTED.cache_clear = LISTED.clear
+
+
 @lru_cache(maxsize=16384)
 def walk_listing(directory: str) -> Listing:
     """`directory`'s listing (of tracked files only, see `only_tracked`); empty when it
     cannot be listed."""
+    LISTED[directory] = None
     walked: list[str] = []
     directories: list[str] = []
     links: set[str] = set()

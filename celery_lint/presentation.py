@@ -104,7 +104,7 @@ def _source(report: Report, finding: Finding, coloured: bool) -> list[str]:
     """The finding's line as the file has it and a caret under its column (tabs kept,
     so the caret lines up as the line is shown); nothing for a file no project read,
     or a blank line."""
-    text = next((t for p in report.projects if (t := p.text(finding.path)) is not None), None)
+    text = next((t for p in report.projects if (t := p.text(finding.path, own=True)) is not None), None)
     lines = source_lines(text) if text is not None else []
     if not 0 < finding.line <= len(lines):
         return []

@@ -162,6 +162,14 @@ class CeleryLintPlugin:
             "--celery-lint-config", parse_from_config=True, normalize_paths=True, default=None,
             help="celery-lint: the TOML file with [tool.celery-lint] (default: the nearest pyproject.toml)",
         )
+        manager.add_option(
+            "--celery-lint-no-cache", parse_from_config=True, action="store_true", default=False,
+            help="celery-lint: neither read nor write the cache",
+        )
+        manager.add_option(
+            "--celery-lint-cache-dir", parse_from_config=True, normalize_paths=True, default=None,
+            help="celery-lint: where the cache is kept (default: [tool.celery-lint] cache-dir, else .celery_lint_cache/)",
+        )
 
     @classmethod
     def parse_options(cls, manager: Any, options: argparse.Namespace, filenames: list[str]) -> None:
@@ -174,6 +182,7 @@ class CeleryLintPlugin:
         if not cls._selected:
             return  # no CEL code shown: nothing to read, build or check
         from celery_lint import config_lookup
+        from celery_lint.cache import api as cache
         from celery_lint.config import Config, ConfigError
         from celery_lint.engine import Setup, prepare, projects_of
         from celery_lint.project.facts import notices_of, run_facts
@@ -182,6 +191,7 @@ class CeleryLintPlugin:
         explicit_name = getattr(options, "celery_lint_config", None)
         explicit = Path(explicit_name) if explicit_name else None
         version = getattr(options, "celery_version", None)
+        cache_dir = cache.flake8_cache_dir(options)
         try:
             if version:
                 parse_version(version)
@@ -192,13 +202,13 @@ class CeleryLintPlugin:
 
         def setup(config: Config) -> Setup:
             settings = tuple(getattr(options, "celery_lint_settings", None) or ()) or config.settings
-            return Setup(_reporting(options, config), settings, config.options_with(
+            return Setup(_reporting(options, config), settings, cache.configured(config.options_with(
                 getattr(options, "celery_lint_app", None),
                 getattr(options, "celery_lint_namespace", None),
                 getattr(options, "celery_lint_own_settings", None) or (),
                 version,
                 getattr(options, "celery_lint_configuration", None),
-            ))
+            ), cache_dir))
 
         cls._setup_of = config_lookup.per_directory(setup, explicit)
         cls._tops = tuple(Path(name).resolve() for name in filenames or ["."] if name != "-")

@@ -1,6 +1,7 @@
 """Generated valid programs never make the engine raise: written into a real project
 as its settings module, app module, tasks module or a view, and run through the
-flake8 plugin (with the tree flake8 would hand it) and the command's analysis.
+flake8 plugin (with the tree flake8 would hand it) and the command's analysis; and
+a run from the on-disk cache says what a run without it says.
 
 Example counts are modest to keep the suite fast; `HYPOTHESIS_PROFILE=thorough`
 runs many more.
@@ -17,10 +18,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from celery_lint.cache import api as cache
 from celery_lint.engine import lint_paths, module_findings, project_findings, select_rules
 from celery_lint.project import Project, SourceModule, walk_all
 from flake8_plugin import CeleryLintPlugin
-from tests.helpers import write_files
+from tests.helpers import forget_the_filesystem, write_files
 
 # hypothesmith compiles what it generates: its compiler warnings are not ours
 pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")
@@ -94,3 +96,42 @@ def test_the_node_index_is_ast_walk(code):
         assert fresh.nodes(kind) == expected  # statement kinds: from the statement walk
         fresh.nodes(ast.Name)  # builds the full walk
         assert fresh.nodes(kind) == expected
+
+
+def _report(root: Path, cached: bool) -> tuple[list[tuple[str, int, str, str]], list[tuple[str, str, int, bool]]]:
+    """The findings and errors of a run over `root`, with the on-disk cache (written at
+    the end, as the command does) or without."""
+    forget_the_filesystem()
+    cache.enable("command" if cached else None)
+    try:
+        report = lint_paths([root], RULES)
+        cache.flush_all()
+    finally:
+        cache.enable(None)
+    return (
+        [(str(f.path), f.line, f.code, f.message) for f in report.findings],
+        [(str(e.path), e.reason, e.line, e.needed) for e in report.errors],
+    )
+
+
+@pytest.fixture(scope="module")
+def cached_project(tmp_path_factory) -> Path:
+    return write_files(tmp_path_factory.mktemp("fuzz-cache") / "project", {})
+
+
+@PROFILE
+@given(code=PROGRAMS, target=st.sampled_from(TARGETS), appended=st.booleans())
+def test_a_cached_run_equals_an_uncached_one(cached_project, code, target, appended):
+    """Each example edits the project the previous one cached: the run that reads the
+    cache (and writes it), and the next (from what it wrote), say what a run without it says."""
+    if parses(code) is None:
+        return
+    path = cached_project / target
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original + "\n" + code if appended else code, encoding="utf-8")
+    try:
+        uncached = _report(cached_project, cached=False)
+        assert _report(cached_project, cached=True) == uncached
+        assert _report(cached_project, cached=True) == uncached
+    finally:
+        path.write_text(original, encoding="utf-8")

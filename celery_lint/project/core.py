@@ -13,6 +13,7 @@ Every answer may be `UNKNOWN`.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +47,7 @@ class ProjectOptions(NamedTuple):
     version_source: str = "configuration"  # where celery_version was given, for messages
     configuration: str | None = None  # django-configurations: the class DJANGO_CONFIGURATION names
     respect_gitignore: bool = True  # leave out what git ignores (see `layout.code_listing`)
+    cache_dir: str | None = None  # where `cache` keeps this project's files (None: in its root)
 
 
 
@@ -82,6 +84,11 @@ class Project:
         self._resolved_files: dict[str, Path | None] = {}
         self._mentioning: dict[tuple[str, ...], list[Path]] = {}
         self._startup: dict[Path, _startup.StartupCode] = {}
+        # the files read by anything but their own checks: what cached answers depend on (`cache`)
+        self.model_reads: dict[Path, None] = {}
+        # (file, words) -> whether its text spells one: a filter's answer (`mentions`)
+        self.filter_reads: dict[tuple[Path, tuple[str, ...]], bool] = {}
+        self.pattern_reads: dict[tuple[Path, str, int], bool] = {}  # the same for `matches`
         # the project rules' findings by rule set, and the same by file (see `engine`)
         self.rule_findings: dict[tuple[str, ...], tuple[list[Finding], dict[Path, list[Finding]]]] = {}
 
@@ -218,9 +225,12 @@ class Project:
             self._resolved_files[dotted] = None if found is None or layout.is_namespace_package(found[1]) else found[1]
         return self._resolved_files[dotted]
 
-    def text(self, path: Path) -> str | None:
+    def text(self, path: Path, own: bool = False) -> str | None:
         """The text of a file, read once (an editor's buffer instead, see `use_buffer`);
-        None when it cannot be read (the reason is kept for `source(needed=True)` to report)."""
+        None when it cannot be read (the reason is kept for `source(needed=True)` to report).
+        `own`: for the file's own checks, not an input of the model (see `cache`)."""
+        if not own:
+            self.model_reads[path] = None
         try:
             return self._texts[path]
         except KeyError:
@@ -234,10 +244,15 @@ class Project:
         self._texts[path] = text
         return text
 
-    def source(self, path: Path, tree: ast.Module | None = None, needed: bool = False) -> SourceModule | None:
+    def source(
+        self, path: Path, tree: ast.Module | None = None, needed: bool = False, own: bool = False
+    ) -> SourceModule | None:
         """The parsed module at `path`, or None when it cannot be read or parsed. A file
         the analysis needs (`needed`) that fails is recorded in `errors`, also when a
-        caller that did not need it tried first. Pass `tree` when the caller parsed it."""
+        caller that did not need it tried first. Pass `tree` when the caller parsed it;
+        `own` as for `text`."""
+        if not own:
+            self.model_reads[path] = None
         if path not in self._sources:
             self._sources[path] = self._load(path, tree)
         module = self._sources[path]
@@ -248,7 +263,7 @@ class Project:
         return module
 
     def _load(self, path: Path, tree: ast.Module | None) -> SourceModule | None:
-        text = self.text(path)
+        text = self.text(path, own=True)
         if tree is None and text is not None:
             try:
                 tree = _modules.parse_text(path, text)
@@ -299,9 +314,22 @@ class Project:
             self._mentioning[words] = found
         return found
 
+    def mentions(self, path: Path, *words: str) -> bool:
+        """Whether the file's text spells any of `words` (`files_mentioning` for one file):
+        what depends on this answer does not depend on the rest of the text (`cache`)."""
+        text = self.text(path, own=True) or ""
+        found = self.filter_reads[(path, words)] = any(word in text for word in words)
+        return found
+
+    def matches(self, path: Path, pattern: re.Pattern[str]) -> bool:
+        """Whether `pattern` is found in the file's text, as `mentions` (kept with the pattern's text)."""
+        text = self.text(path, own=True) or ""
+        found = self.pattern_reads[(path, pattern.pattern, pattern.flags)] = pattern.search(text) is not None
+        return found
+
     @cached_property
     def _file_texts(self) -> list[tuple[Path, str]]:
-        return [(path, self.text(path) or "") for path in self.files]
+        return [(path, self.text(path, own=True) or "") for path in self.files]  # answers kept (`cache`)
 
 
     # -- settings (see `settings`) ------------------------------------------------------------

@@ -11,6 +11,7 @@ Django project). Option values naming no module of the project are errors.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -137,11 +138,18 @@ def _undetermined_namespace(project: Project) -> list[Notice]:
     )]
 
 
+def _facts_of(project: Project) -> ProjectFacts | None:
+    return project_facts(project) if is_django_project(project) else None
+
+
 def run_facts(
     projects: Iterable[Project], files: int, paths: Sequence[Path]
 ) -> tuple[list[ProjectFacts], list[Notice]]:
     """(the facts of each Django project of a run, the run's own notices)."""
-    facts = [project_facts(p) for p in sorted(projects, key=lambda p: str(p.root)) if is_django_project(p)]
+    from celery_lint.cache import api as cache  # it imports the project model
+
+    ordered = sorted(projects, key=lambda p: str(p.root))
+    facts = [f for p in ordered if (f := cache.memo(p, ("facts",), partial(_facts_of, p))) is not None]
     shown = str(paths[0]) if paths else "."
     shown += f" (and {len(paths) - 1} more)" if len(paths) > 1 else ""
     notices: list[Notice] = []

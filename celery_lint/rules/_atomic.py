@@ -118,6 +118,11 @@ def _wrapper_names(project: Project) -> re.Pattern[str] | None:
     once per project); None when there are none."""
     names: set[str] = set()
     for path in project.files_mentioning("atomic"):
+        # only a file that spells one of the two shapes somewhere can hold one (the cache
+        # then keeps these answers, not the texts of every file that spells "atomic")
+        if not (project.matches(path, _RETURNS_ATOMIC) or project.mentions(path, "yield")
+                and project.matches(path, _WITH_ATOMIC)):
+            continue
         text = project.text(path) or ""
         defs = list(_DEF.finditer(text))
         for found, following in zip(defs, [*defs[1:], None]):

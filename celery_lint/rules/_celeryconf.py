@@ -138,11 +138,10 @@ def from_app(project: Project, key: str, reader: SettingsReader | None = None) -
     conf_write = re.compile(rf"\.conf[\s)]*(?:\[|\.\s*(?:{re.escape(key)}|update|setdefault|add_defaults)\b)")
     classes = sorted({c.rpartition(".")[2] for c in project.celery_classes})
     # the files that can write any key, scanned once for all keys; then those naming this one
-    writers = [p for p in project.files_mentioning(".conf", *classes) if key in (project.text(p) or "")]
+    writers = [p for p in project.files_mentioning(".conf", *classes) if project.mentions(p, key)]
     for path in dict.fromkeys([*sorted(app_paths), *writers]):
-        text = project.text(path) or ""
         if path in others or is_test_module(project, path) or not (
-            conf_write.search(text) or any(c in text for c in classes)
+            project.matches(path, conf_write) or project.mentions(path, *classes)
         ):
             continue
         source = project.source(path)
