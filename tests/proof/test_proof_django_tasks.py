@@ -18,8 +18,9 @@ from celery_lint.examples import write_project  # noqa: E402
 from celery_lint.findings import Finding  # noqa: E402
 from celery_lint.registry import REGISTRY, Example  # noqa: E402
 from celery_lint.rules import load_rules  # noqa: E402
-from tests.helpers import PYTHON, clean_env, forget_the_filesystem  # noqa: E402
+from tests.helpers import PYTHON, clean_env, forget_the_filesystem, run_python  # noqa: E402
 from tests.proof import probe  # noqa: E402
+from tests.proof.worker import use_filesystem_broker, worker_log  # noqa: E402
 from tests.test_django_tasks import CELERY_BACKEND, JOBS, reports  # noqa: E402
 
 load_rules()
@@ -249,3 +250,27 @@ def test_cel205_worker_registers_the_django_task_only_when_it_imports_the_module
     found = findings(tmp_path, "CEL205")
     assert len(found) == (0 if imported else 1)
     assert imported or "which the worker never imports" in found[0].message
+
+
+ENQUEUE = SETUP + """
+from demoapp.jobs import nightly
+
+nightly.enqueue()
+"""
+
+
+@pytest.mark.parametrize("imported", [False, True])
+def test_cel205_a_real_worker_rejects_the_django_task_it_never_imported(tmp_path, imported):
+    """`.enqueue()` from a second process through django-tasks-celery, received by a real
+    worker (solo pool, filesystem broker): "Received unregistered task" unless the worker
+    imports the task's module."""
+    needs_celery_backend()
+    settings = CELERY_BACKEND + ('CELERY_IMPORTS = ["demoapp.jobs"]\n' if imported else "")
+    root = write_project(Example({"demoapp/jobs.py": JOBS, "+proj/settings.py": settings}), tmp_path)
+    use_filesystem_broker(root)
+    sent = run_python(ENQUEUE, root)
+    assert sent.returncode == 0, sent.stderr[-3000:]
+    log = worker_log(root)
+    assert ("Received unregistered task of type 'demoapp.jobs.nightly'" in log) is not imported, log[-3000:]
+    assert not imported or "succeeded in" in log, log[-3000:]
+    assert len(findings(root, "CEL205")) == (0 if imported else 1)
