@@ -160,7 +160,8 @@ def test_consequence():
         pytest.param({"+proj/settings.py": LIMITS.format(hard=0, soft=600)}, id="hard-zero-is-none"),
         pytest.param({"+proj/settings.py": LIMITS.format(hard=300, soft=600),
                       "proj/celery.py": CELERY_PY.replace("app.autodiscover_tasks()",
-                                                          "app.conf.task_soft_time_limit = 200\napp.autodiscover_tasks()")},
+                                                          "app.conf.task_soft_time_limit = 200\napp.autodiscover_tasks()"),
+                      "requirements.txt": "celery==5.7.0\n"},
                      id="app-conf-wins"),
         pytest.param({"+proj/settings.py": "CELERY_TASK_TIME_LIMIT = 300\n",
                       "demoapp/tasks.py": task_options("soft_time_limit=200")}, id="task-below-global"),
@@ -171,6 +172,14 @@ def test_consequence():
 )
 def test_cel504_silent(project, files):
     assert found(project, "CEL504", files) == []
+
+
+def test_cel504_before_celery_5_7_the_settings_beat_the_app_conf_write(project):
+    """Celery 5.3-5.6 read the namespaced CELERY_TASK_SOFT_TIME_LIMIT before app.conf's."""
+    files = {"+proj/settings.py": LIMITS.format(hard=300, soft=600), "requirements.txt": "celery==5.6.3\n",
+             "proj/celery.py": CELERY_PY.replace("app.autodiscover_tasks()",
+                                                 "app.conf.task_soft_time_limit = 200\napp.autodiscover_tasks()")}
+    assert [code for _, _, code in found(project, "CEL504", files)] == ["CEL504"]
 
 
 @pytest.mark.parametrize(
