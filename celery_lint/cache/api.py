@@ -42,6 +42,7 @@ def enable(front: str | None) -> None:
     """The front end using the cache (None: off, and the stores are forgotten)."""
     global _front
     _front = front
+    Project.records_reads = front is not None
     if front is None:
         _stores.clear()
 

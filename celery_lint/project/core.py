@@ -59,6 +59,8 @@ class Project:
     _by_directory: dict[tuple[Path, tuple[str, ...], ProjectOptions], Project] = {}
     # an editor's unsaved buffer (read from stdin) by resolved path: the text of that file
     _buffers: dict[Path, str] = {}
+    # whether the reads below are recorded: only for the on-disk cache (`cache.enable`)
+    records_reads: bool = False
 
     def __init__(
         self,
@@ -318,13 +320,17 @@ class Project:
         """Whether the file's text spells any of `words` (`files_mentioning` for one file):
         what depends on this answer does not depend on the rest of the text (`cache`)."""
         text = self.text(path, own=True) or ""
-        found = self.filter_reads[(path, words)] = any(word in text for word in words)
+        found = any(word in text for word in words)
+        if self.records_reads:
+            self.filter_reads[(path, words)] = found
         return found
 
     def matches(self, path: Path, pattern: re.Pattern[str]) -> bool:
         """Whether `pattern` is found in the file's text, as `mentions` (kept with the pattern's text)."""
         text = self.text(path, own=True) or ""
-        found = self.pattern_reads[(path, pattern.pattern, pattern.flags)] = pattern.search(text) is not None
+        found = pattern.search(text) is not None
+        if self.records_reads:
+            self.pattern_reads[(path, pattern.pattern, pattern.flags)] = found
         return found
 
     @cached_property
