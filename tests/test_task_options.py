@@ -90,3 +90,21 @@ def test_flake8_reports_both(project):
     write_files(project, {"demoapp/tasks.py": f"{HEAD}@shared_task(retry=3, max_retry=5)\ndef job():\n    return 1\n"})
     result = run([str(BIN / "flake8"), "--select=CEL", "."], project)
     assert "CEL207" in result.stdout and "CEL208" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_two_defs_read_alone_give_what_the_whole_base_module_gives():
+    """`_consumed_in_base` parses only `_task_from_fun` and `inner_create_task_cls`: the
+    same names as parsing all of the installed Celery's `app/base.py`."""
+    from celery_lint import task_options
+
+    whole = task_options._read("app/base.py", task_options._consumed)
+    assert whole and {"bind", "base", "name", "shared"} <= whole
+    assert task_options._consumed_in_base() == whole
+
+
+def test_a_def_block_ends_at_the_dedent_not_at_its_signatures_closing_bracket():
+    from celery_lint.task_options import _def_block
+
+    text = "class C:\n    def f(\n        self, a,\n    ):\n        return a\n\n    def g(self):\n        pass\n"
+    assert _def_block(text, "f") == "    def f(\n        self, a,\n    ):\n        return a\n\n"
+    assert _def_block(text, "h") is None
