@@ -61,14 +61,20 @@ def local_names(source: SourceModule, scopes: list[ast.AST]) -> set[str]:
     return names
 
 
+def module_level_name(source: SourceModule, node: ast.expr, scopes: list[ast.AST]) -> bool:
+    """Whether `node` (`x` or `x.y.z`) starts at a module-level name: not a call's result,
+    and not a name the enclosing functions bind, which may hide a module-level task."""
+    root = node
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    return isinstance(root, ast.Name) and root.id not in local_names(source, scopes)
+
+
 def is_task(project: Project, source: SourceModule, node: ast.expr, scopes: list[ast.AST]) -> bool:
     """Whether `node` is surely a Celery task: a task the analysis recognises in this module
     or another project module (under any import alias or re-export), or a name imported
     from a library's `tasks` module."""
-    root = node
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    if not isinstance(root, ast.Name) or root.id in local_names(source, scopes):
+    if not module_level_name(source, node, scopes):
         return False
     qualname = source.local_qualname(node)
     if qualname is None:

@@ -13,7 +13,7 @@ from celery_lint.findings import Finding
 from celery_lint.project import BLOCK_NODES, Project, SourceModule
 from celery_lint.registry import Edits, Example, Fix, Rule, register
 from celery_lint.rules._atomic import atomic_decorated, may_open_atomic, opens_atomic
-from celery_lint.rules._sending import DEFERRED, SEND, local_names, sends_a_task
+from celery_lint.rules._sending import DEFERRED, SEND, module_level_name, sends_a_task
 
 if TYPE_CHECKING:
     from celery_lint.fixing.context import FixContext
@@ -91,10 +91,7 @@ def _enqueued_to_celery(project: Project, source: SourceModule, receiver: ast.ex
     calls apply_async(), django-tasks-fennel's send_task())."""
     if not django_tasks.may_run_on_celery(project):
         return False
-    root = receiver
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    if not isinstance(root, ast.Name) or root.id in local_names(source, scopes):
+    if not module_level_name(source, receiver, scopes):
         return False
     task = django_tasks.django_task_of(project, source, receiver)
     return task is not None and django_tasks.celery_backend(project, task.alias) is not None

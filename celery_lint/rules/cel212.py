@@ -10,7 +10,7 @@ from celery_lint import django_tasks as dt
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
 from celery_lint.registry import Example, Rule, register
-from celery_lint.rules._sending import local_names
+from celery_lint.rules._sending import module_level_name
 from celery_lint.tasks import canonical, task_defs
 
 # methods of celery.app.task.Task (and DjangoTask's *_on_commit) that django.tasks.Task,
@@ -45,10 +45,7 @@ def _made_by(project: Project, source: SourceModule, node: ast.expr, scopes: lis
     """"celery" when `node` names a module-level Celery task of a project module (made by
     @shared_task or @app.task, without `base=`), "django" when a django.tasks task whose
     task class is known; None otherwise."""
-    root = node
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    if not isinstance(root, ast.Name) or root.id in local_names(source, scopes):
+    if not module_level_name(source, node, scopes):
         return None
     qualname = source.local_qualname(node)
     module, _, name = canonical(project, qualname).rpartition(".") if qualname else ("", "", "")
