@@ -14,7 +14,7 @@ from pathlib import Path
 
 from celery_lint import config_lookup, layout, versions
 from celery_lint.engine import lint_paths, select_rules
-from celery_lint.examples import BASE, write_project
+from celery_lint.examples import write_project
 from celery_lint.project import Project
 from celery_lint.project.facts import version_text
 from celery_lint.registry import Example

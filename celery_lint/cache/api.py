@@ -17,7 +17,7 @@ import os
 import sys
 from pathlib import Path
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from celery_lint import __version__, layout
 from celery_lint.cache import signatures

@@ -17,7 +17,7 @@ from celery_lint.examples import write_project
 from celery_lint.project import Project, ProjectOptions
 from celery_lint.registry import REGISTRY, Example
 from tests.e2e import FINDING
-from tests.helpers import BIN, clean_env, run
+from tests.helpers import BIN, clean_env
 
 SETTINGS_FINDINGS = """\
 TASK_ALWAYS_EAGER = True
