@@ -107,11 +107,8 @@ def module_django_tasks(project: Project, module: str) -> set[str] | None:
     `module` is not part of the project."""
     if project.resolve(module) is None:
         return None
-    path = project.resolve_file(module)
-    source = project.source(path) if path is not None else None
-    if source is None:
-        return set()
-    return {t.function.name for t in django_tasks(project, source) if t.module_level}
+    source = project.source_of(module)
+    return {t.function.name for t in django_tasks(project, source) if t.module_level} if source else set()
 
 
 @lru_cache(maxsize=16)

@@ -25,8 +25,7 @@ def module_tasks(project: Project, module: str) -> set[str] | None:
     or None when `module` is not part of the project."""
     if project.resolve(module) is None:
         return None
-    path = project.resolve_file(module)
-    source = project.source(path) if path is not None else None
+    source = project.source_of(module)
     if source is None:
         return set()
     names = {t.function.name for t in task_defs(project, source) if t.col_offset == 0}  # module-level defs
