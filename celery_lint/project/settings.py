@@ -61,39 +61,24 @@ def namespace(project: Project, dotted: str) -> Namespace | None:
     return ns
 
 
-# A chain of star imports deeper than this is evaluated from its far end (see `_star_chain_first`).
-DEEP_CHAIN = 16
-
-
 def _star_chain_first(project: Project, dotted: str, source: SourceModule) -> None:
-    """Evaluate the modules a deep star-import chain below `dotted` reaches, far end first,
-    so that each evaluation finds the next link's names ready: in the order the recursive
+    """Evaluate the modules the star-import chains below `dotted` reach, far end first,
+    so that each evaluation finds the next link's names ready: in the order a recursive
     evaluation would finish them, each with the links above it counted as being evaluated
-    (an import cycle through them reads as one), but without a Python frame per link, which
-    made a chain of a few hundred modules exhaust the recursion limit. A shallow chain is
-    left to the recursion itself."""
-    if _star_walk(project, dotted, source, evaluate=False) > DEEP_CHAIN:
-        _star_walk(project, dotted, source, evaluate=True)
-
-
-def _star_walk(project: Project, dotted: str, source: SourceModule, evaluate: bool) -> int:
-    """The depth of the star-import chains below `dotted` not evaluated yet, walked depth
-    first by a loop; with `evaluate`, each module is evaluated as the walk leaves it."""
+    (an import cycle through them reads as one), but without a Python frame per link,
+    which made a chain of a few hundred modules exhaust the recursion limit."""
     path = [(dotted, iter(_star_targets(project, dotted, source)))]
     seen = {dotted}
-    deepest = 1
-    if evaluate:
-        project._evaluating.add(dotted)
+    project._evaluating.add(dotted)
     try:
         while path:
             module, targets = path[-1]
             target = next(targets, None)
             if target is None:
                 path.pop()
-                if evaluate:
-                    project._evaluating.discard(module)
-                    if path:
-                        namespace(project, module)  # its own star imports are ready
+                project._evaluating.discard(module)
+                if path:
+                    namespace(project, module)  # its own star imports are ready
                 continue
             if target in seen or target in project._namespaces or target in project._evaluating:
                 continue
@@ -102,13 +87,9 @@ def _star_walk(project: Project, dotted: str, source: SourceModule, evaluate: bo
             below = project.source(found[1]) if found and not layout.is_namespace_package(found[1]) else None
             if below is not None:
                 path.append((target, iter(_star_targets(project, target, below))))
-                deepest = max(deepest, len(path))
-                if evaluate:
-                    project._evaluating.add(target)
+                project._evaluating.add(target)
     finally:
-        if evaluate:
-            project._evaluating.difference_update(m for m, _ in path)
-    return deepest
+        project._evaluating.difference_update(m for m, _ in path)
 
 
 def _star_targets(project: Project, dotted: str, source: SourceModule) -> list[str]:
