@@ -14,7 +14,7 @@ from flake8.options.parse_args import parse_args
 import flake8_plugin
 from celery_lint import __version__
 from celery_lint.registry import REGISTRY
-from celery_lint.rules import load_rules
+from celery_lint.rules import load_rules, rule_codes
 from tests.helpers import BIN, PYTHON, run, write_files
 
 ENGINE = ("celery_lint.engine", "celery_lint.project", "celery_lint.rules", "celery_lint.celery_tables")
@@ -57,7 +57,7 @@ def test_the_plugin_imports_nothing_of_the_engine(tmp_path):
 
 def test_the_plugin_knows_the_codes_without_importing_a_rule():
     load_rules()
-    assert flake8_plugin._rule_codes() == sorted(rule.code for rule in REGISTRY)
+    assert rule_codes() == sorted(rule.code for rule in REGISTRY)
 
 
 @pytest.mark.parametrize(
