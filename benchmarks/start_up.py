@@ -195,7 +195,8 @@ def main() -> int:
           "median (min-max) over the rounds:")
     runs = found[0]
     for label, figures in runs.items():
-        print(f"  {label:<32} {spread([f[0] for f in figures], ' ms wall')}  {spread([f[1] for f in figures], ' ms CPU')}")
+        wall, cpu = spread([f[0] for f in figures], " ms wall"), spread([f[1] for f in figures], " ms CPU")
+        print(f"  {label:<32} {wall}  {cpu}")
     base = runs["python -c 'import ast'"]
     for label in ("celery-lint --version", "celery-lint (empty directory)"):
         cpu = [f[1] / b[1] for f, b in zip(runs[label], base)]

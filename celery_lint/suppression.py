@@ -110,7 +110,8 @@ class Reporting:
         `select` (given: not None) replaces the table's, `ignore` and `extend_select` add.
         A `baseline` the table names that cannot be read is a `ConfigError`."""
         chosen = select if select is not None else config.select or ()
-        rules = functools.partial(select_rules, chosen, [*config.ignore, *ignore], [*config.extend_select, *extend_select])
+        ignored, extended = [*config.ignore, *ignore], [*config.extend_select, *extend_select]
+        rules = functools.partial(select_rules, chosen, ignored, extended)
         baseline = None
         if config.baseline is not None:
             try:

@@ -107,7 +107,9 @@ def test_a_run_that_lints_no_file_imports_no_rule(tmp_path, files, args):
 @pytest.mark.parametrize(
     ("files", "args", "error"),
     [
-        pytest.param({}, ("--select", "CEL999"), "celery-lint: error: unknown rule code or prefix: CEL999\n", id="option"),
+        pytest.param(
+            {}, ("--select", "CEL999"), "celery-lint: error: unknown rule code or prefix: CEL999\n", id="option",
+        ),
         pytest.param(
             {"pyproject.toml": '[tool.celery-lint]\nignore = ["CEL1", "CEL999"]\n'}, (),
             "[tool.celery-lint] ignore: unknown rule code or prefix 'CEL999'\n", id="table",
