@@ -109,7 +109,7 @@ class Reporting:
         """The table's selection, with a front end's options over it as the command's:
         `select` (given: not None) replaces the table's, `ignore` and `extend_select` add.
         A `baseline` the table names that cannot be read is a `ConfigError`."""
-        chosen = select if select is not None else config.select or ()
+        chosen = list(select if select is not None else config.select or ())  # copied: chosen when first asked for
         ignored, extended = [*config.ignore, *ignore], [*config.extend_select, *extend_select]
         rules = functools.partial(select_rules, chosen, ignored, extended)
         baseline = None
