@@ -30,7 +30,6 @@ from celery_lint.project import Project, ProjectOptions
 from celery_lint.project.facts import missing_modules, run_facts
 from celery_lint.registry import REGISTRY
 from celery_lint.rule_list import live_only_notes, rule_list
-from celery_lint.rules import load_rules
 from celery_lint.suppression import Reporting
 from celery_lint.versions import VersionError, parse_version
 
@@ -105,7 +104,6 @@ def explain(code: str) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    load_rules()
     unknown = check_codes((args.select or []) + args.ignore + args.extend_select)
     if unknown is not None:
         parser.error(f"unknown rule code or prefix: {unknown}")

@@ -33,8 +33,7 @@ from typing import Any, NamedTuple
 
 from celery_lint import toml
 from celery_lint.project import ProjectOptions
-from celery_lint.registry import REGISTRY
-from celery_lint.rules import load_rules
+from celery_lint.rules import rule_codes
 from celery_lint.versions import VersionError, parse_version
 
 TABLE = "celery-lint"
@@ -184,7 +183,6 @@ def load_config(path: Path) -> Config:
 
 def parse_table(table: dict[str, Any], path: Path) -> Config:
     """Validate a `[tool.celery-lint]` table; the first problem raises `ConfigError`."""
-    load_rules()
     for key in table:
         if key not in KEYS:
             import difflib  # only for a mistyped key: spares every run its import
@@ -264,12 +262,13 @@ def parse_table(table: dict[str, Any], path: Path) -> Config:
 
 
 def check_codes(codes: list[str] | tuple[str, ...]) -> str | None:
-    """The first code that names no rule and prefixes none, else None."""
-    load_rules()
+    """The first code that names no rule and prefixes none, else None (the codes are
+    the rule modules' names: no rule is imported)."""
+    known = rule_codes()
     for code in codes:
         if code == "ALL":
             continue
-        if not any(rule.code.startswith(code) for rule in REGISTRY):
+        if not any(rule.startswith(code) for rule in known):
             return code
     return None
 

@@ -31,8 +31,6 @@ def run() -> NoReturn:
         sys.stderr.flush()
         os._exit(status)
     gc.disable()
-    from celery_lint.celery_tables import CeleryNotInstalled
-
     out, err = replay.Recorder(sys.stdout), replay.Recorder(sys.stderr)
     sys.stdout, sys.stderr = cast(TextIO, out), cast(TextIO, err)
     try:
@@ -48,7 +46,11 @@ def run() -> NoReturn:
         sys.stderr.write("celery-lint: interrupted\n")
         sys.stderr.flush()
         status = 130
-    except CeleryNotInstalled as exc:  # the setting tables are read on first use, wherever that is
+    except ImportError as exc:  # the setting tables are read on first use, wherever that is
+        from celery_lint.celery_tables import CeleryNotInstalled  # here: a run that reads none never imports it
+
+        if not isinstance(exc, CeleryNotInstalled):
+            raise
         sys.stdout.flush()
         sys.stderr.write(f"celery-lint: error: {exc}\n")
         sys.stderr.flush()

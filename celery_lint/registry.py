@@ -163,8 +163,14 @@ class Rule(NamedTuple):
 
 
 class Registry:
+    """The catalogue, its rule modules imported on the first question a registered
+    rule cannot answer (the whole list, a code not registered yet): a run that asks
+    none (an empty directory) imports no rule; a check that imports its own rule's
+    module and asks for it imports no other."""
+
     def __init__(self) -> None:
         self.rules: dict[str, Rule] = {}
+        self._complete = False
 
     def add(self, rule: Rule) -> Rule:
         if rule.code in self.rules:
@@ -172,14 +178,23 @@ class Registry:
         self.rules[rule.code] = rule
         return rule
 
+    def _every(self) -> dict[str, Rule]:
+        if not self._complete:
+            from celery_lint.rules import load_rules
+
+            load_rules()
+            self._complete = True
+        return self.rules
+
     def __iter__(self) -> Iterator[Rule]:
-        return iter(sorted(self.rules.values(), key=lambda r: r.code))
+        return iter(sorted(self._every().values(), key=lambda r: r.code))
 
     def __getitem__(self, code: str) -> Rule:
-        return self.rules[code.upper()]
+        rule = self.rules.get(code.upper())
+        return rule if rule is not None else self._every()[code.upper()]
 
     def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and code.upper() in self.rules
+        return isinstance(code, str) and (code.upper() in self.rules or code.upper() in self._every())
 
 
 REGISTRY = Registry()

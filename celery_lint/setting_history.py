@@ -4,7 +4,6 @@ scripts/celery_settings_by_minor.py into data/celery_settings_by_minor.json."""
 
 from __future__ import annotations
 
-import json
 import os
 from functools import lru_cache
 
@@ -21,6 +20,8 @@ def _read(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, dict[str, list[str]]]:
+    import json  # on first use: the rules importing this module load at every start
+
     data: dict[str, dict[str, list[str]]] = json.loads(
         _read("celery_settings_by_minor.json")
     )
@@ -31,6 +32,8 @@ def _data() -> dict[str, dict[str, list[str]]]:
 def extension_names() -> tuple[frozenset[str], frozenset[str]]:
     """(keys read from the app's configuration, Django settings read directly) by the
     packages of data/extension_settings.json (celery-redbeat, celery-singleton...)."""
+    import json
+
     data = json.loads(_read("extension_settings.json"))
     entries = [entry for name, entry in data.items() if not name.startswith("_")]
     return (

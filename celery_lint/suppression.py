@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from celery_lint.baseline import Baseline, BaselineError, load
 from celery_lint.config import Config, ConfigError
 from celery_lint.project import source_lines
 from celery_lint.registry import REGISTRY, Rule
-from celery_lint.rules import load_rules
 
 # flake8's own pattern (flake8.defaults.NOQA_INLINE_REGEXP): "# noqa", then at most one
 # space after the colon; anything else after "# noqa" leaves a bare noqa
@@ -37,7 +36,6 @@ def select_rules(select: Iterable[str] = (), ignore: Iterable[str] = (), extend_
     `ALL`: every rule, opt-in ones too, as the least specific prefix (as in ruff, so
     `--select ALL --ignore CEL2` leaves out CEL2).
     """
-    load_rules()
     select, ignore, extend = list(select), list(ignore), list(extend_select)
     every = ALL in select or ALL in extend
 
@@ -80,13 +78,21 @@ def _lines(text: str) -> list[str]:
 class Reporting:
     """The rules one configuration runs, and which of their findings it shows."""
 
-    __slots__ = ("rules", "codes", "config", "noqa", "baseline")
+    __slots__ = ("_rules", "_choose", "_codes", "config", "noqa", "baseline")
+    _choose: Callable[[], list[Rule]]
 
     def __init__(
-        self, rules: Iterable[Rule], config: Config = Config(), noqa: bool = True, baseline: Baseline | None = None
+        self, rules: Iterable[Rule] | Callable[[], list[Rule]], config: Config = Config(), noqa: bool = True,
+        baseline: Baseline | None = None,
     ) -> None:
-        self.rules = list(rules)
-        self.codes = frozenset(rule.code for rule in self.rules)
+        # the rules, or how to choose them when first asked: a run that lints no file
+        # (an empty directory) imports no rule module
+        self._rules: list[Rule] | None = None
+        if callable(rules):
+            self._choose = rules
+        else:
+            self._rules = list(rules)
+        self._codes: frozenset[str] | None = None
         self.config = config
         self.noqa = noqa  # False: flake8's --disable-noqa
         self.baseline = baseline  # what it records is not shown
@@ -103,8 +109,9 @@ class Reporting:
         """The table's selection, with a front end's options over it as the command's:
         `select` (given: not None) replaces the table's, `ignore` and `extend_select` add.
         A `baseline` the table names that cannot be read is a `ConfigError`."""
-        chosen = select if select is not None else config.select or ()
-        rules = select_rules(chosen, [*config.ignore, *ignore], [*config.extend_select, *extend_select])
+        chosen = list(select if select is not None else config.select or ())  # copied: chosen when first asked for
+        ignored, extended = [*config.ignore, *ignore], [*config.extend_select, *extend_select]
+        rules = functools.partial(select_rules, chosen, ignored, extended)
         baseline = None
         if config.baseline is not None:
             try:
@@ -117,6 +124,18 @@ class Reporting:
     def of(cls, rules: Sequence[Rule] | Reporting) -> Reporting:
         """`rules` as a reporting with no configuration (what engine callers pass)."""
         return rules if isinstance(rules, Reporting) else cls(rules)
+
+    @property
+    def rules(self) -> list[Rule]:
+        if self._rules is None:
+            self._rules = self._choose()
+        return self._rules
+
+    @property
+    def codes(self) -> frozenset[str]:
+        if self._codes is None:
+            self._codes = frozenset(rule.code for rule in self.rules)
+        return self._codes
 
     def narrowed(self, prefixes: Iterable[str]) -> Reporting:
         """Only the rules a code prefix of `prefixes` names (a host's own selection)."""

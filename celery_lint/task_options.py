@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ast
 import re
-import textwrap
 from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple, TypeVar
@@ -77,6 +76,8 @@ def _consumed_in_base() -> set[str] | None:
         return None
     blocks = [_def_block(text, name) for name in _CONSUMING]
     if all(blocks):
+        import textwrap  # only when the options are asked for: spares every start its import
+
         try:
             return _consumed(ast.parse("\n".join(textwrap.dedent(b) for b in blocks if b)))
         except SyntaxError:

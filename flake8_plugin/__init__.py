@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from flake8.exceptions import ExecutionError
 
-import celery_lint
 from celery_lint import __version__
 
 if TYPE_CHECKING:
@@ -35,27 +34,18 @@ if TYPE_CHECKING:
 LOG = logging.getLogger(__name__)
 
 
-def _rule_codes() -> list[str]:
-    """The catalogue's codes, from the rule modules' names (`rules/cel101.py`): known
-    without importing a rule."""
-    try:
-        names = os.listdir(os.path.join(os.path.dirname(celery_lint.__file__), "rules"))
-    except OSError:
-        return ["CEL"]
-    codes = [f"CEL{n[3:6]}" for n in names if n.startswith("cel") and n.endswith(".py") and n[3:6].isdigit()]
-    return sorted(codes) or ["CEL"]
-
-
 def cel_selected(options: argparse.Namespace) -> bool:
     """Whether flake8's own decision engine selects any CEL code (--select, --ignore and
     their extend- forms, plugin defaults), the longest-prefix rules included."""
     from flake8.style_guide import Decision, DecisionEngine
 
+    from celery_lint.rules import rule_codes  # the modules' names: no rule imported
+
     try:
         engine = DecisionEngine(options)
     except AttributeError:  # options not made by flake8's parser: assume selected
         return True
-    return any(engine.decision_for(code) is Decision.Selected for code in _rule_codes())
+    return any(engine.decision_for(code) is Decision.Selected for code in rule_codes())
 
 
 def _cel_prefixes(codes: list[str] | None) -> list[str]:
@@ -72,10 +62,8 @@ def _reporting(options: argparse.Namespace, config: Config) -> Reporting:
     more specific than "CEL": `--select=CEL` leaves CEL202 off, `--extend-select=CEL202`
     turns it on (unless the table ignores it)."""
     from celery_lint.registry import REGISTRY
-    from celery_lint.rules import load_rules
     from celery_lint.suppression import Reporting
 
-    load_rules()
     select, extend = _cel_prefixes(options.select), _cel_prefixes(options.extend_select)
     named = [p for p in select + extend if len(p) > len("CEL")]
     opt_in = [r.code for r in REGISTRY if not r.default_enabled and r.code.startswith(tuple(named))]

@@ -16,7 +16,7 @@ from celery_lint.rules._sending import sends_run_by, sent_after_commit
 from celery_lint.rules._signals import Function
 from celery_lint.rules._views import is_views_module, views
 
-_MUTATED = re.compile(r"""ATOMIC_REQUESTS["']\s*\]\s*=|\.update\(""")
+_MUTATED = r"""ATOMIC_REQUESTS["']\s*\]\s*=|\.update\("""  # `re` compiles it on first use
 
 
 @lru_cache(maxsize=64)
@@ -30,7 +30,7 @@ def atomic_requests(project: Project) -> str | None:
         default = binding.value.get("default") if isinstance(binding.value, dict) else None
         if not isinstance(default, dict) or default.get("ATOMIC_REQUESTS") is not True:
             continue
-        if any(_MUTATED.search(project.text(path) or "") for path in settings.files):
+        if any(re.search(_MUTATED, project.text(path) or "") for path in settings.files):
             continue  # DATABASES changed after it was built: not read
         return settings.module
     return None

@@ -3,7 +3,6 @@ ImmediateBackend (run inline, in the request) or the DummyBackend (never run).""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +78,8 @@ def live(project: Project | None) -> list[Live]:
     try:
         return _live(project)
     except Exception as exc:  # noqa: BLE001 - a check must never break manage.py
+        import logging  # only here: the command and flake8 load this module at every start
+
         logging.getLogger("celery_lint.checks").warning(
             "celery-lint: the live check of CEL308 failed (%s: %s)", type(exc).__name__, exc
         )

@@ -15,7 +15,7 @@ from celery_lint.project.settings_names import PYTEST_CONFIGS, named_for_tests_o
 from celery_lint.registry import Example, Rule, register
 from celery_lint.rules._celeryconf import effective, is_test_module
 
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")  # DevSettings: dev_settings
+_CAMEL = r"(?<=[a-z0-9])(?=[A-Z])"  # DevSettings: dev_settings (compiled on first use by `re`)
 
 
 def deployed_settings(project: Project) -> set[str]:
@@ -36,7 +36,7 @@ def deployed_configuration(project: Project, settings: Settings) -> bool:
     conf = settings.configuration
     if conf is None:
         return True
-    if conf.name is None or named_for_tests_or_development(_CAMEL.sub("_", conf.name)):
+    if conf.name is None or named_for_tests_or_development(re.sub(_CAMEL, "_", conf.name)):
         return False
     if conf.name == project.options.configuration:
         return True

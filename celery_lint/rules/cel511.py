@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 from celery_lint.findings import Finding
@@ -31,7 +30,11 @@ def never(raw: Any) -> bool:
         return True
     if isinstance(raw, bool):
         return False
-    return (isinstance(raw, (int, float)) and raw == 0) or (isinstance(raw, timedelta) and not raw)
+    if isinstance(raw, (int, float)):
+        return raw == 0
+    from datetime import timedelta  # only for a value that is neither: spares every start its import
+
+    return isinstance(raw, timedelta) and not raw
 
 
 def check(project: Project) -> Iterator[Finding]:

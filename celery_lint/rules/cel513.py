@@ -13,11 +13,11 @@ from celery_lint.rules._effective import production_settings, value
 from celery_lint.rules._queues import declared
 
 #: a worker command line choosing its queues (`celery worker -Q a,b` / `--queues`)
-_QUEUES_OPTION = re.compile(r"\bworker\b[^\n]*\s(?:-Q|--queues)[\s=]")
+_QUEUES_OPTION = r"\bworker\b[^\n]*\s(?:-Q|--queues)[\s=]"  # `re` compiles it on first use
 
 
 def _workers_choose_queues(project: Project) -> bool:
-    return any(_QUEUES_OPTION.search(project.text(path) or "") for path in config_files(project))
+    return any(re.search(_QUEUES_OPTION, project.text(path) or "") for path in config_files(project))
 
 
 def check(project: Project) -> Iterator[Finding]:
