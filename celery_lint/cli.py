@@ -38,9 +38,33 @@ def _codes(value: str) -> list[str]:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, told the terminal's width as `shutil.get_terminal_size`
+    would find it: argparse makes a formatter for every option it adds, and its own
+    asks `shutil`, whose import (with zlib, bz2 and lzma) every run would pay."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+def _columns() -> int:
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="celery-lint", description="Find the ways Celery is wired wrongly into Django."
+        prog="celery-lint", description="Find the ways Celery is wired wrongly into Django.",
+        formatter_class=_HelpFormatter,
     )
     parser.add_argument("paths", nargs="*", default=None, help="files or directories (default: .)")
     # repeated, each of these adds to the ones before (as in ruff)

@@ -6,6 +6,7 @@ runs every tree plugin on every file whatever `--select` says). Real processes."
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from flake8.options.parse_args import parse_args
 
 import flake8_plugin
 from celery_lint import __version__
+from celery_lint.cli import build_parser
 from celery_lint.registry import REGISTRY
 from celery_lint.rules import load_rules, rule_codes
 from tests.helpers import BIN, PYTHON, run, write_files
@@ -130,6 +132,27 @@ def test_the_catalogue_is_whole_when_a_run_with_no_file_lists_it(tmp_path):
     listed = [rule["id"] for rule in json.loads(stdout)["runs"][0]["tool"]["driver"]["rules"]]
     load_rules()
     assert (status, stderr, listed) == (0, NOTHING, [rule.code for rule in REGISTRY])
+
+
+def test_a_run_imports_no_shutil(tmp_path):
+    """argparse's own formatter imports shutil (with zlib, bz2 and lzma) for the
+    terminal's width at every option the parser adds; the command's asks `os`."""
+    write_files(tmp_path, {"orders/tasks.py": "from celery import shared_task\n"}, base=False)
+    result = run([PYTHON, "-X", "importtime", "-m", "celery_lint", "--no-cache", "."], tmp_path)
+    loaded = imported(result.stderr)
+    assert result.returncode == 0 and "celery_lint.engine" in loaded, result.stderr[-2000:]
+    assert not loaded & {"shutil", "bz2", "lzma"}, sorted(loaded)
+
+
+@pytest.mark.parametrize("columns", ["50", "200", "", "junk"])
+def test_the_help_is_as_wide_as_argparse_would_make_it(monkeypatch, columns):
+    """The command's formatter finds the width `shutil.get_terminal_size` finds (COLUMNS,
+    else the terminal, else 80): its help is argparse's own, character for character."""
+    monkeypatch.setenv("COLUMNS", columns)
+    parser = build_parser()
+    ours = parser.format_help()
+    parser.formatter_class = argparse.HelpFormatter
+    assert ours == parser.format_help()
 
 
 def test_the_plugin_imports_nothing_of_the_engine(tmp_path):
