@@ -318,7 +318,10 @@ class Project:
 
     def mentions(self, path: Path, *words: str) -> bool:
         """Whether the file's text spells any of `words` (`files_mentioning` for one file):
-        what depends on this answer does not depend on the rest of the text (`cache`)."""
+        what depends on this answer does not depend on the rest of the text (`cache`,
+        which gives the answers it keeps)."""
+        if (kept := self.filter_reads.get((path, words))) is not None:
+            return kept
         text = self.text(path, own=True) or ""
         found = any(word in text for word in words)
         if self.records_reads:
@@ -327,6 +330,8 @@ class Project:
 
     def matches(self, path: Path, pattern: re.Pattern[str]) -> bool:
         """Whether `pattern` is found in the file's text, as `mentions` (kept with the pattern's text)."""
+        if (kept := self.pattern_reads.get((path, pattern.pattern, pattern.flags))) is not None:
+            return kept
         text = self.text(path, own=True) or ""
         found = pattern.search(text) is not None
         if self.records_reads:
