@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -61,6 +61,10 @@ class Project:
     _buffers: dict[Path, str] = {}
     # whether the reads below are recorded: only for the on-disk cache (`cache.enable`)
     records_reads: bool = False
+    # an answer of the model from the on-disk cache while its inputs hold (`cache.api.memo`)
+    kept: Callable[[Project, tuple[str, ...], Callable[[], Any]], Any] = staticmethod(lambda project, key, compute: compute())
+    # a module known by the summary the on-disk cache keeps of its text (`cache.summaries`)
+    summarised: Callable[[Project, Path, str], SourceModule | None] = staticmethod(lambda project, path, text: None)
 
     def __init__(
         self,
@@ -165,7 +169,11 @@ class Project:
         directory first (unless `manage.py` can only run as `python -m proj.manage`,
         see `root_on_path`), its parent when it is a package (see `package_parent`),
         then directories start-up code and the settings add to `sys.path`, then the
-        enclosing directories up to the repository top."""
+        enclosing directories up to the repository top (kept in the on-disk cache)."""
+        roots: list[Path] = Project.kept(self, ("import roots",), self._import_roots)
+        return roots
+
+    def _import_roots(self) -> list[Path]:
         roots = [*([self.root] if self.root_on_path else []), *([self.package_parent] if self.package_parent else [])]
         for extra in _startup.sys_path_additions(self):
             if extra not in roots:
@@ -267,6 +275,8 @@ class Project:
     def _load(self, path: Path, tree: ast.Module | None) -> SourceModule | None:
         text = self.text(path, own=True)
         if tree is None and text is not None:
+            if (kept := Project.summarised(self, path, text)) is not None:
+                return kept
             try:
                 tree = _modules.parse_text(path, text)
             except SourceError as exc:
