@@ -139,25 +139,12 @@ class Store:
         if self.state is None:
             self.records = {name: r._replace(findings=None) for name, r in self.records.items()}
         else:
-            self._known_filters(self.state, changed)
-
-    def _known_filters(self, state: State, changed: dict[str, str | None]) -> None:
-        """The text filters' kept answers, for the model to use: `_holds` checked each
-        against every changed file, and the other files' texts are those they were
-        found in, so an edit does not read every file of the project again (nor each
-        file a rule asks whether it spells a word)."""
-        project = self.project
-        files = project.files
-        index = {str(path): i for i, path in enumerate(files)}
-        for words, answer in state.mentioning.items():
-            if words not in project._mentioning:
-                project._mentioning[words] = [files[i] for i in sorted(index[name] for name in answer)]
-        for (name, words), spelt in state.filters.items():
-            if name in index and name not in changed:
-                project.filter_reads.setdefault((files[index[name]], words), spelt)
-        for (name, pattern, flags), found in state.patterns.items():
-            if name in index and name not in changed:
-                project.pattern_reads.setdefault((files[index[name]], pattern, flags), found)
+            # `_holds` checked every answer of the text filters against each changed
+            # file, and the other texts are those they were found in: an edit does not
+            # read every file again (nor each file a rule asks whether it spells a word)
+            self.project.kept_mentioning = self.state.mentioning
+            self.project.kept_filters = self.state.filters
+            self.project.kept_patterns = self.state.patterns
 
     def _holds(self, state: State, changed: dict[str, str | None]) -> bool:
         project = self.project

@@ -95,6 +95,10 @@ class Project:
         # (file, words) -> whether its text spells one: a filter's answer (`mentions`)
         self.filter_reads: dict[tuple[Path, tuple[str, ...]], bool] = {}
         self.pattern_reads: dict[tuple[Path, str, int], bool] = {}  # the same for `matches`
+        # the answers of the three filters the on-disk cache holds for these texts (`cache`)
+        self.kept_mentioning: dict[tuple[str, ...], frozenset[str]] = {}
+        self.kept_filters: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self.kept_patterns: dict[tuple[str, str, int], bool] = {}
         # the project rules' findings by rule set, and the same by file (see `engine`)
         self.rule_findings: dict[tuple[str, ...], tuple[list[Finding], dict[Path, list[Finding]]]] = {}
 
@@ -315,6 +319,8 @@ class Project:
         """Files whose text contains any of `words`: a cheap filter before parsing,
         answered once per set of words (several rules ask the same, some per app)."""
         found = self._mentioning.get(words)
+        if found is None and (kept := self.kept_mentioning.get(words)) is not None:
+            found = self._mentioning[words] = [path for path in self.files if str(path) in kept]
         if found is None:
             texts = self._file_texts
             if len(words) == 1:
@@ -330,7 +336,7 @@ class Project:
         """Whether the file's text spells any of `words` (`files_mentioning` for one file):
         what depends on this answer does not depend on the rest of the text (`cache`,
         which gives the answers it keeps)."""
-        if (kept := self.filter_reads.get((path, words))) is not None:
+        if (kept := self.kept_filters.get((str(path), words))) is not None:
             return kept
         text = self.text(path, own=True) or ""
         found = any(word in text for word in words)
@@ -340,7 +346,7 @@ class Project:
 
     def matches(self, path: Path, pattern: re.Pattern[str]) -> bool:
         """Whether `pattern` is found in the file's text, as `mentions` (kept with the pattern's text)."""
-        if (kept := self.pattern_reads.get((path, pattern.pattern, pattern.flags))) is not None:
+        if (kept := self.kept_patterns.get((str(path), pattern.pattern, pattern.flags))) is not None:
             return kept
         text = self.text(path, own=True) or ""
         found = pattern.search(text) is not None
