@@ -41,6 +41,12 @@ def kept(name: str) -> Callable[[Callable[[Project], T]], Callable[[Project], T]
     return decorate
 
 
+def memo(project: Project, key: tuple[str, ...], compute: Callable[[], T]) -> T:
+    """The answer `key` of the model (a function of the project, and of the files `key`
+    names, never of the asking module's text), from the cache while its inputs hold."""
+    return api.memo(project, ("answer", *key), compute, keep=api.readable)
+
+
 def task_options(project: Project) -> TaskOptions | None:
     """`task_options.task_options()`, read from the installed Celery's sources: kept with
     the size and mtime of each of them (the cache's header names the installed Celery)."""
