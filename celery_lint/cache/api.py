@@ -189,6 +189,16 @@ def _mtime(directory: str) -> int:
 
 
 def flush_all() -> None:
-    """Write every store (the command calls this before it leaves by `os._exit`)."""
-    for found in _stores.values():
-        found.flush()
+    """Write every store (the command calls this before it leaves by `os._exit`), without
+    the cyclic collector: pickling a store allocates nothing that lives on, and the
+    collector's passes over the model cost a fifth of the writing at 20,000 files."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for found in _stores.values():
+            found.flush()
+    finally:
+        if enabled:
+            gc.enable()
