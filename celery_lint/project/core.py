@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -61,6 +61,10 @@ class Project:
     _buffers: dict[Path, str] = {}
     # whether the reads below are recorded: only for the on-disk cache (`cache.enable`)
     records_reads: bool = False
+    # an answer of the model from the on-disk cache while its inputs hold (`cache.api.memo`)
+    kept: Callable[[Project, tuple[str, ...], Callable[[], Any]], Any] = staticmethod(lambda project, key, compute: compute())
+    # a module known by the summary the on-disk cache keeps of its text (`cache.summaries`)
+    summarised: Callable[[Project, Path, str], SourceModule | None] = staticmethod(lambda project, path, text: None)
 
     def __init__(
         self,
@@ -91,6 +95,10 @@ class Project:
         # (file, words) -> whether its text spells one: a filter's answer (`mentions`)
         self.filter_reads: dict[tuple[Path, tuple[str, ...]], bool] = {}
         self.pattern_reads: dict[tuple[Path, str, int], bool] = {}  # the same for `matches`
+        # the answers of the three filters the on-disk cache holds for these texts (`cache`)
+        self.kept_mentioning: dict[tuple[str, ...], frozenset[str]] = {}
+        self.kept_filters: dict[tuple[str, tuple[str, ...]], bool] = {}
+        self.kept_patterns: dict[tuple[str, str, int], bool] = {}
         # the project rules' findings by rule set, and the same by file (see `engine`)
         self.rule_findings: dict[tuple[str, ...], tuple[list[Finding], dict[Path, list[Finding]]]] = {}
 
@@ -165,7 +173,11 @@ class Project:
         directory first (unless `manage.py` can only run as `python -m proj.manage`,
         see `root_on_path`), its parent when it is a package (see `package_parent`),
         then directories start-up code and the settings add to `sys.path`, then the
-        enclosing directories up to the repository top."""
+        enclosing directories up to the repository top (kept in the on-disk cache)."""
+        roots: list[Path] = Project.kept(self, ("import roots",), self._import_roots)
+        return roots
+
+    def _import_roots(self) -> list[Path]:
         roots = [*([self.root] if self.root_on_path else []), *([self.package_parent] if self.package_parent else [])]
         for extra in _startup.sys_path_additions(self):
             if extra not in roots:
@@ -267,6 +279,8 @@ class Project:
     def _load(self, path: Path, tree: ast.Module | None) -> SourceModule | None:
         text = self.text(path, own=True)
         if tree is None and text is not None:
+            if (kept := Project.summarised(self, path, text)) is not None:
+                return kept
             try:
                 tree = _modules.parse_text(path, text)
             except SourceError as exc:
@@ -305,6 +319,8 @@ class Project:
         """Files whose text contains any of `words`: a cheap filter before parsing,
         answered once per set of words (several rules ask the same, some per app)."""
         found = self._mentioning.get(words)
+        if found is None and (kept := self.kept_mentioning.get(words)) is not None:
+            found = self._mentioning[words] = [path for path in self.files if str(path) in kept]
         if found is None:
             texts = self._file_texts
             if len(words) == 1:
@@ -318,7 +334,10 @@ class Project:
 
     def mentions(self, path: Path, *words: str) -> bool:
         """Whether the file's text spells any of `words` (`files_mentioning` for one file):
-        what depends on this answer does not depend on the rest of the text (`cache`)."""
+        what depends on this answer does not depend on the rest of the text (`cache`,
+        which gives the answers it keeps)."""
+        if (kept := self.kept_filters.get((str(path), words))) is not None:
+            return kept
         text = self.text(path, own=True) or ""
         found = any(word in text for word in words)
         if self.records_reads:
@@ -327,6 +346,8 @@ class Project:
 
     def matches(self, path: Path, pattern: re.Pattern[str]) -> bool:
         """Whether `pattern` is found in the file's text, as `mentions` (kept with the pattern's text)."""
+        if (kept := self.kept_patterns.get((str(path), pattern.pattern, pattern.flags))) is not None:
+            return kept
         text = self.text(path, own=True) or ""
         found = pattern.search(text) is not None
         if self.records_reads:

@@ -48,6 +48,10 @@ class Imported(NamedTuple):
     names: tuple[tuple[str, str | None], ...]  # (name, asname)
 
 
+# what a released module keeps: its imports, decorated defs, `name = dotted.name` aliases
+Summary = tuple[list[Imported], list[Decorated], list[tuple[str, str, list[str]]]]
+
+
 class SourceModule:
     """One parsed file, with an index of its nodes by type built in a single walk
     (of the statements only, when only statement types are asked for: most files
@@ -58,7 +62,7 @@ class SourceModule:
     its aliases, its decorated defs): trees are most of the memory of a large
     project. A released tree asked for again is parsed again from the kept text."""
 
-    def __init__(self, path: Path, module: str | None, text: str, tree: ast.Module) -> None:
+    def __init__(self, path: Path, module: str | None, text: str, tree: ast.Module | None) -> None:
         self.path = path
         self.module = module
         self.text = text
@@ -94,6 +98,20 @@ class SourceModule:
         self.derived = {}
         self._tree = self._walked = self._block_nodes = None
         self.__dict__.pop("lines", None)  # split again from the text if asked
+
+    def summary(self) -> Summary | None:
+        """What `release()` keeps of the tree, once read (None: not yet): the on-disk
+        cache keeps it by the text's digest (`cache.summaries`)."""
+        if self._imports is None or self._decorated is None or self._assigned is None:
+            return None
+        return self._imports, self._decorated, self._assigned
+
+    @classmethod
+    def summarised(cls, path: Path, module: str | None, text: str, summary: Summary) -> SourceModule:
+        """The module of `text` known by its `summary`: its tree is parsed if asked for."""
+        source = cls(path, module, text, None)
+        source._imports, source._decorated, source._assigned = summary
+        return source
 
     def _of_type(self, kind: type) -> list[ast.AST]:
         """The nodes of exactly type `kind`, in walk order; only statements (and the

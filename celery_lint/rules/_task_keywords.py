@@ -6,9 +6,10 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from celery_lint.cache import answers
 from celery_lint.project import Project, SourceModule
 from celery_lint.tasks import TaskDef, task_defs
-from celery_lint.task_options import TaskOptions, task_options
+from celery_lint.task_options import TaskOptions
 
 
 def keywords(project: Project, source: SourceModule) -> Iterator[tuple[TaskDef, ast.keyword, TaskOptions]]:
@@ -16,7 +17,7 @@ def keywords(project: Project, source: SourceModule) -> Iterator[tuple[TaskDef, 
     decides: none of a decorator given `base=` or `**options` (a class or options the
     analysis does not read), none when the installed Celery's sources cannot be read."""
     tasks = [t for t in task_defs(project, source) if isinstance(t.decorator, ast.Call)]
-    table = task_options() if tasks else None
+    table = answers.task_options(project) if tasks else None
     if table is None:
         return
     for task in tasks:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from celery_lint.cache import answers
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
 from celery_lint.layout import is_namespace_package
@@ -21,6 +22,7 @@ _SAME_FILE = " is the module autodiscovery imports as "
 
 
 @lru_cache(maxsize=64)
+@answers.kept("CEL201 discovered tasks modules")
 def discovered_tasks_modules(project: Project) -> dict[Path, str]:
     """file -> the name autodiscovery imports it under (`<AppConfig.name>.tasks`)."""
     found: dict[Path, str] = {}

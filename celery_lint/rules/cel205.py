@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from celery_lint import django_tasks
+from celery_lint.cache import answers
 from celery_lint.discovery import is_test_module, worker_reach
 from celery_lint.findings import Finding
 from celery_lint.project import TASK_WORD, Project, SourceModule
@@ -19,6 +20,16 @@ def check(project: Project) -> Iterator[Finding]:
             yield from _module_findings(project, source)
 
 
+def _reach(project: Project, source: SourceModule) -> tuple[str | None, tuple[str, ...], list[str]]:
+    """(whether the worker imports the module, the project apps' names, the import chain
+    to it when only the checks import it): what the worker's reach answers of one file
+    depends on the other modules alone (the walk reads them through the model), and the
+    on-disk cache keeps it (`answers.memo`) while they are as they were."""
+    reach = worker_reach(project)
+    status = reach.status(source.path)
+    return status, reach.app_names, reach.chain(source.path) if status == "checks" else []
+
+
 def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding]:
     if not source.module or is_test_module(project, source.path):
         return
@@ -30,13 +41,12 @@ def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding
         ]
     if not tasks:
         return
-    reach = worker_reach(project)
-    status = reach.status(source.path)
+    status, app_names, chain = answers.memo(project, ("CEL205 reach", str(source.path)), lambda: _reach(project, source))
     if status not in ("never", "checks"):
         return
     module = source.module
     if (
-        module.rpartition(".")[0] in reach.app_names
+        module.rpartition(".")[0] in app_names
         and module.endswith(".tasks")
         and not project.files_mentioning("autodiscover_tasks")
     ):
@@ -50,10 +60,9 @@ def _module_findings(project: Project, source: SourceModule) -> Iterator[Finding
                 f"{module}): the worker rejects it as an unregistered task; {fix}"
             )
         else:
-            chain = " -> ".join(reach.chain(source.path))
             message = (
                 f"task {task.function.name} is registered in the worker only because Django's system checks import "
-                f"the URLconf at worker start ({chain}): with `celery --skip-checks` the worker rejects it as "
+                f"the URLconf at worker start ({' -> '.join(chain)}): with `celery --skip-checks` the worker rejects it as "
                 f"an unregistered task; {fix}"
             )
         yield RULE.finding(source.path, task, message, subject=str(source.path))

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from celery_lint.cache import answers
 from celery_lint.examples import BASE, SIGNUP_TASKS, SIGNUP_VIEW
 from celery_lint.findings import Finding
 from celery_lint.project import Project, SourceModule
@@ -20,6 +21,7 @@ _MUTATED = r"""ATOMIC_REQUESTS["']\s*\]\s*=|\.update\("""  # `re` compiles it on
 
 
 @lru_cache(maxsize=64)
+@answers.kept("CEL210 atomic requests")
 def atomic_requests(project: Project) -> str | None:
     """The settings module that turns ATOMIC_REQUESTS on for the 'default' database
     (None when none surely does: a value the analysis cannot read is not True)."""

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from celery_lint.cache import answers
 from celery_lint.evaluate import UNKNOWN
 from celery_lint.findings import Finding
 from celery_lint.project import Project, Settings, SourceModule
@@ -79,6 +80,7 @@ def may_report(text: str) -> bool:
 
 
 @lru_cache(maxsize=64)
+@answers.kept("CEL507 visibility timeout")
 def _timeout(project: Project) -> tuple[Visibility | None, Any, list[Finding]]:
     """(the visibility timeout, the production settings' task_acks_late values, the
     finding at the settings' time limit), once per project."""
