@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import TypeVar
 
 from celery_lint.cache import api
@@ -50,10 +50,17 @@ def memo(project: Project, key: tuple[str, ...], compute: Callable[[], T]) -> T:
 def task_options(project: Project) -> TaskOptions | None:
     """`task_options.task_options()`, read from the installed Celery's sources: kept with
     the size and mtime of each of them (the cache's header names the installed Celery)."""
+    return api.memo(project, _celery_sources(), _read_task_options, keep=api.readable)
+
+
+@lru_cache(maxsize=1)
+def _celery_sources() -> tuple[str, ...]:
+    """The key of the task options: Celery's three sources and their stats, once a
+    process (every module defining a task asks)."""
     package = installed_package()
-    files = [] if package is None else [str(package / name) for name in ("app/task.py", "app/base.py", "app/autoretry.py")]
-    key = ("celery task options", *files, *map(_stat, files))
-    return api.memo(project, key, _read_task_options, keep=api.readable)
+    names = ("app/task.py", "app/base.py", "app/autoretry.py")
+    files = [] if package is None else [str(package / name) for name in names]
+    return ("celery task options", *files, *map(_stat, files))
 
 
 def _stat(name: str) -> str:

@@ -336,8 +336,8 @@ class Project:
         """Whether the file's text spells any of `words` (`files_mentioning` for one file):
         what depends on this answer does not depend on the rest of the text (`cache`,
         which gives the answers it keeps)."""
-        if (kept := self.kept_filters.get((str(path), words))) is not None:
-            return kept
+        if self.kept_filters and (kept := self.kept_filters.get((str(path), words))) is not None:
+            return kept  # (tested first: a run without the cache pays no key per question)
         text = self.text(path, own=True) or ""
         found = any(word in text for word in words)
         if self.records_reads:
@@ -346,7 +346,8 @@ class Project:
 
     def matches(self, path: Path, pattern: re.Pattern[str]) -> bool:
         """Whether `pattern` is found in the file's text, as `mentions` (kept with the pattern's text)."""
-        if (kept := self.kept_patterns.get((str(path), pattern.pattern, pattern.flags))) is not None:
+        key = (str(path), pattern.pattern, pattern.flags) if self.kept_patterns else None
+        if key is not None and (kept := self.kept_patterns.get(key)) is not None:
             return kept
         text = self.text(path, own=True) or ""
         found = pattern.search(text) is not None
