@@ -125,20 +125,31 @@ def free_port() -> int:
         return port
 
 
-def read_until(command: list[str], root: Path, marker: str | None, timeout: float = 60) -> str:
-    """Start `command` in `root`, read its output until a line holds `marker` (or it
-    exits, or `timeout` seconds pass; with no marker, all of it), then kill it: what it
-    printed."""
+def read_until(
+    command: list[str], root: Path, marker: str | tuple[str, ...] | None, timeout: float = 60, grace: float = 0
+) -> str:
+    """Start `command` in `root`, read its output until a line holds `marker` (a tuple:
+    until each has been printed; then `grace` seconds more, for lines that would follow),
+    or it exits, or `timeout` seconds pass (with no marker, all of it), then kill it: what
+    it printed."""
+    markers = (marker,) if isinstance(marker, str) else marker or ()
     process = subprocess.Popen(command, cwd=root, env=clean_env(), stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     killer = threading.Timer(timeout, os.killpg, (process.pid, signal.SIGKILL))
     killer.start()
-    seen = []
+    seen: list[str] = []
+    waiting = set(markers)
     try:
         for line in process.stdout or ():
             seen.append(line)
-            if marker is not None and marker in line:
-                break
+            waiting = {m for m in waiting if m not in line}
+            if markers and not waiting:
+                if not grace:
+                    break
+                killer.cancel()  # every marker printed: what follows for `grace` seconds
+                killer = threading.Timer(grace, os.killpg, (process.pid, signal.SIGKILL))
+                killer.start()
+                markers = ()
     finally:
         killer.cancel()
         if process.poll() is None:
@@ -199,7 +210,8 @@ def test_worker_with_embedded_beat_logs_once(project_with_error, tmp_path):
     """The beat child (`-B`) sends `beat_init` too, after the worker reported."""
     command = [str(BIN / "celery"), "-A", "proj", "worker", "-c", "2", "-B", "-s", str(tmp_path / "schedule"),
                "-l", "info"]
-    output = read_until(command, project_with_error, None, timeout=20)
+    # ready, and beat started (its `beat_init` comes then): 5 s more for a second report
+    output = read_until(command, project_with_error, (" ready.", "beat: Starting..."), timeout=40, grace=5)
     assert " ready." in output and "beat: Starting..." in output, output
     assert sum(BOOT_LINE in line for line in output.splitlines()) == 1, output
 
