@@ -253,28 +253,18 @@ class Store:
     def _write(self) -> None:
         if not self._dirty:
             return
-        import pickle  # here: a run that learnt nothing does not load it
-        import tempfile
-
         state = self._state()
+        records = {name: tuple(record) for name, record in self.records.items()}
         try:
             directory = self.file.parent
             directory.mkdir(parents=True, exist_ok=True)
             ignore = directory / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("# written by celery-lint: the cache is not for version control\n*\n", encoding="utf-8")
-            handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-", suffix=".pickle")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    records = {name: tuple(record) for name, record in self.records.items()}
-                    pickle.dump((self.header, records, state), stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.file)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            return  # read-only, full, or a value too deep to keep: the next run works it out again
-        self._dirty = False
+        except OSError:
+            return  # read-only or full: the next run works it out again
+        if write_atomically(self.file, (self.header, records, state)):
+            self._dirty = False
 
     def _state(self) -> State:
         """The model's inputs and answers of this run, over the kept ones that still hold."""
@@ -322,6 +312,27 @@ def repository_top(root: Path) -> str:
 
 def _may_hold_noqa(text: str) -> bool:
     return _CANDIDATE.search(text) is not None
+
+
+def write_atomically(file: Path, value: object) -> bool:
+    """Pickle `value` to `file` through a temporary file beside it and one rename, so that
+    a reader (another run at once) sees the old file or the new, never part of one.
+    False where it cannot be written (read-only, full, a value too deep to keep)."""
+    import pickle  # here: a run that learnt nothing does not load it
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(dir=file.parent, prefix=".tmp-", suffix=file.suffix)
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, file)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return False
+    return True
 
 
 def load_kept(stream: BinaryIO) -> Any:

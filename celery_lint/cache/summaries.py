@@ -12,7 +12,6 @@ for a module, so that a run that asks for none pays nothing for them.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -59,18 +58,7 @@ class Summaries:
         if not found or all(key in self._read() for key in found):
             return
         kept = {key: value for key, value in {**self._read(), **found}.items() if key in digests}
-        import pickle
-        import tempfile
+        from celery_lint.cache.store import write_atomically
 
-        try:
-            handle, temporary = tempfile.mkstemp(dir=self.file.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    pickle.dump(kept, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.file)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-            return
-        self._kept = kept
+        if write_atomically(self.file, kept):
+            self._kept = kept
