@@ -43,8 +43,8 @@ def enable(front: str | None) -> None:
     global _front
     _front = front
     Project.records_reads = front is not None
-    Project.kept = staticmethod(memo if front is not None else _computed)
-    Project.summarised = staticmethod(_summarised if front is not None else _not_kept)
+    Project.kept = staticmethod(memo)  # with no store (the cache off): computed, no summary
+    Project.summarised = staticmethod(_summarised)
     if front is None:
         _stores.clear()
 
@@ -98,22 +98,19 @@ def memo(
 ) -> T:
     """An answer of the project model, from the cache of the project's latest rule set
     (`keep`: whether a value computed may be kept)."""
-    found = next((s for (p, _), s in reversed(_stores.items()) if p is project), None)
+    found = _latest(project)
     return found.memo(key, compute, keep) if found is not None else compute()
 
 
 def _summarised(project: Project, path: Path, text: str) -> SourceModule | None:
     """A module the model asks for, from the summary the project's cache keeps of its text."""
-    found = next((s for (p, _), s in reversed(_stores.items()) if p is project), None)
+    found = _latest(project)
     return found.summaries.source(project, path, text) if found is not None else None
 
 
-def _not_kept(project: Project, path: Path, text: str) -> SourceModule | None:
-    return None
-
-
-def _computed(project: Project, key: tuple[str, ...], compute: Callable[[], T]) -> T:
-    return compute()
+def _latest(project: Project) -> Store | None:
+    """The store of the rule set last linting `project` (None: the cache is off)."""
+    return next((s for (p, _), s in reversed(_stores.items()) if p is project), None)
 
 
 def readable(value: object) -> bool:
