@@ -170,7 +170,6 @@ class Registry:
 
     def __init__(self) -> None:
         self.rules: dict[str, Rule] = {}
-        self._complete = False
 
     def add(self, rule: Rule) -> Rule:
         if rule.code in self.rules:
@@ -179,11 +178,9 @@ class Registry:
         return rule
 
     def _every(self) -> dict[str, Rule]:
-        if not self._complete:
-            from celery_lint.rules import load_rules
+        from celery_lint.rules import load_rules
 
-            load_rules()
-            self._complete = True
+        load_rules()  # once: it keeps whether it ran
         return self.rules
 
     def __iter__(self) -> Iterator[Rule]:
