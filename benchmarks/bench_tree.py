@@ -522,18 +522,6 @@ def paired(commands: dict[str, Command], repeat: int) -> dict[str, list[Run]]:
     return runs
 
 
-def age(root: Path, seconds: float = 3600) -> None:
-    """Date every file and directory of the tree `seconds` back: a project's files were
-    not all written in the second before it is linted, and the cache trusts a file's
-    size and mtime only when it last changed over 2 s before the run that recorded it
-    (so a tree written just now would make the first warm round a cold one)."""
-    when = time.time() - seconds
-    for directory, _, names in os.walk(root):
-        for name in names:
-            os.utime(os.path.join(directory, name), (when, when))
-        os.utime(directory, (when, when))
-
-
 def appender(path: Path) -> Callable[[], None]:
     """An edit of one file: a comment line more (its size and mtime change)."""
 
@@ -677,7 +665,6 @@ def main() -> None:
         if root.exists() and args.keep:
             shutil.rmtree(root)
         count = write_tree(root, apps)
-        age(root)
         size = sum(p.stat().st_size for p in root.rglob("*.py"))
         print(f"project: {count} modules, {size / 1024:.0f} KiB, {apps} apps ({root}); {rounds} paired rounds")
         python = sys.executable
@@ -688,9 +675,10 @@ def main() -> None:
         one = "apps/app000/tasks.py"
         lint = [str(BIN / "celery-lint"), "."]
         subprocess.run(lint, cwd=root, check=False, stdout=subprocess.DEVNULL)  # the cache, written
-        # ... and written again over 2 s later, as a user's next run: a directory listed
-        # (the root, where `.celery_lint_cache/` just appeared) is trusted by a replay only
-        # when it last changed over 2 s before the run recording it
+        # ... and written again over 2 s later, as a user's next run: the cache trusts a
+        # file's or a listed directory's stat (the tree just written, the root where
+        # `.celery_lint_cache/` just appeared) only when it changed over 2 s before the
+        # run recording it
         time.sleep(2.1)
         subprocess.run(lint, cwd=root, check=False, stdout=subprocess.DEVNULL)
         runs = paired({
